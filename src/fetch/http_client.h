@@ -1,0 +1,72 @@
+// Fetches many URLs concurrently with libcurl's multi interface.
+//
+// FetchAll runs every request to completion on the calling thread: at most
+// `jobs` transfers at once and one connection per host at a time; connect and
+// total timeouts; at most `max_redirects` redirects; gzip/deflate/brotli
+// decoding with a cap on the decoded size; proxies from the options or the
+// usual environment variables (http_proxy, https_proxy, all_proxy, no_proxy;
+// HTTP and SOCKS5); conditional GET with a stored ETag / Last-Modified;
+// bounded retries with exponential back-off on timeouts, connection failures
+// and 5xx, obeying Retry-After. http(s):// and file:// URLs are accepted.
+// Each result reports its own failure; one failing URL never affects another.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace nm {
+
+struct FetchOptions {
+  int jobs = 8;                         // transfers at once
+  long connect_timeout_ms = 15000;
+  long timeout_ms = 60000;              // whole transfer, per attempt
+  long low_speed_limit_bytes = 64;      // abort when slower than this …
+  long low_speed_time_s = 20;           // … for this long
+  int max_redirects = 5;
+  int64_t max_bytes = 20 * 1024 * 1024; // cap on the decoded body
+  int retries = 2;                      // extra attempts after the first
+  long retry_base_delay_ms = 1000;      // back-off: base * 2^attempt
+  long max_retry_after_ms = 60000;      // Retry-After longer than this is not waited for
+  std::string proxy;                    // "" = environment; e.g. "socks5h://127.0.0.1:1080"
+  std::string user_agent;               // "" = "newsmirror/VERSION (+https://…)"
+};
+
+struct FetchRequest {
+  std::string url;
+  std::string etag;                     // sent as If-None-Match when not empty
+  std::string last_modified;            // sent as If-Modified-Since when not empty
+  std::string referer;
+  std::map<std::string, std::string> headers;  // extra request headers
+};
+
+struct FetchResponse {
+  Status status;                        // ok when a usable answer arrived (2xx or 304)
+  long http_code = 0;                   // 0 for file:// and for transport failures
+  bool not_modified = false;            // 304: the stored validators still hold
+  std::string effective_url;            // after redirects
+  std::string content_type;             // Content-Type header, as sent
+  std::string content_location;
+  std::string etag;
+  std::string last_modified;
+  std::string body;                     // decoded (gunzipped) bytes
+  int attempts = 0;
+  double seconds = 0;
+};
+
+// Called on the fetching thread after each request finishes (for progress).
+using FetchProgress = std::function<void(size_t index, const FetchResponse&)>;
+
+// Fetches every request; result i belongs to request i.
+std::vector<FetchResponse> FetchAll(const std::vector<FetchRequest>& requests,
+                                    const FetchOptions& options,
+                                    const FetchProgress& progress = nullptr);
+
+// The default User-Agent.
+std::string DefaultUserAgent();
+
+}  // namespace nm

@@ -1,0 +1,27 @@
+// Rewrites image URLs in archived HTML through an image proxy.
+//
+// Only the values of `src` and `srcset` attributes of <img> and <source>
+// elements change; every other byte of the HTML stays as it was (the archive
+// keeps what the outlet published). The proxy is a URL template:
+//   {url_noscheme}  the image URL without http:// or https://, with & # + %
+//                   and space percent-encoded (so it stays one query value)
+//   {url}           the whole image URL, percent-encoded as a query value
+// e.g. "https://images.weserv.nl?url={url_noscheme}". An image already on the
+// proxy's host, a data: URL and a relative URL that cannot be resolved are left
+// alone, so rewriting twice changes nothing. Relative image URLs are resolved
+// against `base_url` before they are proxied.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace nm {
+
+std::string RewriteImages(std::string_view html, std::string_view proxy_template,
+                          std::string_view base_url = {});
+
+// The proxied form of one absolute image URL (or the URL itself when it is
+// already on the proxy's host or the template is empty).
+std::string ProxyImageUrl(std::string_view image_url, std::string_view proxy_template);
+
+}  // namespace nm

@@ -1,0 +1,41 @@
+// Commits the mirror and pushes it, with libgit2.
+//
+// Commit() stages every change under the repository's work tree (new,
+// modified and deleted files, honouring .gitignore), and creates a commit on
+// the current branch only when the tree differs from HEAD's. Push() pushes the
+// current branch to each named remote on its own, with the credentials the
+// user's git would use: the SSH agent for ssh:// and scp-like URLs, and for
+// HTTPS a token from NEWSMIRROR_GIT_TOKEN, GITHUB_TOKEN or GH_TOKEN (or the
+// user and password in the remote URL). One failing remote never stops the
+// others. Not thread-safe across one repository.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace nm {
+
+struct CommitInfo {
+  bool committed = false;   // false: nothing had changed
+  std::string oid;          // hex id of the new commit (or of HEAD when nothing changed)
+};
+
+struct PushOutcome {
+  std::string remote;
+  Status status;
+};
+
+// Opens the repository at `dir`, creating it (with branch "main") if there is none.
+Status EnsureRepository(const std::string& dir);
+
+// Stages everything and commits with `message` when something changed. The
+// author and committer come from git's configuration (user.name/user.email)
+// and default to "newsmirror <newsmirror@localhost>".
+Result<CommitInfo> Commit(const std::string& dir, const std::string& message);
+
+// Pushes the current branch to every remote in `remotes`, each on its own.
+std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes);
+
+}  // namespace nm

@@ -1,0 +1,37 @@
+// URL resolution and serialization as a browser does it (WHATWG URL).
+//
+// Built on uriparser (RFC 3986 parsing and reference resolution) and libidn2
+// (IDNA hosts). Normalize() yields the `href` a browser would show: scheme and
+// host lower-cased, default port dropped, "/" for an empty path of a special
+// scheme, dot segments removed, backslashes in special schemes read as
+// slashes, tabs and newlines removed, leading and trailing C0/space trimmed,
+// spaces and non-ASCII in path, query and fragment percent-encoded as UTF-8,
+// IDN hosts in punycode. Existing percent-escapes are kept as they are.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace nm {
+
+// Resolves `ref` against `base` (either may be relative; an empty base leaves
+// ref as it is) and normalizes the result. Returns nullopt when the result is
+// not a valid absolute URL.
+std::optional<std::string> ResolveUrl(std::string_view base, std::string_view ref);
+
+// Normalizes an absolute URL; nullopt when it is not one.
+std::optional<std::string> NormalizeUrl(std::string_view url);
+
+// True for schemes that may become links in the archive (http, https, and
+// scheme-less references); false for javascript:, data:, vbscript: and the like.
+bool IsSafeLinkScheme(std::string_view url);
+
+// The lower-cased host of an absolute URL ("" when there is none).
+std::string UrlHost(std::string_view url);
+
+// Percent-encodes every byte except A-Z a-z 0-9 - _ . ! ~ * ' ( )
+// (JavaScript's encodeURIComponent over UTF-8).
+std::string EncodeUriComponent(std::string_view s);
+
+}  // namespace nm

@@ -1,0 +1,20 @@
+// Small file-system helpers with error values.
+//
+// WriteFileAtomic writes to a temporary file in the same folder, flushes it
+// to disk and renames it over the target, so a reader (or a killed run) sees
+// either the old file or the new one, never a part.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "util/status.h"
+
+namespace nm {
+
+Result<std::string> ReadFile(const std::string& path);
+Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync = true);
+// Creates `dir` and its parents.
+Status MakeDirs(const std::string& dir);
+
+}  // namespace nm
