@@ -1,0 +1,35 @@
+// The Markdown pages that link the articles: lists/{outlet}.md and README.md.
+//
+// A list page names its outlet, then one line per article, newest first:
+//   {M-D} [{title}](/articles/{outlet}/{file name, percent-encoded})
+// with M-D the month and day of publication in the configured zone, and ends
+// with a link to the outlet's folder. The README links every outlet's list.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace nm {
+
+struct ListItem {
+  int64_t published_ms = 0;
+  std::string title;
+  std::string file_name;
+};
+
+// `items` must already be in the order to show (newest first).
+std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>& items,
+                           int utc_offset_minutes);
+
+std::string FormatReadme(const std::vector<std::string>& outlets);
+
+// An outlet name as a path segment of a Markdown link: characters that would
+// end or break the link are percent-encoded, everything else stays readable.
+std::string MarkdownPathSegment(std::string_view s);
+
+// "M-D" of `ms` shifted by `utc_offset_minutes`.
+std::string MonthDay(int64_t ms, int utc_offset_minutes);
+
+}  // namespace nm

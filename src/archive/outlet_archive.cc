@@ -1,0 +1,273 @@
+#include "archive/outlet_archive.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "archive/article.h"
+#include "archive/file_name.h"
+#include "archive/list_page.h"
+#include "html/image_rewrite.h"
+#include "url/url.h"
+#include "util/fs.h"
+#include "util/hash.h"
+
+namespace nm {
+
+namespace fs = std::filesystem;
+
+std::string LinkKey(const std::string& link) {
+  if (link.empty()) return {};
+  std::string url = NormalizeUrl(link).value_or(link);
+  // http and https, a fragment, and utm_ tracking parameters do not make another article.
+  size_t hash = url.find('#');
+  if (hash != std::string::npos) url.resize(hash);
+  size_t scheme = url.find("://");
+  if (scheme != std::string::npos) url.erase(0, scheme + 3);
+  size_t q = url.find('?');
+  if (q != std::string::npos) {
+    std::string query = url.substr(q + 1), kept;
+    size_t start = 0;
+    while (start <= query.size()) {
+      size_t amp = query.find('&', start);
+      if (amp == std::string::npos) amp = query.size();
+      std::string param = query.substr(start, amp - start);
+      if (!param.empty() && param.rfind("utm_", 0) != 0) {
+        if (!kept.empty()) kept += '&';
+        kept += param;
+      }
+      start = amp + 1;
+    }
+    url.resize(q);
+    if (!kept.empty()) url += "?" + kept;
+  }
+  return url;
+}
+
+std::string TitleKey(const std::string& title) {
+  if (title.empty()) return {};
+  // NFKC case folding makes full-width and half-width forms and letter case
+  // equal; white space of any kind is dropped.
+  UErrorCode err = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(err);
+  icu::UnicodeString s = icu::UnicodeString::fromUTF8(title);
+  if (U_SUCCESS(err)) {
+    icu::UnicodeString folded = nfkc_cf->normalize(s, err);
+    if (U_SUCCESS(err)) s = folded;
+  }
+  icu::UnicodeString compact;
+  for (int32_t i = 0; i < s.length();) {
+    UChar32 c = s.char32At(i);
+    if (!u_isUWhiteSpace(c) && c != 0xFEFF) compact.append(c);
+    i += U16_LENGTH(c);
+  }
+  std::string out;
+  compact.toUTF8String(out);
+  return out;
+}
+
+Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::string& outlet) {
+  OutletArchive a;
+  a.root_ = root;
+  a.outlet_ = outlet;
+  std::string state_path = root + "/" + OutletStatePath(outlet);
+  auto text = ReadFile(state_path);
+  if (text.ok()) {
+    auto parsed = ParseOutletState(*text);
+    if (!parsed.ok()) return parsed.status().With(state_path);
+    a.state_ = std::move(parsed).value();
+  } else if (text.status().kind() != Status::Kind::kNotFound) {
+    return text.status();
+  } else {
+    std::string folder = root + "/articles/" + outlet;
+    std::error_code ec;
+    if (fs::is_directory(folder, ec)) {
+      Status s = a.TakeOver(folder);
+      if (!s.ok()) return s;
+    }
+  }
+  for (size_t i = 0; i < a.state_.records.size(); ++i) a.Index(i);
+  return a;
+}
+
+Status OutletArchive::TakeOver(const std::string& folder) {
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    auto id = ArticleIdFromFileName(name);
+    if (!id || !it->is_regular_file()) continue;
+    auto text = ReadFile(it->path().string());
+    if (!text.ok()) return text.status();
+    ArticleRecord r;
+    r.id = *id;
+    r.file = name;
+    r.blob = GitBlobId(*text);
+    auto doc = ParseArticle(*text);
+    if (doc.ok()) {
+      r.published_ms = doc->published_ms;
+      r.title = doc->title;
+      r.link = doc->link;
+    }
+    // A file whose header cannot be read still holds its id, so numbering
+    // never reuses it.
+    state_.records.push_back(std::move(r));
+  }
+  if (ec) return Status::IoError("cannot read folder " + folder + ": " + ec.message());
+  std::sort(state_.records.begin(), state_.records.end(),
+            [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
+  taken_over_ = true;
+  state_dirty_ = true;
+  return Status::Ok();
+}
+
+void OutletArchive::Index(size_t i) {
+  const ArticleRecord& r = state_.records[i];
+  if (!r.guid.empty()) by_guid_[r.guid] = i;
+  if (std::string k = LinkKey(r.link); !k.empty()) by_link_[k] = i;
+  if (std::string k = TitleKey(r.title); !k.empty()) by_title_[k] = i;
+}
+
+long OutletArchive::Find(const std::string& guid, const std::string& link_key,
+                         const std::string& title_key) const {
+  if (!guid.empty()) {
+    if (auto it = by_guid_.find(guid); it != by_guid_.end()) return static_cast<long>(it->second);
+  }
+  if (!link_key.empty()) {
+    if (auto it = by_link_.find(link_key); it != by_link_.end()) return static_cast<long>(it->second);
+  }
+  if (!title_key.empty()) {
+    if (auto it = by_title_.find(title_key); it != by_title_.end()) return static_cast<long>(it->second);
+  }
+  return -1;
+}
+
+void OutletArchive::SetValidators(const FeedValidators& v) {
+  if (v.url != state_.validators.url || v.etag != state_.validators.etag ||
+      v.last_modified != state_.validators.last_modified) {
+    state_.validators = v;
+    state_dirty_ = true;
+  }
+}
+
+MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms,
+                                const ArchiveOptions& options) {
+  MergeStats stats;
+  struct Candidate {
+    const Entry* entry;
+    int64_t when;
+  };
+  std::vector<Candidate> order;
+  order.reserve(entries.size());
+  for (const Entry& e : entries) {
+    std::optional<int64_t> when;
+    for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
+      if (d->has_value() && (*d)->ms) {
+        when = (*d)->ms;
+        break;
+      }
+    }
+    if (!when) {
+      std::string shown = e.published ? " (\"" + e.published->text + "\")" : "";
+      stats.warnings.push_back("no usable date" + shown + " for \"" + CleanTitle(e.title) +
+                               "\"; using the time it was first seen");
+    }
+    order.push_back({&e, when.value_or(now_ms)});
+  }
+  // Oldest first, so the newest new article gets the smallest id.
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.when < b.when; });
+
+  std::string folder = "articles/" + outlet_ + "/";
+  for (const Candidate& c : order) {
+    const Entry& e = *c.entry;
+    std::string title = CleanTitle(e.title);
+    std::string link = NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link)));
+    std::string guid(JsTrim(e.id));
+    std::string link_key = LinkKey(link), title_key = TitleKey(title);
+    if (guid.empty() && link_key.empty() && title_key.empty()) {
+      ++stats.skipped;
+      stats.warnings.push_back("skipped an entry with no id, link or title");
+      continue;
+    }
+    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
+    long found = Find(guid, link_key, title_key);
+    if (found >= 0) {
+      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+      std::string text = FormatArticle({r.published_ms, title, link, content});
+      std::string blob = GitBlobId(text);
+      bool restore = false;
+      if (blob == r.blob) {
+        // The file must still be there: a run killed at the wrong moment or a
+        // hand-deleted file is restored from the feed.
+        std::error_code ec;
+        restore = !fs::exists(root_ + "/" + folder + r.file, ec);
+        if (restore) stats.warnings.push_back("restored missing file " + folder + r.file);
+        else ++stats.unchanged;
+      } else {
+        ++stats.updated;
+      }
+      if (blob != r.blob || restore) {
+        r.title = title;
+        r.link = link;
+        r.blob = blob;
+        if (restore) ++stats.updated;
+        pending_articles_.push_back({folder + r.file, std::move(text)});
+        state_dirty_ = true;
+      }
+      if (r.guid.empty() && !guid.empty()) {
+        r.guid = guid;
+        state_dirty_ = true;
+      }
+      Index(static_cast<size_t>(found));
+      continue;
+    }
+    ArticleRecord r;
+    r.id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
+    r.published_ms = c.when;
+    r.file = ArticleFileName(r.id, title);
+    r.guid = guid;
+    r.link = link;
+    r.title = title;
+    std::string text = FormatArticle({r.published_ms, title, link, content});
+    r.blob = GitBlobId(text);
+    pending_articles_.push_back({folder + r.file, std::move(text)});
+    state_.records.push_back(std::move(r));
+    Index(state_.records.size() - 1);
+    state_dirty_ = true;
+    ++stats.new_articles;
+  }
+  return stats;
+}
+
+std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
+  std::vector<PlannedWrite> writes = std::move(pending_articles_);
+  pending_articles_.clear();
+  std::string list_path = "lists/" + outlet_ + ".md";
+  std::error_code ec;
+  bool list_missing = !fs::exists(root_ + "/" + list_path, ec);
+  if (!state_dirty_ && !list_missing) return writes;
+  if (state_dirty_) writes.push_back({OutletStatePath(outlet_), SerializeOutletState(state_)});
+  state_dirty_ = false;
+
+  // Newest first by publication; among equal times the newer id (smaller) first.
+  std::vector<const ArticleRecord*> sorted;
+  sorted.reserve(state_.records.size());
+  for (const ArticleRecord& r : state_.records) sorted.push_back(&r);
+  size_t n = std::min(sorted.size(), static_cast<size_t>(std::max(0, options.list_size)));
+  std::partial_sort(sorted.begin(), sorted.begin() + static_cast<long>(n), sorted.end(),
+                    [](const ArticleRecord* a, const ArticleRecord* b) {
+                      if (a->published_ms != b->published_ms) return a->published_ms > b->published_ms;
+                      return a->id < b->id;
+                    });
+  std::vector<ListItem> items;
+  items.reserve(n);
+  for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
+  std::string page = FormatListPage(outlet_, items, options.list_utc_offset_minutes);
+  auto existing = ReadFile(root_ + "/" + list_path);
+  if (!existing.ok() || *existing != page) writes.push_back({list_path, std::move(page)});
+  return writes;
+}
+
+}  // namespace nm

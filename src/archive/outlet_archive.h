@@ -1,0 +1,81 @@
+// One outlet's part of the mirror: its articles, their state, its list page.
+//
+// OutletArchive::Load reads state/{outlet}.tsv, or — for an archive in this
+// format that newsmirror has not seen before — takes over articles/{outlet}/
+// by reading each file's header lines. Merge() decides for every feed entry
+// whether it is new (next id below the smallest), the same article as one
+// already archived (same guid, canonical link or normalized title: the file is
+// rewritten in place when its content changed), or unchanged. Nothing is
+// written here: TakeWrites() returns the files to write, so the caller can
+// write a whole run atomically. Not thread-safe; one object per outlet.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "feed/entry.h"
+#include "state/outlet_state.h"
+#include "util/status.h"
+
+namespace nm {
+
+struct ArchiveOptions {
+  int list_size = 300;
+  int list_utc_offset_minutes = 8 * 60;
+  std::string image_proxy = "https://images.weserv.nl?url={url_noscheme}";
+};
+
+// A file to write, relative to the mirror's root.
+struct PlannedWrite {
+  std::string path;
+  std::string data;
+};
+
+struct MergeStats {
+  int new_articles = 0;
+  int updated = 0;
+  int unchanged = 0;
+  int skipped = 0;                    // entries with nothing to identify them by
+  std::vector<std::string> warnings;
+};
+
+class OutletArchive {
+ public:
+  static Result<OutletArchive> Load(const std::string& root, const std::string& outlet);
+
+  const std::string& outlet() const { return outlet_; }
+  const FeedValidators& validators() const { return state_.validators; }
+  void SetValidators(const FeedValidators& v);
+  const std::vector<ArticleRecord>& records() const { return state_.records; }
+  // True when Load() read existing files rather than a state file.
+  bool taken_over() const { return taken_over_; }
+
+  // `now_ms` is the first-seen time given to entries without a usable date.
+  MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
+
+  // The files this outlet needs written (articles, state, list page); empty
+  // when nothing changed. Clears the pending set.
+  std::vector<PlannedWrite> TakeWrites(const ArchiveOptions& options);
+
+ private:
+  OutletArchive() = default;
+  Status TakeOver(const std::string& folder);
+  void Index(size_t i);
+  long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;
+
+  std::string root_;
+  std::string outlet_;
+  OutletState state_;
+  bool taken_over_ = false;
+  bool state_dirty_ = false;
+  std::unordered_map<std::string, size_t> by_guid_, by_link_, by_title_;
+  std::vector<PlannedWrite> pending_articles_;
+};
+
+// Keys that identify an article across runs.
+std::string LinkKey(const std::string& link);
+std::string TitleKey(const std::string& title);
+
+}  // namespace nm

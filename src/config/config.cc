@@ -1,0 +1,233 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "util/fs.h"
+
+namespace nm {
+
+namespace {
+
+// Collects the first error with its position; every accessor checks types.
+class Reader {
+ public:
+  explicit Reader(std::string origin) : origin_(std::move(origin)) {}
+
+  bool failed() const { return !error_.ok(); }
+  Status error() const { return error_; }
+
+  void Fail(const toml::node* at, const std::string& what) {
+    if (failed()) return;
+    std::string where = origin_;
+    if (at && at->source().begin) where += ":" + std::to_string(at->source().begin.line);
+    error_ = Status::InvalidArgument(where + ": " + what);
+  }
+
+  void CheckKeys(const toml::table& t, const std::string& table_name, std::set<std::string> known) {
+    for (const auto& [key, node] : t) {
+      if (!known.count(std::string(key.str()))) {
+        std::string where = origin_;
+        if (key.source().begin) where += ":" + std::to_string(key.source().begin.line);
+        else if (node.source().begin) where += ":" + std::to_string(node.source().begin.line);
+        if (!failed()) {
+          error_ = Status::InvalidArgument(where + ": unknown key '" + std::string(key.str()) + "' in " +
+                                           table_name);
+        }
+      }
+    }
+  }
+
+  void Int(const toml::table& t, const char* key, const std::string& table, long min, long max, auto& out) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    auto v = n->value<int64_t>();
+    if (!v || !n->is_integer()) return Fail(n, "'" + std::string(key) + "' in " + table + " must be a whole number");
+    if (*v < min || *v > max) {
+      return Fail(n, "'" + std::string(key) + "' in " + table + " must be between " + std::to_string(min) +
+                         " and " + std::to_string(max));
+    }
+    out = static_cast<std::remove_reference_t<decltype(out)>>(*v);
+  }
+
+  void Str(const toml::table& t, const char* key, const std::string& table, std::string& out) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    if (!n->is_string()) return Fail(n, "'" + std::string(key) + "' in " + table + " must be a string");
+    out = *n->value<std::string>();
+  }
+
+  void Bool(const toml::table& t, const char* key, const std::string& table, bool& out) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    if (!n->is_boolean()) return Fail(n, "'" + std::string(key) + "' in " + table + " must be true or false");
+    out = *n->value<bool>();
+  }
+
+  const toml::table* Table(const toml::table& root, const char* key) {
+    const toml::node* n = root.get(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) {
+      Fail(n, "'" + std::string(key) + "' must be a table ([" + key + "])");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+ private:
+  std::string origin_;
+  Status error_;
+};
+
+}  // namespace
+
+Result<int> ParseUtcOffset(std::string_view text) {
+  if (text == "Z" || text == "UTC" || text == "GMT") return 0;
+  if (text.size() == 6 && (text[0] == '+' || text[0] == '-') && text[3] == ':' &&
+      std::isdigit(static_cast<unsigned char>(text[1])) && std::isdigit(static_cast<unsigned char>(text[2])) &&
+      std::isdigit(static_cast<unsigned char>(text[4])) && std::isdigit(static_cast<unsigned char>(text[5]))) {
+    int h = (text[1] - '0') * 10 + (text[2] - '0');
+    int m = (text[4] - '0') * 10 + (text[5] - '0');
+    if (h <= 14 && m < 60) return (text[0] == '-' ? -1 : 1) * (h * 60 + m);
+  }
+  return Status::InvalidArgument("'" + std::string(text) + "' is not a UTC offset like \"+08:00\"");
+}
+
+std::string OutletNameProblem(std::string_view name) {
+  if (name.empty()) return "it is empty";
+  if (name.size() > 120) return "it is longer than 120 bytes";
+  if (name[0] == '.') return "it starts with a dot";
+  if (name.back() == ' ' || name.back() == '.') return "it ends with a space or a dot";
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7F) return "it contains a control character";
+    if (std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos) {
+      return std::string("it contains '") + static_cast<char>(c) + "'";
+    }
+  }
+  return {};
+}
+
+Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream msg;
+    msg << origin << ":" << e.source().begin.line << ": " << e.description();
+    return Status::InvalidArgument(msg.str());
+  }
+  Config cfg;
+  cfg.path = origin;
+  Reader r(origin);
+  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "source"});
+
+  if (const toml::table* a = r.Table(root, "archive")) {
+    r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy"});
+    r.Int(*a, "list_size", "[archive]", 1, 100000, cfg.archive.list_size);
+    std::string offset;
+    r.Str(*a, "list_utc_offset", "[archive]", offset);
+    if (!offset.empty()) {
+      auto m = ParseUtcOffset(offset);
+      if (!m.ok()) r.Fail(a->get("list_utc_offset"), "list_utc_offset: " + m.status().message());
+      else cfg.archive.list_utc_offset_minutes = *m;
+    }
+    r.Str(*a, "image_proxy", "[archive]", cfg.archive.image_proxy);
+    const std::string& p = cfg.archive.image_proxy;
+    if (!p.empty() && p.find("{url}") == std::string::npos && p.find("{url_noscheme}") == std::string::npos) {
+      r.Fail(a->get("image_proxy"), "image_proxy must contain {url} or {url_noscheme}, or be \"\" to turn rewriting off");
+    }
+  }
+  if (const toml::table* f = r.Table(root, "fetch")) {
+    r.CheckKeys(*f, "[fetch]", {"jobs", "connect_timeout", "timeout", "retries", "max_size_mb", "proxy", "user_agent"});
+    r.Int(*f, "jobs", "[fetch]", 1, 64, cfg.fetch.jobs);
+    long connect_s = cfg.fetch.connect_timeout_ms / 1000, total_s = cfg.fetch.timeout_ms / 1000;
+    r.Int(*f, "connect_timeout", "[fetch]", 1, 600, connect_s);
+    r.Int(*f, "timeout", "[fetch]", 1, 3600, total_s);
+    cfg.fetch.connect_timeout_ms = connect_s * 1000;
+    cfg.fetch.timeout_ms = total_s * 1000;
+    r.Int(*f, "retries", "[fetch]", 0, 10, cfg.fetch.retries);
+    long max_mb = static_cast<long>(cfg.fetch.max_bytes >> 20);
+    r.Int(*f, "max_size_mb", "[fetch]", 1, 1024, max_mb);
+    cfg.fetch.max_bytes = static_cast<int64_t>(max_mb) << 20;
+    r.Str(*f, "proxy", "[fetch]", cfg.fetch.proxy);
+    r.Str(*f, "user_agent", "[fetch]", cfg.fetch.user_agent);
+  }
+  if (const toml::table* p = r.Table(root, "publish")) {
+    r.CheckKeys(*p, "[publish]", {"remotes"});
+    if (const toml::node* n = p->get("remotes")) {
+      if (!n->is_array()) {
+        r.Fail(n, "'remotes' in [publish] must be a list of remote names");
+      } else {
+        cfg.publish.remotes.clear();
+        for (const toml::node& item : *n->as_array()) {
+          if (!item.is_string() || item.value<std::string>()->empty()) {
+            r.Fail(&item, "'remotes' in [publish] must hold remote names (strings)");
+            break;
+          }
+          cfg.publish.remotes.push_back(*item.value<std::string>());
+        }
+      }
+    }
+  }
+  if (const toml::node* s = root.get("source")) {
+    if (!s->is_array_of_tables()) {
+      r.Fail(s, "'source' must be written as [[source]] tables");
+    } else {
+      std::set<std::string> names;
+      for (const toml::node& node : *s->as_array()) {
+        const toml::table& t = *node.as_table();
+        SourceConfig sc;
+        r.CheckKeys(t, "[[source]]", {"name", "url", "date_zone", "enabled"});
+        r.Str(t, "name", "[[source]]", sc.name);
+        r.Str(t, "url", "[[source]]", sc.url);
+        r.Bool(t, "enabled", "[[source]]", sc.enabled);
+        std::string zone;
+        r.Str(t, "date_zone", "[[source]]", zone);
+        if (!zone.empty()) {
+          auto m = ParseUtcOffset(zone);
+          if (!m.ok()) r.Fail(t.get("date_zone"), "date_zone: " + m.status().message());
+          else sc.date_zone_minutes = *m;
+        }
+        if (r.failed()) break;
+        if (!t.get("name")) { r.Fail(&node, "a [[source]] has no name"); break; }
+        if (std::string why = OutletNameProblem(sc.name); !why.empty()) {
+          r.Fail(t.get("name"), "source name '" + sc.name + "' cannot be a folder name: " + why);
+          break;
+        }
+        if (!names.insert(sc.name).second) {
+          r.Fail(t.get("name"), "two sources are named '" + sc.name + "'");
+          break;
+        }
+        if (sc.url.rfind("http://", 0) != 0 && sc.url.rfind("https://", 0) != 0 && sc.url.rfind("file:", 0) != 0) {
+          r.Fail(t.get("url") ? t.get("url") : &node,
+                 "source '" + sc.name + "' needs a url starting with http://, https:// or file: (file:relative/path is read beside this file)");
+          break;
+        }
+        cfg.sources.push_back(std::move(sc));
+      }
+    }
+  }
+  if (r.failed()) return r.error();
+  return cfg;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return Status::InvalidArgument(text.status().message());
+  auto cfg = ParseConfig(*text, path);
+  if (!cfg.ok()) return cfg;
+  // "file:relative/path" names a file beside the configuration, so a bundled
+  // example works from any working folder.
+  std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+  for (SourceConfig& s : cfg->sources) {
+    if (s.url.rfind("file:", 0) == 0 && s.url.rfind("file://", 0) != 0) {
+      s.url = "file://" + (dir / s.url.substr(5)).lexically_normal().string();
+    }
+  }
+  return cfg;
+}
+
+}  // namespace nm

@@ -1,0 +1,52 @@
+// The configuration file (TOML): what to mirror and how.
+//
+//   [archive]  list_size, list_utc_offset, image_proxy
+//   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent
+//   [publish]  remotes
+//   [[source]] name, url, date_zone, enabled
+//
+// LoadConfig reads and checks it all at once: an unknown key or a bad value is
+// an error that names the file, the line and the key, so a typo never silently
+// turns a setting off.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "archive/outlet_archive.h"
+#include "fetch/http_client.h"
+#include "util/status.h"
+
+namespace nm {
+
+struct SourceConfig {
+  std::string name;              // the outlet's folder and list name
+  std::string url;               // http(s):// or file://
+  int date_zone_minutes = 0;     // zone of dates the feed writes without one
+  bool enabled = true;
+};
+
+struct PublishConfig {
+  std::vector<std::string> remotes = {"origin"};
+};
+
+struct Config {
+  std::string path;              // where it was read from (for messages)
+  ArchiveOptions archive;
+  FetchOptions fetch;
+  PublishConfig publish;
+  std::vector<SourceConfig> sources;
+};
+
+Result<Config> LoadConfig(const std::string& path);
+// `origin` names the text in messages (a file path).
+Result<Config> ParseConfig(std::string_view text, const std::string& origin);
+
+// "+08:00", "-05:30", "Z", "UTC" → minutes east of UTC.
+Result<int> ParseUtcOffset(std::string_view text);
+
+// Why `name` cannot be an outlet's folder name, or "" when it can.
+std::string OutletNameProblem(std::string_view name);
+
+}  // namespace nm

@@ -1,0 +1,35 @@
+// RSS 1.0 and 0.90 (RDF): channel and items are siblings under rdf:RDF.
+#include "feed/adapters.h"
+#include "feed/xml_doc.h"
+
+namespace nm {
+
+void ReadRssItemCommon(const xmlNode* item, const AdapterContext& ctx, Entry& e);  // rss.cc
+
+void ReadRdf(const xmlNode* root, const AdapterContext& ctx, Feed& feed) {
+  feed.format = "rss10";
+  for (const xmlNode* c = root->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE) continue;
+    std::string_view nsuri = NamespaceOf(c);
+    if (nsuri != ns::kRss10 && nsuri != ns::kRss090) continue;
+    if (nsuri == ns::kRss090) feed.format = "rss090";
+    if (LocalName(c) == "channel") {
+      if (const xmlNode* t = Child(c, nsuri, "title")) feed.title = Text(t);
+      if (const xmlNode* l = Child(c, nsuri, "link")) feed.link = ResolveLink(l, Text(l), ctx);
+      if (const xmlNode* d = Child(c, ns::kDc, "date")) feed.updated = MakeDate(Text(d), ctx);
+    } else if (LocalName(c) == "item") {
+      Entry e;
+      ReadRssItemCommon(c, ctx, e);
+      if (e.id.empty()) {
+        xmlChar* about = xmlGetNsProp(c, BAD_CAST "about", BAD_CAST ns::kRdf.data());
+        if (about) {
+          e.id = reinterpret_cast<const char*>(about);
+          xmlFree(about);
+        }
+      }
+      feed.entries.push_back(std::move(e));
+    }
+  }
+}
+
+}  // namespace nm

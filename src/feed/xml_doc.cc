@@ -1,0 +1,378 @@
+#include "feed/xml_doc.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/entities.h>
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlsave.h>
+
+#include <cstring>
+#include <mutex>
+
+#include "url/url.h"
+
+namespace nm {
+
+namespace {
+
+constexpr size_t kEntityBudget = 1 << 20;  // bytes of entity text one Text() may expand
+
+void InitLibxml() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    xmlInitParser();
+    // Entity loading must never reach the disk or the network.
+    xmlSetExternalEntityLoader(
+        [](const char*, const char*, xmlParserCtxtPtr) -> xmlParserInputPtr { return nullptr; });
+  });
+}
+
+bool IsNameChar(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == ':' || c >= 0x80;
+}
+
+void AppendUtf8(std::string& out, unsigned cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+bool IsUtf16Or32(std::string_view b) {
+  if (b.size() < 2) return false;
+  unsigned char c0 = b[0], c1 = b[1];
+  return (c0 == 0xFE && c1 == 0xFF) || (c0 == 0xFF && c1 == 0xFE) || c0 == 0 || c1 == 0;
+}
+
+void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
+  for (const xmlNode* c = n->children; c; c = c->next) {
+    switch (c->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        if (c->content) out += reinterpret_cast<const char*>(c->content);
+        break;
+      case XML_ENTITY_REF_NODE: {
+        // Internal entities only (external ones are never loaded), within a budget
+        // so that nested "billion laughs" definitions cannot blow up.
+        const xmlEntity* e = reinterpret_cast<const xmlEntity*>(c->children);
+        if (e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content) {
+          size_t len = std::strlen(reinterpret_cast<const char*>(e->content));
+          if (len <= budget) {
+            budget -= len;
+            // The entity's text may itself hold markup or references; its parsed
+            // children are what a reader sees.
+            if (e->children) AppendText(reinterpret_cast<const xmlNode*>(e), out, budget);
+            else out += reinterpret_cast<const char*>(e->content);
+          }
+        }
+        break;
+      }
+      case XML_ELEMENT_NODE:
+        AppendText(c, out, budget);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
+  if (IsUtf16Or32(in)) return std::string(in);
+  bool declares_entities = in.find("<!ENTITY") != std::string_view::npos;
+  std::string out;
+  bool changed = false;
+  int html_entities = 0, bare_amps = 0, controls = 0;
+  size_t copied = 0;  // in[0, copied) is already in out
+  auto flush = [&](size_t upto) {
+    out.append(in.substr(copied, upto - copied));
+    copied = upto;
+  };
+  size_t i = 0;
+  const size_t n = in.size();
+  while (i < n) {
+    unsigned char c = in[i];
+    if (c == '<') {
+      // Skip regions where '&' is literal or belongs to declarations.
+      auto skip_to = [&](std::string_view open, std::string_view close) {
+        if (in.compare(i, open.size(), open) != 0) return false;
+        size_t end = in.find(close, i + open.size());
+        size_t stop = end == std::string_view::npos ? n : end + close.size();
+        // Control characters are invalid inside these too.
+        for (size_t k = i; k < stop; ++k) {
+          unsigned char d = in[k];
+          if (d < 0x20 && d != '\t' && d != '\n' && d != '\r') {
+            if (!changed) { out.reserve(n + 64); changed = true; }
+            flush(k);
+            copied = k + 1;
+            ++controls;
+          }
+        }
+        i = stop;
+        return true;
+      };
+      if (skip_to("<![CDATA[", "]]>") || skip_to("<!--", "-->") || skip_to("<?", "?>")) continue;
+      if (in.compare(i, 9, "<!DOCTYPE") == 0) {
+        // The internal subset ends at "]>" (or the first '>' without one).
+        size_t bracket = in.find('[', i);
+        size_t gt = in.find('>', i);
+        size_t end = (bracket != std::string_view::npos && bracket < gt) ? in.find("]>", bracket) : gt;
+        i = end == std::string_view::npos ? n : end + 1;
+        continue;
+      }
+      ++i;
+      continue;
+    }
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+      if (!changed) { out.reserve(n + 64); changed = true; }
+      flush(i);
+      copied = ++i;
+      ++controls;
+      continue;
+    }
+    if (c != '&') { ++i; continue; }
+    // An entity or character reference?
+    size_t j = i + 1;
+    if (j < n && in[j] == '#') {
+      size_t k = j + 1;
+      bool hex = k < n && (in[k] == 'x' || in[k] == 'X');
+      if (hex) ++k;
+      size_t digits = k;
+      while (k < n && (hex ? std::isxdigit(static_cast<unsigned char>(in[k])) : std::isdigit(static_cast<unsigned char>(in[k])))) ++k;
+      if (k > digits && k < n && in[k] == ';') { i = k + 1; continue; }
+    } else {
+      size_t k = j;
+      while (k < n && k - j < 40 && IsNameChar(in[k])) ++k;
+      if (k > j && k < n && in[k] == ';') {
+        std::string name(in.substr(j, k - j));
+        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+            (declares_entities && in.find("<!ENTITY " + name) != std::string_view::npos)) {
+          i = k + 1;
+          continue;
+        }
+        if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
+          if (!changed) { out.reserve(n + 64); changed = true; }
+          flush(i);
+          out += "&#" + std::to_string(e->value) + ";";
+          copied = i = k + 1;
+          ++html_entities;
+          continue;
+        }
+      }
+    }
+    // A bare ampersand.
+    if (!changed) { out.reserve(n + 64); changed = true; }
+    flush(i);
+    out += "&amp;";
+    copied = ++i;
+    ++bare_amps;
+  }
+  if (!changed) return std::string(in);
+  flush(n);
+  if (warnings) {
+    if (html_entities) warnings->push_back("replaced " + std::to_string(html_entities) + " HTML entities XML does not define");
+    if (bare_amps) warnings->push_back("escaped " + std::to_string(bare_amps) + " bare '&'");
+    if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
+  }
+  return out;
+}
+
+Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
+                              const std::string& encoding) {
+  InitLibxml();
+  XmlReadResult result;
+  std::string repaired = RepairXml(bytes, &result.warnings);
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (!ctxt) return Status::Internal("cannot create an XML parser");
+  // No XML_PARSE_NOENT (entities stay references, expanded by Text() within a
+  // budget), no DTDLOAD, no XINCLUDE, no HUGE: libxml2's own depth and size
+  // limits stay in force.
+  int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+  xmlDoc* doc = xmlCtxtReadMemory(ctxt, repaired.data(), static_cast<int>(repaired.size()),
+                                  url.empty() ? nullptr : url.c_str(),
+                                  encoding.empty() ? nullptr : encoding.c_str(), options);
+  if (!ctxt->wellFormed) {
+    const xmlError* err = xmlCtxtGetLastError(ctxt);
+    std::string msg = err && err->message ? err->message : "not well-formed";
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    result.warnings.push_back("recovered from broken XML" +
+                              (err ? " (line " + std::to_string(err->line) + ": " + msg + ")" : ""));
+  }
+  xmlFreeParserCtxt(ctxt);
+  if (!doc || !xmlDocGetRootElement(doc)) {
+    if (doc) xmlFreeDoc(doc);
+    return Status::ParseError("not an XML document");
+  }
+  result.doc.reset(doc);
+  if (doc->encoding) result.encoding = reinterpret_cast<const char*>(doc->encoding);
+  else result.encoding = encoding.empty() ? "UTF-8" : encoding;
+  return result;
+}
+
+std::string_view LocalName(const xmlNode* n) {
+  return n && n->name ? std::string_view(reinterpret_cast<const char*>(n->name)) : std::string_view{};
+}
+
+std::string_view NamespaceOf(const xmlNode* n) {
+  return n && n->ns && n->ns->href ? std::string_view(reinterpret_cast<const char*>(n->ns->href))
+                                   : std::string_view{};
+}
+
+bool Is(const xmlNode* n, std::string_view ns, std::string_view local) {
+  return n && n->type == XML_ELEMENT_NODE && LocalName(n) == local && NamespaceOf(n) == ns;
+}
+
+xmlNode* Child(const xmlNode* parent, std::string_view ns, std::string_view local) {
+  if (!parent) return nullptr;
+  for (xmlNode* c = parent->children; c; c = c->next) {
+    if (Is(c, ns, local)) return c;
+  }
+  return nullptr;
+}
+
+std::vector<xmlNode*> Children(const xmlNode* parent, std::string_view ns, std::string_view local) {
+  std::vector<xmlNode*> out;
+  if (!parent) return out;
+  for (xmlNode* c = parent->children; c; c = c->next) {
+    if (Is(c, ns, local)) out.push_back(c);
+  }
+  return out;
+}
+
+std::string Attr(const xmlNode* n, const char* name) {
+  if (!n) return {};
+  for (xmlAttr* a = n->properties; a; a = a->next) {
+    if (a->name && std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0) {
+      size_t budget = kEntityBudget;
+      std::string out;
+      AppendText(reinterpret_cast<const xmlNode*>(a), out, budget);
+      return out;
+    }
+  }
+  return {};
+}
+
+std::string Text(const xmlNode* n) {
+  std::string out;
+  if (!n) return out;
+  size_t budget = kEntityBudget;
+  AppendText(n, out, budget);
+  return out;
+}
+
+std::string InnerXml(const xmlNode* n) {
+  std::string out;
+  if (!n) return out;
+  xmlBufferPtr buf = xmlBufferCreate();
+  for (xmlNode* c = n->children; c; c = c->next) {
+    xmlBufferEmpty(buf);
+    if (c->type == XML_ENTITY_REF_NODE) {
+      // Serializing a reference would print "&name;" a reader cannot resolve.
+      size_t budget = kEntityBudget;
+      xmlNode holder{};
+      holder.children = c;
+      xmlNode* saved_next = c->next;
+      c->next = nullptr;
+      AppendText(&holder, out, budget);
+      c->next = saved_next;
+      continue;
+    }
+    xmlNodeDump(buf, n->doc, c, 0, 0);
+    out.append(reinterpret_cast<const char*>(xmlBufferContent(buf)),
+               static_cast<size_t>(xmlBufferLength(buf)));
+  }
+  xmlBufferFree(buf);
+  return out;
+}
+
+std::string HtmlOf(const xmlNode* n) {
+  if (!n) return {};
+  for (const xmlNode* c = n->children; c; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return InnerXml(n);
+  }
+  return Text(n);
+}
+
+std::string BaseOf(const xmlNode* n, const std::string& doc_url) {
+  std::vector<std::string> bases;
+  for (const xmlNode* p = n; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
+    xmlChar* b = xmlGetNsProp(p, BAD_CAST "base", XML_XML_NAMESPACE);
+    if (b) {
+      bases.emplace_back(reinterpret_cast<const char*>(b));
+      xmlFree(b);
+    }
+  }
+  std::string base = doc_url;
+  for (auto it = bases.rbegin(); it != bases.rend(); ++it) {
+    if (auto r = ResolveUrl(base, *it)) base = *r;
+  }
+  return base;
+}
+
+std::string HtmlToText(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  size_t i = 0;
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '<') {
+      size_t gt = html.find('>', i);
+      if (gt == std::string_view::npos) { out.append(html.substr(i)); break; }
+      i = gt + 1;
+      continue;
+    }
+    if (c == '&') {
+      size_t semi = html.find(';', i);
+      if (semi != std::string_view::npos && semi - i <= 32) {
+        std::string name(html.substr(i + 1, semi - i - 1));
+        unsigned cp = 0;
+        if (!name.empty() && name[0] == '#') {
+          bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+          cp = static_cast<unsigned>(std::strtoul(name.c_str() + (hex ? 2 : 1), nullptr, hex ? 16 : 10));
+        } else if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
+          cp = e->value;
+        } else if (name == "apos") {
+          cp = '\'';
+        }
+        if (cp > 0 && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
+          AppendUtf8(out, cp);
+          i = semi + 1;
+          continue;
+        }
+      }
+    }
+    out.push_back(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace nm

@@ -1,0 +1,81 @@
+// Safe, recovering XML reading for feeds (libxml2), and the node helpers the
+// format adapters share.
+//
+// ReadXml never touches the disk or the network for a document (no external
+// entities, no DTD loading, no XInclude), bounds nesting depth and entity
+// expansion, and recovers what it can from broken documents: HTML entities
+// XML does not know (&nbsp; &mdash; …) become character references, a bare
+// '&' becomes "&amp;", control characters XML forbids are dropped, and the
+// parser's recovery mode reads past unclosed tags and text after the root.
+// What was repaired is reported as warnings.
+#pragma once
+
+#include <libxml/tree.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/status.h"
+
+namespace nm {
+
+namespace ns {
+inline constexpr std::string_view kAtom10 = "http://www.w3.org/2005/Atom";
+inline constexpr std::string_view kAtom03 = "http://purl.org/atom/ns#";
+inline constexpr std::string_view kRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+inline constexpr std::string_view kRss10 = "http://purl.org/rss/1.0/";
+inline constexpr std::string_view kRss090 = "http://my.netscape.com/rdf/simple/0.9/";
+inline constexpr std::string_view kContent = "http://purl.org/rss/1.0/modules/content/";
+inline constexpr std::string_view kDc = "http://purl.org/dc/elements/1.1/";
+inline constexpr std::string_view kDcTerms = "http://purl.org/dc/terms/";
+inline constexpr std::string_view kMedia = "http://search.yahoo.com/mrss/";
+inline constexpr std::string_view kXhtml = "http://www.w3.org/1999/xhtml";
+}  // namespace ns
+
+struct XmlDocDeleter {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
+
+struct XmlReadResult {
+  XmlDocPtr doc;
+  std::string encoding;               // what libxml2 decoded from
+  std::vector<std::string> warnings;
+};
+
+// `encoding` overrides the document's own declaration when not empty.
+Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
+                              const std::string& encoding);
+
+// Repairs the byte-level faults listed above; returns the input unchanged
+// (and adds no warning) when there is nothing to repair.
+std::string RepairXml(std::string_view bytes, std::vector<std::string>* warnings);
+
+// Node helpers. Names compare the local name; a namespace of "" matches
+// elements in no namespace.
+std::string_view LocalName(const xmlNode* n);
+std::string_view NamespaceOf(const xmlNode* n);
+bool Is(const xmlNode* n, std::string_view ns, std::string_view local);
+// First child element with that name, or nullptr.
+xmlNode* Child(const xmlNode* parent, std::string_view ns, std::string_view local);
+std::vector<xmlNode*> Children(const xmlNode* parent, std::string_view ns, std::string_view local);
+std::string Attr(const xmlNode* n, const char* name);
+// The text of an element: its text and CDATA, internal entities expanded
+// within a budget.
+std::string Text(const xmlNode* n);
+// The element's children serialized as markup (for HTML carried unescaped).
+std::string InnerXml(const xmlNode* n);
+// Text(n), or InnerXml(n) when n holds child elements (broken feeds put raw
+// HTML inside description and similar elements).
+std::string HtmlOf(const xmlNode* n);
+// The base URL in force at `n`: the document URL with every xml:base from the
+// root down to n applied.
+std::string BaseOf(const xmlNode* n, const std::string& doc_url);
+// Text with markup removed and entities decoded (for titles given as HTML).
+std::string HtmlToText(std::string_view html);
+// Escapes & < > for showing plain text as HTML.
+std::string EscapeHtml(std::string_view text);
+
+}  // namespace nm

@@ -1,0 +1,119 @@
+#include "pipeline/journal.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <filesystem>
+
+#include "util/fs.h"
+
+namespace nm {
+
+namespace {
+
+constexpr std::string_view kMagic = "newsmirror-journal v1\n";
+constexpr std::string_view kEnd = "end\n";
+
+std::string Serialize(const std::vector<PlannedWrite>& writes) {
+  size_t total = kMagic.size() + kEnd.size();
+  for (const PlannedWrite& w : writes) total += w.path.size() + w.data.size() + 32;
+  std::string out;
+  out.reserve(total);
+  out += kMagic;
+  for (const PlannedWrite& w : writes) {
+    out += w.path;
+    out += '\n';
+    out += std::to_string(w.data.size());
+    out += '\n';
+    out += w.data;
+    out += '\n';
+  }
+  out += kEnd;
+  return out;
+}
+
+// Reads a journal; false when it is incomplete or damaged.
+bool Deserialize(std::string_view text, std::vector<PlannedWrite>& writes) {
+  if (text.substr(0, kMagic.size()) != kMagic) return false;
+  text.remove_prefix(kMagic.size());
+  while (!text.empty()) {
+    if (text == kEnd) return true;
+    size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) return false;
+    PlannedWrite w;
+    w.path = std::string(text.substr(0, nl));
+    text.remove_prefix(nl + 1);
+    nl = text.find('\n');
+    if (nl == std::string_view::npos) return false;
+    size_t size = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + nl, size);
+    if (ec != std::errc() || p != text.data() + nl) return false;
+    text.remove_prefix(nl + 1);
+    if (text.size() < size + 1 || text[size] != '\n') return false;
+    w.data = std::string(text.substr(0, size));
+    text.remove_prefix(size + 1);
+    // Paths come from this program, but a damaged journal must never write
+    // outside the mirror.
+    if (w.path.empty() || w.path[0] == '/' || w.path.find("..") != std::string::npos) return false;
+    writes.push_back(std::move(w));
+  }
+  return false;
+}
+
+Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes) {
+  for (const PlannedWrite& w : writes) {
+    std::string path = root + "/" + w.path;
+    Status s = MakeDirs(std::filesystem::path(path).parent_path().string());
+    if (!s.ok()) return s;
+    // No fsync per file: the journal already holds the bytes, and one syncfs
+    // below covers them all.
+    s = WriteFileAtomic(path, w.data, /*sync=*/false);
+    if (!s.ok()) return s;
+  }
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::syncfs(fd);
+    ::close(fd);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string JournalPath(const std::string& root) { return root + "/.newsmirror/journal"; }
+
+Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& writes) {
+  if (writes.empty()) return Status::Ok();
+  Status s = MakeDirs(root + "/.newsmirror");
+  if (!s.ok()) return s;
+  std::string journal = JournalPath(root);
+  s = WriteFileAtomic(journal, Serialize(writes), /*sync=*/true);
+  if (!s.ok()) return s.With("cannot write the run's journal (nothing was changed)");
+  s = WriteAll(root, writes);
+  if (!s.ok()) {
+    return s.With("writing the mirror failed part-way; the journal " + journal +
+                  " is kept and the next run completes it");
+  }
+  if (::unlink(journal.c_str()) != 0) return Status::IoError("cannot remove " + journal);
+  return Status::Ok();
+}
+
+Status RecoverJournal(const std::string& root, int* replayed) {
+  *replayed = 0;
+  std::string journal = JournalPath(root);
+  auto text = ReadFile(journal);
+  if (!text.ok()) {
+    return text.status().kind() == Status::Kind::kNotFound ? Status::Ok() : text.status();
+  }
+  std::vector<PlannedWrite> writes;
+  if (Deserialize(*text, writes)) {
+    Status s = WriteAll(root, writes);
+    if (!s.ok()) return s.With("cannot complete the interrupted run from " + journal);
+    *replayed = static_cast<int>(writes.size());
+  }
+  if (::unlink(journal.c_str()) != 0) return Status::IoError("cannot remove " + journal);
+  return Status::Ok();
+}
+
+}  // namespace nm
