@@ -8,6 +8,11 @@
 // HTTPS a token from NEWSMIRROR_GIT_TOKEN, GITHUB_TOKEN or GH_TOKEN (or the
 // user and password in the remote URL). One failing remote never stops the
 // others. Not thread-safe across one repository.
+//
+// Environment: GIT_AUTHOR_NAME, GIT_AUTHOR_EMAIL, GIT_COMMITTER_NAME and
+// GIT_COMMITTER_EMAIL override the configured identity, as they do for git.
+// libgit2 1.5 has no network timeouts: a remote that accepts the connection
+// and then stalls holds Push() until the operating system gives up.
 #pragma once
 
 #include <string>
@@ -37,5 +42,10 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message);
 
 // Pushes the current branch to every remote in `remotes`, each on its own.
 std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes);
+
+// `url` with any password or token in it replaced by "***", for messages and
+// logs. An HTTP(S) user name without a password is hidden too, since hosts
+// accept a bare token there.
+std::string RedactUrl(const std::string& url);
 
 }  // namespace nm
