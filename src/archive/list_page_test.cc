@@ -1,0 +1,43 @@
+#include "archive/list_page.h"
+
+#include <gtest/gtest.h>
+
+namespace nm {
+namespace {
+
+TEST(ListPageTest, FormatMatchesTheContract) {
+  std::vector<ListItem> items = {
+      {1672843145000, "日本首相岸田文雄", "1048574_日本首相岸田文雄.md"},
+      {1672800000000, "A (b)", "1048575_A (b).md"},
+  };
+  std::string page = FormatListPage("美国之音", items, 8 * 60);
+  EXPECT_EQ(page,
+            "美国之音\n------\n\n"
+            "1-4 [日本首相岸田文雄](/articles/美国之音/1048574_%E6%97%A5%E6%9C%AC%E9%A6%96%E7%9B%B8%E5%B2%B8%E7%94%B0%E6%96%87%E9%9B%84.md)\n\n"
+            "1-4 [A (b)](/articles/美国之音/1048575_A%20(b).md)\n\n"
+            "[查看更多](/articles/美国之音)\n");
+}
+
+TEST(ListPageTest, MonthDayFollowsTheZone) {
+  // 2023-01-04 20:00 UTC is already 1-5 in UTC+8 but still 1-4 in UTC.
+  int64_t ms = 1672862400000;
+  EXPECT_EQ(MonthDay(ms, 8 * 60), "1-5");
+  EXPECT_EQ(MonthDay(ms, 0), "1-4");
+  EXPECT_EQ(MonthDay(ms, -5 * 60), "1-4");
+  EXPECT_EQ(MonthDay(1704067199000, 0), "12-31");  // 2023-12-31 23:59:59
+}
+
+TEST(ListPageTest, OutletNamesThatWouldBreakALinkAreEncoded) {
+  EXPECT_EQ(MarkdownPathSegment("美国之音"), "美国之音");
+  EXPECT_EQ(MarkdownPathSegment("VOA (中文)"), "VOA%20%28中文%29");
+}
+
+TEST(ListPageTest, ReadmeLinksEveryOutlet) {
+  std::string readme = FormatReadme({"美国之音", "BBC"});
+  EXPECT_NE(readme.find("[美国之音](/lists/美国之音.md)"), std::string::npos);
+  EXPECT_NE(readme.find("[BBC](/lists/BBC.md)"), std::string::npos);
+  EXPECT_LT(readme.find("美国之音"), readme.find("BBC"));
+}
+
+}  // namespace
+}  // namespace nm

@@ -1,0 +1,195 @@
+#include "archive/outlet_archive.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "archive/article.h"
+#include "support/temp_dir.h"
+#include "util/fs.h"
+
+namespace nm {
+namespace {
+
+namespace fs = std::filesystem;
+
+Entry MakeEntry(const std::string& guid, const std::string& title, int64_t published_ms,
+                const std::string& content = "<p>body</p>") {
+  Entry e;
+  e.id = guid;
+  e.title = title;
+  e.link = "https://news.example/a/" + guid;
+  e.published = Date{"", published_ms};
+  e.content = content;
+  return e;
+}
+
+// Applies the planned writes to disk, as the run does.
+void Apply(const std::string& root, const std::vector<PlannedWrite>& writes) {
+  for (const PlannedWrite& w : writes) {
+    ASSERT_TRUE(MakeDirs(fs::path(root + "/" + w.path).parent_path().string()).ok());
+    ASSERT_TRUE(WriteFileAtomic(root + "/" + w.path, w.data, false).ok());
+  }
+}
+
+std::map<std::string, std::string> ArticleFiles(const std::string& root, const std::string& outlet) {
+  std::map<std::string, std::string> out;
+  std::error_code ec;
+  for (auto& e : fs::directory_iterator(root + "/articles/" + outlet, ec)) {
+    out[e.path().filename().string()] = *ReadFile(e.path().string());
+  }
+  return out;
+}
+
+class OutletArchiveTest : public ::testing::Test {
+ protected:
+  // One run: load, merge, write.
+  MergeStats Run(const std::vector<Entry>& entries, int64_t now = 1700000000000) {
+    auto a = OutletArchive::Load(dir_.path(), "VOA");
+    EXPECT_TRUE(a.ok()) << a.status().message();
+    MergeStats m = a->Merge(entries, now, options_);
+    Apply(dir_.path(), a->TakeWrites(options_));
+    return m;
+  }
+  TempDir dir_;
+  ArchiveOptions options_;
+};
+
+TEST_F(OutletArchiveTest, NewArticlesAreNumberedDownInPublicationOrder) {
+  // Given newest first, as feeds do.
+  MergeStats m = Run({MakeEntry("c", "C", 3000), MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000)});
+  EXPECT_EQ(m.new_articles, 3);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_TRUE(files.count("1048574_A.md"));  // oldest: first id
+  EXPECT_TRUE(files.count("1048573_B.md"));
+  EXPECT_TRUE(files.count("1048572_C.md"));  // newest: smallest id
+  EXPECT_EQ(files["1048574_A.md"].substr(0, 12), "<!--1000-->\n");
+}
+
+TEST_F(OutletArchiveTest, SecondRunOnTheSameFeedWritesNothing) {
+  std::vector<Entry> feed = {MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000)};
+  Run(feed);
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  MergeStats m = a->Merge(feed, 1800000000000, options_);
+  EXPECT_EQ(m.new_articles, 0);
+  EXPECT_EQ(m.updated, 0);
+  EXPECT_EQ(m.unchanged, 2);
+  EXPECT_TRUE(a->TakeWrites(options_).empty());
+}
+
+TEST_F(OutletArchiveTest, BumpedDatesAndNewOrderMakeNoDuplicate) {
+  Run({MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000)});
+  MergeStats m = Run({MakeEntry("b", "B", 9000), MakeEntry("a", "A", 8000)});
+  EXPECT_EQ(m.new_articles, 0);
+  EXPECT_EQ(m.updated, 0);
+  EXPECT_EQ(ArticleFiles(dir_.path(), "VOA").size(), 2u);
+}
+
+TEST_F(OutletArchiveTest, ChangedContentUpdatesTheFileInPlace) {
+  Run({MakeEntry("a", "A", 1000, "<p>first</p>")});
+  MergeStats m = Run({MakeEntry("a", "A", 1000, "<p>corrected</p>")});
+  EXPECT_EQ(m.updated, 1);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(files["1048574_A.md"].find("<p>corrected</p>"), std::string::npos);
+}
+
+TEST_F(OutletArchiveTest, SameArticleByLinkOrTitleWhenGuidChanges) {
+  Run({MakeEntry("a", "Title One", 1000)});
+  Entry same_link = MakeEntry("a", "Title One (updated)", 1000);
+  same_link.id = "new-guid-1";
+  Entry same_title = MakeEntry("other", " title　one ", 1000);  // full-width space, case
+  same_title.id = "new-guid-2";
+  same_title.link = "https://elsewhere.example/x";
+  MergeStats m = Run({same_link});
+  EXPECT_EQ(m.new_articles, 0);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  EXPECT_EQ(files.size(), 1u);
+  MergeStats m2 = Run({MakeEntry("zzz", "Title One (updated)", 5000)});
+  EXPECT_EQ(m2.new_articles, 0) << "same normalized title is the same article";
+}
+
+TEST_F(OutletArchiveTest, LateEntriesOlderThanTheNewestAreStillArchived) {
+  Run({MakeEntry("new", "New", 5000)});
+  MergeStats m = Run({MakeEntry("new", "New", 5000), MakeEntry("old", "Old", 100)});
+  EXPECT_EQ(m.new_articles, 1);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  EXPECT_TRUE(files.count("1048573_Old.md"));
+  // The list page shows articles by publication time, newest first.
+  std::string list = *ReadFile(dir_.path() + "/lists/VOA.md");
+  EXPECT_LT(list.find("[New]"), list.find("[Old]"));
+}
+
+TEST_F(OutletArchiveTest, UndatedEntriesGetTheTimeFirstSeenAndKeepIt) {
+  Entry e = MakeEntry("u", "Undated", 0);
+  e.published.reset();
+  MergeStats m = Run({e}, 1234567000000);
+  EXPECT_EQ(m.new_articles, 1);
+  ASSERT_FALSE(m.warnings.empty());
+  Run({e}, 1999999000000);
+  std::string text = ArticleFiles(dir_.path(), "VOA")["1048574_Undated.md"];
+  EXPECT_EQ(text.substr(0, 21), "<!--1234567000000-->\n");
+}
+
+TEST_F(OutletArchiveTest, TakesOverAnArchiveWithBothFileNameForms) {
+  std::string folder = dir_.path() + "/articles/VOA";
+  ASSERT_TRUE(MakeDirs(folder).ok());
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1048000.md",
+                              FormatArticle({1000, "Old plain", "https://news.example/a/p", "<p>p</p>"})).ok());
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1047990_Old titled.md",
+                              FormatArticle({2000, "Old titled", "https://news.example/a/t", "<p>t</p>"})).ok());
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(a->taken_over());
+  // Both known by their header lines (link, title); a new one numbers below the smallest id.
+  Entry by_link = MakeEntry("p", "Renamed plain", 1000, "<p>p</p>");
+  by_link.link = "https://news.example/a/p";
+  Entry by_title = MakeEntry("zz", "Old titled", 2000, "<p>t</p>");
+  MergeStats m = a->Merge({by_link, by_title, MakeEntry("n", "Brand new", 3000)}, 0, options_);
+  EXPECT_EQ(m.new_articles, 1);
+  Apply(dir_.path(), a->TakeWrites(options_));
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  EXPECT_EQ(files.size(), 3u);
+  EXPECT_TRUE(files.count("1047989_Brand new.md"));
+  EXPECT_TRUE(fs::exists(dir_.path() + "/state/VOA.tsv"));
+}
+
+TEST_F(OutletArchiveTest, AMissingFileIsRestoredFromTheFeed) {
+  Run({MakeEntry("a", "A", 1000)});
+  fs::remove(dir_.path() + "/articles/VOA/1048574_A.md");
+  MergeStats m = Run({MakeEntry("a", "A", 1000)});
+  EXPECT_EQ(m.new_articles, 0);
+  EXPECT_TRUE(fs::exists(dir_.path() + "/articles/VOA/1048574_A.md"));
+}
+
+TEST_F(OutletArchiveTest, DuplicatesWithinOneFeedAreArchivedOnce) {
+  MergeStats m = Run({MakeEntry("a", "A", 1000), MakeEntry("a", "A", 1000)});
+  EXPECT_EQ(m.new_articles, 1);
+  EXPECT_EQ(ArticleFiles(dir_.path(), "VOA").size(), 1u);
+}
+
+TEST_F(OutletArchiveTest, ListPageHoldsTheNewestListSize) {
+  options_.list_size = 2;
+  Run({MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000), MakeEntry("c", "C", 3000)});
+  std::string list = *ReadFile(dir_.path() + "/lists/VOA.md");
+  EXPECT_NE(list.find("[C]"), std::string::npos);
+  EXPECT_NE(list.find("[B]"), std::string::npos);
+  EXPECT_EQ(list.find("[A]"), std::string::npos);
+}
+
+TEST(KeysTest, LinkKeyIgnoresSchemeFragmentAndTracking) {
+  EXPECT_EQ(LinkKey("https://Example.com/a?utm_source=x&id=3#top"), LinkKey("http://example.com/a?id=3"));
+  EXPECT_NE(LinkKey("https://example.com/a?id=3"), LinkKey("https://example.com/a?id=4"));
+  EXPECT_EQ(LinkKey(""), "");
+}
+
+TEST(KeysTest, TitleKeyFoldsWidthCaseAndSpace) {
+  EXPECT_EQ(TitleKey("Ｇ７ 峰会"), TitleKey("g7峰会"));
+  EXPECT_NE(TitleKey("峰会一"), TitleKey("峰会二"));
+}
+
+}  // namespace
+}  // namespace nm

@@ -1,0 +1,193 @@
+// newsmirror run: the main job.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "config/config.h"
+#include "pipeline/run.h"
+
+namespace nm::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string config = "config/newsmirror.toml";
+  std::string out = "mirror";
+  std::vector<std::string> sources;
+  int jobs = 0;
+  bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false;
+};
+
+std::string Describe(const SourceReport& s) {
+  switch (s.outcome) {
+    case SourceReport::Outcome::kFailed:
+      return "failed: " + s.error;
+    case SourceReport::Outcome::kNotModified:
+      return "not modified";
+    case SourceReport::Outcome::kArchived: {
+      std::string out = std::to_string(s.new_articles) + " new, " + std::to_string(s.updated) +
+                        " updated, " + std::to_string(s.unchanged) + " unchanged";
+      return out;
+    }
+  }
+  return {};
+}
+
+// On a terminal: one line that is rewritten as sources finish. In a log
+// (cron, CI): a line per source that changed or failed, nothing for the rest
+// unless --verbose.
+class Progress : public RunObserver {
+ public:
+  Progress(bool tty, bool quiet, bool verbose) : tty_(tty), quiet_(quiet), verbose_(verbose) {}
+
+  void FetchStarted(size_t total) override {
+    if (tty_ && !quiet_) std::fprintf(stderr, "fetching %zu sources…", total);
+  }
+
+  void SourceFetched(const SourceReport& s, size_t done, size_t total) override {
+    bool failed = s.outcome == SourceReport::Outcome::kFailed;
+    bool changed = s.new_articles > 0 || s.updated > 0;
+    if (tty_) std::fputs("\r\033[K", stderr);
+    if (failed) {
+      std::fprintf(stderr, "newsmirror: %s: %s\n", s.name.c_str(), s.error.c_str());
+    } else if (!quiet_ && (verbose_ || changed || tty_)) {
+      std::fprintf(stderr, "%s: %s\n", s.name.c_str(), Describe(s).c_str());
+    }
+    if (!quiet_ && (verbose_ || tty_)) {
+      for (const std::string& w : s.warnings) std::fprintf(stderr, "  warning: %s\n", w.c_str());
+    } else if (!quiet_) {
+      // In logs, warnings are summarized so an hourly job stays short.
+      if (!s.warnings.empty()) {
+        std::fprintf(stderr, "%s: %zu warnings (first: %s)\n", s.name.c_str(), s.warnings.size(),
+                     s.warnings.front().c_str());
+      }
+    }
+    if (tty_ && !quiet_ && done < total) std::fprintf(stderr, "[%zu/%zu] fetching…", done, total);
+    std::fflush(stderr);
+  }
+
+  void Note(const std::string& message) override {
+    if (!quiet_) std::fprintf(stderr, "newsmirror: %s\n", message.c_str());
+  }
+
+ private:
+  bool tty_, quiet_, verbose_;
+};
+
+nlohmann::json ToJson(const RunReport& r) {
+  nlohmann::json j;
+  j["ok"] = r.AllSucceeded();
+  if (!r.status.ok()) j["error"] = r.status.message();
+  j["sources"] = nlohmann::json::array();
+  for (const SourceReport& s : r.sources) {
+    nlohmann::json js;
+    js["name"] = s.name;
+    js["url"] = s.url;
+    js["status"] = s.outcome == SourceReport::Outcome::kFailed        ? "failed"
+                   : s.outcome == SourceReport::Outcome::kNotModified ? "not_modified"
+                                                                      : "ok";
+    js["fetched"] = s.outcome != SourceReport::Outcome::kFailed;
+    js["entries"] = s.entries;
+    js["new"] = s.new_articles;
+    js["updated"] = s.updated;
+    js["unchanged"] = s.unchanged;
+    js["failed"] = s.outcome == SourceReport::Outcome::kFailed;
+    js["reason"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
+    js["warnings"] = s.warnings;
+    js["encoding"] = s.encoding;
+    js["seconds"] = s.seconds;
+    j["sources"].push_back(std::move(js));
+  }
+  j["written"] = r.written;
+  j["recovered_files"] = r.recovered_files;
+  j["committed"] = r.committed;
+  j["commit"] = r.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.commit);
+  if (!r.commit_status.ok()) j["commit_error"] = r.commit_status.message();
+  j["pushes"] = nlohmann::json::array();
+  for (const PushOutcome& p : r.pushes) {
+    j["pushes"].push_back({{"remote", p.remote},
+                           {"ok", p.status.ok()},
+                           {"error", p.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(p.status.message())}});
+  }
+  return j;
+}
+
+int Execute(const RunArgs& a) {
+  auto config = LoadConfig(a.config);
+  if (!config.ok()) {
+    std::fprintf(stderr, "newsmirror: %s\n", config.status().message().c_str());
+    return kExitUsage;
+  }
+  RunOptions opts;
+  opts.out_dir = a.out;
+  opts.sources = a.sources;
+  opts.jobs = a.jobs;
+  opts.commit = a.commit;
+  opts.push = a.push;
+  opts.dry_run = a.dry_run;
+  Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
+  RunReport report = RunMirror(*config, opts, &progress);
+  if (a.json) std::cout << ToJson(report).dump(2) << std::endl;
+  if (!report.status.ok()) {
+    std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
+    return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
+  }
+  int failed = 0, added = 0, updated = 0;
+  for (const SourceReport& s : report.sources) {
+    failed += s.outcome == SourceReport::Outcome::kFailed;
+    added += s.new_articles;
+    updated += s.updated;
+  }
+  if (!report.commit_status.ok()) {
+    std::fprintf(stderr, "newsmirror: commit failed: %s\n", report.commit_status.message().c_str());
+    return kExitFailed;
+  }
+  int push_failed = 0;
+  for (const PushOutcome& p : report.pushes) {
+    if (!p.status.ok()) {
+      ++push_failed;
+      std::fprintf(stderr, "newsmirror: push to %s failed: %s\n", p.remote.c_str(), p.status.message().c_str());
+    }
+  }
+  if (!a.quiet) {
+    std::string what = a.dry_run ? "would write" : "wrote";
+    std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
+                 report.sources.size(), failed, added, updated, what.c_str(), report.written.size(),
+                 report.committed ? ("; committed " + report.commit.substr(0, 12)).c_str() : "",
+                 report.pushes.empty() ? ""
+                                       : ("; pushed to " + std::to_string(report.pushes.size() - push_failed) +
+                                          " of " + std::to_string(report.pushes.size()) + " remotes")
+                                             .c_str());
+  }
+  return failed > 0 || push_failed > 0 ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Fetch every configured source, archive new and changed articles into the mirror,\n"
+      "rewrite the list pages and README, and (with --commit/--push) publish the mirror.");
+  cmd->add_option("-c,--config", args->config, "Configuration file (TOML)")->capture_default_str();
+  cmd->add_option("-o,--out", args->out, "The mirror repository's root folder (created if missing)")
+      ->capture_default_str();
+  cmd->add_option("-s,--source", args->sources,
+                  "Only this source (by name); may be given more than once");
+  cmd->add_option("-j,--jobs", args->jobs, "Sources fetched at once (default: [fetch] jobs, 8)")
+      ->check(CLI::Range(1, 64));
+  cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");
+  cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes");
+  cmd->add_flag("-n,--dry-run", args->dry_run, "Fetch and compare, but write nothing");
+  cmd->add_flag("--json", args->json, "Print a summary of the run as JSON on standard output");
+  cmd->add_flag("-q,--quiet", args->quiet, "Print failures only");
+  cmd->add_flag("-v,--verbose", args->verbose, "Print every source and every warning");
+  cmd->callback([args, &exit_code] { exit_code = Execute(*args); });
+}
+
+}  // namespace nm::cli

@@ -1,0 +1,16 @@
+// Each subcommand registers itself on the app and sets `exit_code` when it runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace nm::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 1;
+inline constexpr int kExitPartial = 2;
+inline constexpr int kExitFailed = 3;
+
+void AddRunCommand(CLI::App& app, int& exit_code);        // cmd_run.cc
+void AddParseDateCommand(CLI::App& app, int& exit_code);  // cmd_parse_date.cc
+
+}  // namespace nm::cli

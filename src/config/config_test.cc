@@ -1,0 +1,119 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.h"
+#include "util/fs.h"
+
+namespace nm {
+namespace {
+
+TEST(ConfigTest, ReadsEverySection) {
+  auto cfg = ParseConfig(R"(
+[archive]
+list_size = 50
+list_utc_offset = "-05:30"
+image_proxy = ""
+[fetch]
+jobs = 3
+timeout = 10
+retries = 0
+max_size_mb = 2
+proxy = "socks5h://127.0.0.1:1080"
+[publish]
+remotes = ["origin", "backup"]
+[[source]]
+name = "美国之音"
+url = "https://www.voachinese.com/api/zm_yql-vomx-tpeybti"
+[[source]]
+name = "RFI"
+url = "https://www.rfi.fr/cn/rss"
+date_zone = "+01:00"
+enabled = false
+)", "test.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->archive.list_size, 50);
+  EXPECT_EQ(cfg->archive.list_utc_offset_minutes, -330);
+  EXPECT_EQ(cfg->archive.image_proxy, "");
+  EXPECT_EQ(cfg->fetch.jobs, 3);
+  EXPECT_EQ(cfg->fetch.timeout_ms, 10000);
+  EXPECT_EQ(cfg->fetch.retries, 0);
+  EXPECT_EQ(cfg->fetch.max_bytes, 2 * 1024 * 1024);
+  EXPECT_EQ(cfg->fetch.proxy, "socks5h://127.0.0.1:1080");
+  EXPECT_EQ(cfg->publish.remotes, (std::vector<std::string>{"origin", "backup"}));
+  ASSERT_EQ(cfg->sources.size(), 2u);
+  EXPECT_EQ(cfg->sources[0].name, "美国之音");
+  EXPECT_TRUE(cfg->sources[0].enabled);
+  EXPECT_EQ(cfg->sources[1].date_zone_minutes, 60);
+  EXPECT_FALSE(cfg->sources[1].enabled);
+}
+
+TEST(ConfigTest, DefaultsWhenSectionsAreMissing) {
+  auto cfg = ParseConfig("[[source]]\nname = \"a\"\nurl = \"https://a.example/feed\"\n", "t.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->archive.list_size, 300);
+  EXPECT_EQ(cfg->archive.list_utc_offset_minutes, 480);
+  EXPECT_EQ(cfg->archive.image_proxy, "https://images.weserv.nl?url={url_noscheme}");
+  EXPECT_EQ(cfg->publish.remotes, std::vector<std::string>{"origin"});
+}
+
+struct BadCase {
+  const char* text;
+  const char* expect;  // must appear in the message
+};
+
+TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
+  const BadCase cases[] = {
+      {"[archive]\nlst_size = 3\n", "t.toml:2: unknown key 'lst_size' in [archive]"},
+      {"[archive]\nlist_size = \"many\"\n", "t.toml:2: 'list_size' in [archive] must be a whole number"},
+      {"[archive]\nlist_size = 0\n", "between 1 and 100000"},
+      {"[archive]\nlist_utc_offset = \"8\"\n", "t.toml:2: list_utc_offset"},
+      {"[archive]\nimage_proxy = \"https://p.example/\"\n", "must contain {url}"},
+      {"[fetch]\njobs = 1000\n", "'jobs' in [fetch] must be between 1 and 64"},
+      {"[publish]\nremotes = \"origin\"\n", "must be a list"},
+      {"colour = 1\n", "t.toml:1: unknown key 'colour'"},
+      {"[[source]]\nname = \"a\"\nurl = \"ftp://x\"\n", "needs a url"},
+      {"[[source]]\nname = \"a/b\"\nurl = \"https://x\"\n", "cannot be a folder name"},
+      {"[[source]]\nname = \"a\"\nurl = \"https://x\"\n[[source]]\nname = \"a\"\nurl = \"https://y\"\n",
+       "t.toml:5: two sources are named 'a'"},
+      {"[[source]]\nurl = \"https://x\"\n", "has no name"},
+      {"[[source]]\nname = \"a\"\nurl = \"https://x\"\nzone = \"+08:00\"\n", "t.toml:4: unknown key 'zone' in [[source]]"},
+      {"[archive\n", "t.toml:1:"},
+  };
+  for (const BadCase& c : cases) {
+    auto cfg = ParseConfig(c.text, "t.toml");
+    ASSERT_FALSE(cfg.ok()) << c.text;
+    EXPECT_EQ(cfg.status().kind(), Status::Kind::kInvalidArgument);
+    EXPECT_NE(cfg.status().message().find(c.expect), std::string::npos)
+        << "message: " << cfg.status().message() << "\nexpected: " << c.expect;
+  }
+}
+
+TEST(ConfigTest, RelativeFileUrlsAreReadBesideTheConfiguration) {
+  TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/c.toml", "[[source]]\nname = \"x\"\nurl = \"file:feeds/a.xml\"\n").ok());
+  auto cfg = LoadConfig(dir.path() + "/c.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->sources[0].url, "file://" + dir.path() + "/feeds/a.xml");
+}
+
+TEST(ConfigTest, ShippedConfigurationsLoad) {
+  for (const char* rel : {"/config/newsmirror.toml", "/examples/offline.toml"}) {
+    auto cfg = LoadConfig(std::string(NEWSMIRROR_SOURCE_DIR) + rel);
+    ASSERT_TRUE(cfg.ok()) << rel << ": " << cfg.status().message();
+    EXPECT_FALSE(cfg->sources.empty());
+  }
+  auto shipped = LoadConfig(std::string(NEWSMIRROR_SOURCE_DIR) + "/config/newsmirror.toml");
+  ASSERT_EQ(shipped->sources.size(), 7u);
+  EXPECT_EQ(shipped->sources[0].name, "美国之音");
+  EXPECT_EQ(shipped->sources[6].name, "中国数字时代");
+}
+
+TEST(ConfigTest, MissingFileNamesThePath) {
+  auto cfg = LoadConfig("/nonexistent/newsmirror.toml");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.status().message().find("/nonexistent/newsmirror.toml"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nm

@@ -1,0 +1,254 @@
+#include "pipeline/run.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "archive/list_page.h"
+#include "archive/outlet_archive.h"
+#include "feed/parser.h"
+#include "fetch/http_client.h"
+#include "pipeline/journal.h"
+#include "pipeline/run_lock.h"
+#include "util/fs.h"
+
+namespace nm {
+
+namespace fs = std::filesystem;
+
+bool RunReport::AllSucceeded() const {
+  if (!status.ok() || !commit_status.ok()) return false;
+  for (const SourceReport& s : sources) {
+    if (s.outcome == SourceReport::Outcome::kFailed) return false;
+  }
+  for (const PushOutcome& p : pushes) {
+    if (!p.status.ok()) return false;
+  }
+  return true;
+}
+
+std::string CommitMessage(const RunReport& report) {
+  int new_total = 0, updated_total = 0;
+  std::string lines;
+  for (const SourceReport& s : report.sources) {
+    if (s.new_articles == 0 && s.updated == 0) continue;
+    new_total += s.new_articles;
+    updated_total += s.updated;
+    lines += s.name + ": " + std::to_string(s.new_articles) + " new";
+    if (s.updated) lines += ", " + std::to_string(s.updated) + " updated";
+    lines += "\n";
+  }
+  std::string head = "Archive " + std::to_string(new_total) + " new";
+  if (updated_total) head += ", " + std::to_string(updated_total) + " updated";
+  head += new_total + updated_total == 1 ? " article" : " articles";
+  if (new_total + updated_total == 0) head = "Update the mirror's index and state";
+  return lines.empty() ? head + "\n" : head + "\n\n" + lines;
+}
+
+namespace {
+
+// Every outlet the mirror knows: the configured ones first, in order, then
+// those that only the archive still holds (sources removed from the config).
+std::vector<std::string> KnownOutlets(const std::string& root, const Config& config) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const SourceConfig& s : config.sources) {
+    if (seen.insert(s.name).second) out.push_back(s.name);
+  }
+  std::set<std::string> others;
+  std::error_code ec;
+  for (const char* dir : {"state", "lists"}) {
+    for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
+      fs::path p = it->path();
+      if (!it->is_regular_file()) continue;
+      std::string ext = p.extension().string();
+      if (ext != ".tsv" && ext != ".md") continue;
+      std::string name = p.stem().string();
+      if (!seen.count(name)) others.insert(name);
+    }
+  }
+  out.insert(out.end(), others.begin(), others.end());
+  return out;
+}
+
+// Planned writes for files outside any outlet: README.md and .gitignore.
+void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
+  std::string readme = FormatReadme(KnownOutlets(root, config));
+  auto existing = ReadFile(root + "/README.md");
+  if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
+  const std::string ignore_line = ".newsmirror/";
+  auto gitignore = ReadFile(root + "/.gitignore");
+  std::string text = gitignore.ok() ? *gitignore : std::string();
+  if (text.find(ignore_line + "\n") == std::string::npos && text != ignore_line) {
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
+    writes.push_back({".gitignore", text});
+  }
+}
+
+}  // namespace
+
+RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer) {
+  RunReport report;
+  RunObserver quiet;
+  RunObserver& obs = observer ? *observer : quiet;
+  const std::string& root = options.out_dir;
+  int64_t now_ms = options.now_ms
+                       ? options.now_ms
+                       : std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+
+  // Which sources run.
+  std::vector<const SourceConfig*> selected;
+  for (const std::string& name : options.sources) {
+    auto it = std::find_if(config.sources.begin(), config.sources.end(),
+                           [&](const SourceConfig& s) { return s.name == name; });
+    if (it == config.sources.end()) {
+      report.status = Status::InvalidArgument("no source named '" + name + "' in " + config.path);
+      return report;
+    }
+  }
+  for (const SourceConfig& s : config.sources) {
+    bool wanted = options.sources.empty()
+                      ? s.enabled
+                      : std::find(options.sources.begin(), options.sources.end(), s.name) != options.sources.end();
+    if (wanted) selected.push_back(&s);
+  }
+
+  if (Status s = MakeDirs(root); !s.ok()) {
+    report.status = s;
+    return report;
+  }
+  auto lock = RunLock::Acquire(root);
+  if (!lock.ok()) {
+    report.status = lock.status();
+    return report;
+  }
+  if (!options.dry_run) {
+    if (Status s = RecoverJournal(root, &report.recovered_files); !s.ok()) {
+      report.status = s;
+      return report;
+    }
+    if (report.recovered_files > 0) {
+      obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
+    }
+  }
+  if (options.commit && !options.dry_run) {
+    if (Status s = EnsureRepository(root); !s.ok()) {
+      report.status = s;
+      return report;
+    }
+  }
+
+  // Load each outlet's archive first: its validators go into the requests.
+  std::vector<std::unique_ptr<OutletArchive>> archives(selected.size());
+  std::vector<FetchRequest> requests;
+  report.sources.resize(selected.size());
+  for (size_t i = 0; i < selected.size(); ++i) {
+    SourceReport& sr = report.sources[i];
+    sr.name = selected[i]->name;
+    sr.url = selected[i]->url;
+    auto loaded = OutletArchive::Load(root, sr.name);
+    if (!loaded.ok()) {
+      // A broken state file is this outlet's problem only.
+      sr.error = loaded.status().message();
+    } else {
+      archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
+      if (archives[i]->taken_over()) {
+        sr.warnings.push_back("took over " + std::to_string(archives[i]->records().size()) +
+                              " existing articles from articles/" + sr.name);
+      }
+    }
+    FetchRequest req;
+    req.url = sr.url;
+    if (archives[i] && archives[i]->validators().url == sr.url) {
+      req.etag = archives[i]->validators().etag;
+      req.last_modified = archives[i]->validators().last_modified;
+    }
+    requests.push_back(std::move(req));
+  }
+
+  // Fetch the sources that loaded, all at once.
+  std::vector<size_t> fetch_index;
+  std::vector<FetchRequest> to_fetch;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (archives[i]) {
+      fetch_index.push_back(i);
+      to_fetch.push_back(requests[i]);
+    }
+  }
+  FetchOptions fopts = config.fetch;
+  if (options.jobs > 0) fopts.jobs = options.jobs;
+  obs.FetchStarted(selected.size());
+  size_t done = selected.size() - to_fetch.size();
+  std::vector<PlannedWrite> writes;
+  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, const FetchResponse& resp) {
+    size_t i = fetch_index[k];
+    SourceReport& sr = report.sources[i];
+    sr.seconds = resp.seconds;
+    const SourceConfig& src = *selected[i];
+    if (!resp.status.ok()) {
+      sr.error = resp.status.message();
+    } else if (resp.not_modified) {
+      sr.outcome = SourceReport::Outcome::kNotModified;
+    } else {
+      ParseOptions popts;
+      popts.url = resp.effective_url.empty() ? src.url : resp.effective_url;
+      popts.content_type = resp.content_type;
+      popts.content_location = resp.content_location;
+      popts.default_zone_minutes = src.date_zone_minutes;
+      auto feed = ParseFeed(resp.body, popts);
+      if (!feed.ok()) {
+        sr.error = feed.status().message() + " (" + popts.url + ")";
+      } else {
+        sr.encoding = feed->encoding;
+        sr.entries = static_cast<int>(feed->entries.size());
+        for (const std::string& w : feed->warnings) sr.warnings.push_back(w);
+        MergeStats m = archives[i]->Merge(feed->entries, now_ms, config.archive);
+        sr.new_articles = m.new_articles;
+        sr.updated = m.updated;
+        sr.unchanged = m.unchanged;
+        for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+        archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
+        sr.outcome = SourceReport::Outcome::kArchived;
+      }
+    }
+    obs.SourceFetched(sr, ++done, selected.size());
+  });
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (!archives[i]) obs.SourceFetched(report.sources[i], ++done, selected.size());
+  }
+  (void)responses;
+
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (!archives[i]) continue;
+    for (PlannedWrite& w : archives[i]->TakeWrites(config.archive)) writes.push_back(std::move(w));
+  }
+  PlanIndexFiles(root, config, writes);
+  for (const PlannedWrite& w : writes) report.written.push_back(w.path);
+  if (options.dry_run) return report;
+
+  if (Status s = ApplyWrites(root, writes); !s.ok()) {
+    report.status = s;
+    return report;
+  }
+  if (options.commit) {
+    auto c = Commit(root, CommitMessage(report));
+    if (!c.ok()) {
+      report.commit_status = c.status();
+    } else {
+      report.committed = c->committed;
+      report.commit = c->oid;
+    }
+  }
+  if (options.push && report.commit_status.ok()) {
+    report.pushes = Push(root, config.publish.remotes);
+  }
+  return report;
+}
+
+}  // namespace nm

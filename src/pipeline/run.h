@@ -1,0 +1,72 @@
+// One run of the mirror: fetch every source, archive what is new, publish.
+//
+// RunMirror takes the run lock of the mirror folder, completes a run that was
+// killed (journal.h), fetches the selected sources concurrently, parses each
+// feed, merges its entries into the outlet's archive, writes every changed
+// file as one atomic step, and then commits and pushes when asked. A source
+// that fails (network, HTTP, unreadable feed) is reported and skipped; the
+// others are archived and published all the same.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "publish/git_repo.h"
+#include "util/status.h"
+
+namespace nm {
+
+struct RunOptions {
+  std::string out_dir;                 // the mirror repository's root
+  std::vector<std::string> sources;    // only these (by name); empty = all enabled
+  int jobs = 0;                        // 0 = the configuration's
+  bool commit = false;
+  bool push = false;
+  bool dry_run = false;                // fetch and merge, write nothing
+  int64_t now_ms = 0;                  // 0 = the clock (tests pin it)
+};
+
+struct SourceReport {
+  std::string name;
+  std::string url;
+  enum class Outcome { kArchived, kNotModified, kFailed } outcome = Outcome::kFailed;
+  std::string error;                   // why it failed, for the operator
+  int entries = 0;                     // entries in the feed
+  int new_articles = 0;
+  int updated = 0;
+  int unchanged = 0;
+  std::vector<std::string> warnings;
+  std::string encoding;
+  double seconds = 0;                  // fetching time
+};
+
+struct RunReport {
+  Status status;                       // not ok: the run as a whole failed (nothing published)
+  std::vector<SourceReport> sources;
+  std::vector<std::string> written;    // files written (or that would be, with dry_run)
+  int recovered_files = 0;             // restored from an interrupted run's journal
+  bool committed = false;
+  std::string commit;                  // commit id when committed
+  Status commit_status;
+  std::vector<PushOutcome> pushes;
+
+  bool AllSucceeded() const;
+};
+
+// Told about progress as the run goes (the command line shows it).
+struct RunObserver {
+  virtual ~RunObserver() = default;
+  virtual void FetchStarted(size_t total) {}
+  virtual void SourceFetched(const SourceReport& report, size_t done, size_t total) {}
+  virtual void Note(const std::string& message) {}
+};
+
+RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer = nullptr);
+
+// The commit message for a run: a summary line, then one line per outlet.
+std::string CommitMessage(const RunReport& report);
+
+}  // namespace nm

@@ -1,0 +1,50 @@
+#include "pipeline/run_lock.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "util/fs.h"
+
+namespace nm {
+
+RunLock& RunLock::operator=(RunLock&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+RunLock::~RunLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<RunLock> RunLock::Acquire(const std::string& root) {
+  Status s = MakeDirs(root + "/.newsmirror");
+  if (!s.ok()) return s;
+  std::string path = root + "/.newsmirror/lock";
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) {
+      return Status::Busy("another newsmirror run is working on " + root + " (lock " + path + ")");
+    }
+    return Status::IoError("cannot lock " + path + ": " + std::strerror(err));
+  }
+  // The holder's pid, for an operator who wonders who holds it.
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
+  RunLock lock;
+  lock.fd_ = fd;
+  return lock;
+}
+
+}  // namespace nm
