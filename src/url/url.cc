@@ -4,7 +4,6 @@
 #include <uriparser/Uri.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <vector>
 
 namespace nm {
