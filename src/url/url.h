@@ -17,7 +17,10 @@ namespace nm {
 
 // Resolves `ref` against `base` (either may be relative; an empty base leaves
 // ref as it is) and normalizes the result. Returns nullopt when the result is
-// not a valid absolute URL.
+// not a valid absolute URL. An absolute ref does not need a valid base; a URL
+// of a non-special scheme (mailto:, data:, javascript:) comes back trimmed,
+// its scheme lower-cased, otherwise as written, and against such a base only
+// a "#fragment" reference resolves.
 std::optional<std::string> ResolveUrl(std::string_view base, std::string_view ref);
 
 // Normalizes an absolute URL; nullopt when it is not one.
