@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Configures and builds newsmirror into build/ (build/newsmirror, build/newsmirror_tests).
+# Extra arguments go to CMake's configure step, e.g. -DNEWSMIRROR_SANITIZE=ON.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${NEWSMIRROR_BUILD_DIR:-build}
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
+cmake --build "$build_dir" -j"$(nproc)"
