@@ -1019,7 +1019,9 @@ class Reader {
         nums[num_count++] = {t.value, t.digits, sep, i};
       } else if (t.kind == Kind::kPunct) {
         const char32_t p = t.punct;
-        if (p != ',' && p != '.' && p != '-' && p != '/' && p != '\'') return false;
+        // A colon may close a label ("发布时间：…"); elsewhere it belongs to a time.
+        const bool label = p == ':' && i > 0 && t_[i - 1].kind == Kind::kWord && t_[i - 1].word.ignorable;
+        if (p != ',' && p != '.' && p != '-' && p != '/' && p != '\'' && !label) return false;
       } else {
         const WordInfo& w = t.word;
         if (w.month) {
