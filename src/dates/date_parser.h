@@ -2,8 +2,11 @@
 //
 // One table-driven parser: RFC 822/1123 and their broken variants, ISO 8601 /
 // RFC 3339 / W3C-DTF, asctime, epoch numbers and localized forms. A date that
-// carries no zone is read in `default_zone_minutes` (minutes east of UTC).
-// Impossible dates return nullopt. Thread-safe; no locale or global state.
+// carries no zone is read in `default_zone_minutes` (minutes east of UTC),
+// except Korean forms (년/월/일, 오전/오후), which are always Korea time.
+// Fractions of a second are dropped; a leap second (:60) reads as :59.
+// Impossible dates and text with words the parser cannot explain return
+// nullopt. Thread-safe; no locale or global state.
 #pragma once
 
 #include <cstdint>
