@@ -9,6 +9,18 @@
 // bounded retries with exponential back-off on timeouts, connection failures
 // and 5xx, obeying Retry-After. http(s):// and file:// URLs are accepted.
 // Each result reports its own failure; one failing URL never affects another.
+//
+// Failures, each message naming the URL: kHttpError for a final status other
+// than 2xx and 304 (the message has the code), kNetworkError for transport
+// failures (curl's reason, timeouts, refused connections, redirect loops, a
+// body cut short), kTooLarge when the decoded body passes max_bytes (the
+// transfer is aborted there, so nothing larger is ever held), kNotFound for an
+// unreadable file:// path. Retried: timeouts, connection failures, cut-short
+// bodies, HTTP 5xx, 408 and 429, waiting base * 2^n or the server's
+// Retry-After; a Retry-After above max_retry_after_ms fails at once. While a
+// retry waits the other transfers go on. Requests to one host wait in
+// newsmirror's own queue, so timeouts count only time spent on the wire.
+// A SOCKS5 proxy that resolves names itself is "socks5h://host:port".
 #pragma once
 
 #include <cstdint>
@@ -48,6 +60,7 @@ struct FetchResponse {
   Status status;                        // ok when a usable answer arrived (2xx or 304)
   long http_code = 0;                   // 0 for file:// and for transport failures
   bool not_modified = false;            // 304: the stored validators still hold
+                                        // (etag / last_modified: the 304's, else the request's)
   std::string effective_url;            // after redirects
   std::string content_type;             // Content-Type header, as sent
   std::string content_location;
@@ -55,7 +68,7 @@ struct FetchResponse {
   std::string last_modified;
   std::string body;                     // decoded (gunzipped) bytes
   int attempts = 0;
-  double seconds = 0;
+  double seconds = 0;                   // from the first attempt's start, waits included
 };
 
 // Called on the fetching thread after each request finishes (for progress).
@@ -65,6 +78,9 @@ using FetchProgress = std::function<void(size_t index, const FetchResponse&)>;
 std::vector<FetchResponse> FetchAll(const std::vector<FetchRequest>& requests,
                                     const FetchOptions& options,
                                     const FetchProgress& progress = nullptr);
+
+// One request (same rules as FetchAll).
+FetchResponse Fetch(const FetchRequest& request, const FetchOptions& options);
 
 // The default User-Agent.
 std::string DefaultUserAgent();
