@@ -302,6 +302,7 @@ class Fetcher {
     if (code != CURLE_OK) {
       if (RetryableCurlError(code) && ScheduleRetry(i, 0)) return;
       std::string detail = t.error[0] ? t.error : curl_easy_strerror(code);
+      r.http_code = 0;  // whatever arrived (a redirect, a cut-short 200) is not an answer
       if (code == CURLE_TOO_MANY_REDIRECTS) {
         r.status = Status::NetworkError("too many redirects (more than " +
                                         std::to_string(options_.max_redirects) + ") from " +

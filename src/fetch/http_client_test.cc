@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -238,9 +239,9 @@ TEST_F(HttpClientTest, RetryAfterIsObeyedWhileOtherTransfersGoOn) {
 }
 
 TEST_F(HttpClientTest, RetryAfterAsHttpDateIsObeyed) {
-  server_.ServeRaw("/limited", [this](int fd, const std::string&) {
-    static std::atomic<int> calls{0};
-    if (calls++ > 0) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  server_.ServeRaw("/limited", [calls](int fd, const std::string&) {
+    if ((*calls)++ > 0) {
       TestHttpServer::WriteAll(fd, TestHttpServer::FormatResponse(200, "ok"));
       return;
     }
@@ -500,6 +501,23 @@ TEST_F(HttpClientTest, ExplicitProxyIsUsed) {
   EXPECT_EQ(r.body, "proxied");
   EXPECT_EQ(server_.LastRequestLine("/via-proxy"),
             "GET http://news.example.invalid/via-proxy HTTP/1.1");
+}
+
+TEST_F(HttpClientTest, ProxyFromTheEnvironmentIsUsed) {
+  server_.Serve("/env-proxy", 200, "from env");
+  std::string proxy = "http://127.0.0.1:" + std::to_string(server_.port());
+  setenv("http_proxy", proxy.c_str(), 1);
+  FetchResponse r = Get("http://news.example.invalid/env-proxy");
+  // no_proxy (set in SetUp) still keeps loopback direct.
+  server_.Serve("/direct", 200, "direct");
+  FetchResponse direct = Get(server_.Url("/direct"));
+  unsetenv("http_proxy");
+  ASSERT_TRUE(r.status.ok()) << r.status.message();
+  EXPECT_EQ(r.body, "from env");
+  EXPECT_EQ(server_.LastRequestLine("/env-proxy"),
+            "GET http://news.example.invalid/env-proxy HTTP/1.1");
+  ASSERT_TRUE(direct.status.ok()) << direct.status.message();
+  EXPECT_EQ(server_.LastRequestLine("/direct"), "GET /direct HTTP/1.1");
 }
 
 TEST_F(HttpClientTest, FileUrlsAreRead) {
