@@ -213,7 +213,10 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         sr.updated = m.updated;
         sr.unchanged = m.unchanged;
         for (const std::string& w : m.warnings) sr.warnings.push_back(w);
-        archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
+        // Validators only mean something for the URL that sent them; a source
+        // without any (file:, servers without caching headers) stores nothing.
+        if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
+        else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
         sr.outcome = SourceReport::Outcome::kArchived;
       }
     }

@@ -1,0 +1,22 @@
+// Runs the newsmirror binary the way an operator does, for end-to-end tests.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace nm {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+// Runs build/newsmirror with `args` (each passed as one argument) and waits.
+// `env` entries ("NAME=value") are added to the environment.
+CliResult RunNewsmirror(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+
+// Runs a shell command and returns its standard output (for git inspections).
+std::string Shell(const std::string& command, int* exit_code = nullptr);
+
+}  // namespace nm
