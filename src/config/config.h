@@ -2,7 +2,8 @@
 //
 //   [archive]  list_size, list_utc_offset, image_proxy
 //   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent
-//   [publish]  remotes
+//   [publish]  remotes, raw_base_url
+//   [site]     base_url, jekyll_posts
 //   [[source]] name, url, date_zone, enabled
 //
 // LoadConfig reads and checks it all at once: an unknown key or a bad value is
@@ -29,6 +30,15 @@ struct SourceConfig {
 
 struct PublishConfig {
   std::vector<std::string> remotes = {"origin"};
+  // The mirror's root as raw files on the git host, e.g.
+  // "https://raw.githubusercontent.com/USER/REPO/main/": feeds/*.xml link
+  // their entries there. "" links them relative to feeds/.
+  std::string raw_base_url;
+};
+
+struct SiteConfig {
+  std::string base_url;          // where `newsmirror site` output is served ("" = relative links)
+  bool jekyll_posts = false;     // also write Jekyll _posts/ with front matter
 };
 
 struct Config {
@@ -36,6 +46,7 @@ struct Config {
   ArchiveOptions archive;
   FetchOptions fetch;
   PublishConfig publish;
+  SiteConfig site;
   std::vector<SourceConfig> sources;
 };
 

@@ -13,6 +13,8 @@
 #include "fetch/http_client.h"
 #include "pipeline/journal.h"
 #include "pipeline/run_lock.h"
+#include "publish/mirror_feed.h"
+#include "search/search_index.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -87,6 +89,13 @@ void PlanIndexFiles(const std::string& root, const Config& config, std::vector<P
     text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
     writes.push_back({".gitignore", text});
   }
+}
+
+// feeds/{outlet}.xml and feeds/all.xml, from the archive as this run leaves it.
+void PlanMirrorFeedWrites(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
+  FileOverlay overlay;
+  for (const PlannedWrite& w : writes) overlay[w.path] = w.data;
+  for (PlannedWrite& w : PlanMirrorFeeds(root, config.publish.raw_base_url, overlay)) writes.push_back(std::move(w));
 }
 
 }  // namespace
@@ -232,6 +241,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     for (PlannedWrite& w : archives[i]->TakeWrites(config.archive)) writes.push_back(std::move(w));
   }
   PlanIndexFiles(root, config, writes);
+  PlanMirrorFeedWrites(root, config, writes);
   for (const PlannedWrite& w : writes) report.written.push_back(w.path);
   if (options.dry_run) return report;
 
@@ -239,6 +249,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     report.status = s;
     return report;
   }
+  // The search index is a cache: failing to update it never fails the run.
+  if (Status s = UpdateSearchIndexIfPresent(root); !s.ok()) obs.Note("search index not updated: " + s.message());
   if (options.commit) {
     auto c = Commit(root, CommitMessage(report));
     if (!c.ok()) {
