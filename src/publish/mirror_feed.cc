@@ -101,33 +101,45 @@ std::string FormatAtomFeed(const AtomFeed& feed) {
   return out;
 }
 
-namespace {
-
-struct Picked {
-  const MirrorOutlet* outlet;
-  const ArticleRecord* record;
-};
-
-AtomEntry EntryFor(const MirrorView& view, const Picked& p, const std::string& base, const FileOverlay& overlay) {
-  AtomEntry e;
-  const ArticleRecord& r = *p.record;
-  e.id = "tag:newsmirror," + std::string("2024:") + EncodeUriComponent(p.outlet->name) + "/" + std::to_string(r.id);
-  e.title = r.title;
-  e.published_ms = r.published_ms;
-  e.via = r.link;
-  e.author = p.outlet->name;
-  std::string rel = "articles/" + EncodeUriComponent(p.outlet->name) + "/" + EncodeUriComponent(r.file);
-  e.link = base.empty() ? "../" + rel : base + rel;
-  auto doc = ReadArticle(view.root, p.outlet->name, r, overlay);
-  if (doc.ok()) {
-    SanitizePolicy policy;
-    policy.base_url = r.link;
-    e.content_html = SanitizeHtml(doc->content, policy);
+AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const ArticleLinker& link_of,
+                        const std::string& base, const FileOverlay& overlay) {
+  struct Picked {
+    const MirrorOutlet* outlet;
+    const ArticleRecord* record;
+  };
+  std::vector<Picked> picked;
+  for (const MirrorOutlet& o : view.outlets) {
+    if (name != "all" && o.name != name) continue;
+    for (size_t i = 0; i < o.records.size() && i < kMirrorFeedSize; ++i) picked.push_back({&o, &o.records[i]});
   }
-  return e;
-}
+  std::stable_sort(picked.begin(), picked.end(), [](const Picked& a, const Picked& b) {
+    return NewerFirst(*a.record, *b.record);
+  });
+  if (picked.size() > kMirrorFeedSize) picked.resize(kMirrorFeedSize);
 
-}  // namespace
+  AtomFeed feed;
+  feed.id = "tag:newsmirror,2024:feeds/" + EncodeUriComponent(name);
+  feed.title = name == "all" ? "newsmirror" : name;
+  if (!base.empty()) feed.self = base + "feeds/" + EncodeUriComponent(name) + ".xml";
+  for (const Picked& p : picked) {
+    AtomEntry e;
+    const ArticleRecord& r = *p.record;
+    e.id = "tag:newsmirror,2024:" + EncodeUriComponent(p.outlet->name) + "/" + std::to_string(r.id);
+    e.title = r.title;
+    e.published_ms = r.published_ms;
+    e.via = r.link;
+    e.author = p.outlet->name;
+    e.link = link_of(p.outlet->name, r);
+    auto doc = ReadArticle(view.root, p.outlet->name, r, overlay);
+    if (doc.ok()) {
+      SanitizePolicy policy;
+      policy.base_url = r.link;
+      e.content_html = SanitizeHtml(doc->content, policy);
+    }
+    feed.entries.push_back(std::move(e));
+  }
+  return feed;
+}
 
 std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::string& raw_base_url,
                                           const FileOverlay& overlay) {
@@ -136,29 +148,18 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   if (!view.ok()) return writes;
   std::string base = raw_base_url;
   if (!base.empty() && base.back() != '/') base += '/';
-  auto plan = [&](const std::string& name, const std::string& title, const std::vector<Picked>& picked) {
-    AtomFeed feed;
+  ArticleLinker link_of = [&](const std::string& outlet, const ArticleRecord& r) {
+    std::string rel = "articles/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(r.file);
+    return base.empty() ? "../" + rel : base + rel;
+  };
+  std::vector<std::string> names = {"all"};
+  for (const MirrorOutlet& o : view->outlets) names.push_back(o.name);
+  for (const std::string& name : names) {
     std::string path = "feeds/" + name + ".xml";
-    feed.id = "tag:newsmirror,2024:feeds/" + EncodeUriComponent(name);
-    feed.title = title;
-    if (!base.empty()) feed.self = base + "feeds/" + EncodeUriComponent(name) + ".xml";
-    for (const Picked& p : picked) feed.entries.push_back(EntryFor(*view, p, base, overlay));
-    std::string text = FormatAtomFeed(feed);
+    std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));
     auto existing = ReadFile(root + "/" + path);
     if (!existing.ok() || *existing != text) writes.push_back({path, std::move(text)});
-  };
-  std::vector<Picked> all;
-  for (const MirrorOutlet& o : view->outlets) {
-    std::vector<Picked> picked;
-    for (size_t i = 0; i < o.records.size() && i < kMirrorFeedSize; ++i) picked.push_back({&o, &o.records[i]});
-    all.insert(all.end(), picked.begin(), picked.end());
-    plan(o.name, o.name, picked);
   }
-  std::stable_sort(all.begin(), all.end(), [](const Picked& a, const Picked& b) {
-    return a.record->published_ms > b.record->published_ms;
-  });
-  if (all.size() > kMirrorFeedSize) all.resize(kMirrorFeedSize);
-  plan("all", "newsmirror", all);
   return writes;
 }
 

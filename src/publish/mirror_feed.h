@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,15 @@ std::string Rfc3339(int64_t ms);
 // Text escaped for XML content and attribute values, with characters XML 1.0
 // cannot carry (most C0 controls, U+FFFE/U+FFFF, broken UTF-8) dropped.
 std::string XmlEscape(std::string_view s);
+
+// The feed `name` ("all", or an outlet's name) of `view`: its newest
+// kMirrorFeedSize articles, content sanitized, each linked by `link_of`
+// (outlet, record → URL of the article as the reader is meant to read it).
+// `base` (the URL of the site or the raw mirror, "" = none) gives the feed its
+// rel="self" link, feeds/{name}.xml.
+using ArticleLinker = std::function<std::string(const std::string& outlet, const ArticleRecord& r)>;
+AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const ArticleLinker& link_of,
+                        const std::string& base, const FileOverlay& overlay = {});
 
 // `raw_base_url` ("[publish] raw_base_url") is the URL of the mirror's root
 // on the git host's raw view; "" links entries relative to feeds/, which is
