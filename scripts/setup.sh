@@ -10,7 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   zlib1g-dev libbrotli-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  chromium python3-feedparser sqlite3
+  chromium fonts-wqy-microhei python3-feedparser sqlite3
 )
 
 missing=()

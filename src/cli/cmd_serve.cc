@@ -11,7 +11,7 @@ namespace nm::cli {
 namespace {
 ReaderServer* g_server = nullptr;
 void OnSignal(int) {
-  if (g_server) g_server->Stop();
+  if (g_server) g_server->Shutdown();
 }
 }  // namespace
 

@@ -62,9 +62,10 @@ class Server : public ReaderServer {
     if (thread_.joinable()) thread_.join();
   }
   void Stop() override {
-    http_.stop();
+    Shutdown();
     Wait();
   }
+  void Shutdown() override { http_.stop(); }
 
  private:
   Status Refresh(bool force) {

@@ -29,8 +29,11 @@ class ReaderServer {
   virtual ~ReaderServer() = default;
   static Result<std::unique_ptr<ReaderServer>> Start(const ServeOptions& options);
   virtual int port() const = 0;
-  virtual void Wait() = 0;       // until Stop()
-  virtual void Stop() = 0;
+  virtual void Wait() = 0;       // until Stop() or Shutdown()
+  virtual void Stop() = 0;       // Shutdown() and Wait()
+  // Stops listening without waiting (safe from a signal handler while
+  // another thread is in Wait()).
+  virtual void Shutdown() = 0;
 };
 
 }  // namespace nm
