@@ -48,7 +48,7 @@ void Walk(const GumboNode* node, std::string& out) {
 
 }  // namespace
 
-std::string HtmlToText(std::string_view html) {
+std::string ReadableText(std::string_view html) {
   GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
   std::string out;
   Walk(output->root, out);

@@ -1,6 +1,6 @@
 // The readable text of an HTML fragment, for indexing and snippets.
 //
-// HtmlToText parses the fragment as HTML5 (gumbo) and returns its text with
+// ReadableText parses the fragment as HTML5 (gumbo) and returns its text with
 // block elements separated by a newline and runs of white space collapsed;
 // the content of script, style and template is left out, entities decoded.
 #pragma once
@@ -10,6 +10,6 @@
 
 namespace nm {
 
-std::string HtmlToText(std::string_view html);
+std::string ReadableText(std::string_view html);
 
 }  // namespace nm

@@ -242,9 +242,10 @@ std::string FtsQuery(std::string_view query) {
 SearchIndex::~SearchIndex() {
   if (db_) sqlite3_close(db_);
 }
-SearchIndex::SearchIndex(SearchIndex&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+SearchIndex::SearchIndex(SearchIndex&& o) noexcept : db_(o.db_), created_(o.created_) { o.db_ = nullptr; }
 SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
   std::swap(db_, o.db_);
+  std::swap(created_, o.created_);
   return *this;
 }
 
@@ -261,6 +262,7 @@ Result<SearchIndex> SearchIndex::Open(const std::string& path) {
     sqlite3_busy_timeout(idx.db_, 5000);
     bool rebuilt = false;
     Status s = idx.Prepare(&rebuilt);
+    idx.created_ = rebuilt;
     if (s.ok()) return idx;
     // A cache SQLite cannot read, or of another schema: start again.
     sqlite3_close(idx.db_);
@@ -297,6 +299,8 @@ Status SearchIndex::Prepare(bool* rebuilt) {
 Status SearchIndex::Sync(const MirrorView& view, SyncStats* stats) {
   SyncStats local;
   SyncStats& st = stats ? *stats : local;
+  st.rebuilt = created_;
+  created_ = false;
   if (Status s = Exec(db_, "BEGIN IMMEDIATE"); !s.ok()) return s;
   Stmt get_fp(db_, "SELECT fingerprint FROM outlets WHERE name=?1");
   Stmt set_fp(db_, "INSERT OR REPLACE INTO outlets VALUES(?1, ?2)");
@@ -361,7 +365,7 @@ Status SearchIndex::Sync(const MirrorView& view, SyncStats* stats) {
       }
       auto doc = ReadArticle(view.root, o.name, r);
       std::string title = doc.ok() ? doc->title : r.title;
-      std::string body = doc.ok() ? HtmlToText(doc->content) : std::string();
+      std::string body = doc.ok() ? ReadableText(doc->content) : std::string();
       add_doc.Bind(1, o.name).Bind(2, r.file).Bind(3, r.id).Bind(4, r.published_ms).Bind(5, title);
       add_doc.Bind(6, doc.ok() ? doc->link : r.link).Bind(7, body).Bind(8, r.blob);
       add_doc.Step();

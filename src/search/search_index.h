@@ -71,6 +71,7 @@ class SearchIndex {
   SearchIndex() = default;
   Status Prepare(bool* rebuilt);
   sqlite3* db_ = nullptr;
+  bool created_ = false;     // reported by the first Sync()
 };
 
 // "{root}/.newsmirror/search.sqlite".
