@@ -25,23 +25,28 @@ std::string MarkdownPathSegment(std::string_view s) {
   return out;
 }
 
-std::string MonthDay(int64_t ms, int utc_offset_minutes) {
+namespace {
+
+// The calendar day of `ms` shifted by `utc_offset_minutes`.
+std::chrono::year_month_day LocalDay(int64_t ms, int utc_offset_minutes) {
   using namespace std::chrono;
   auto t = sys_time<milliseconds>(milliseconds(ms)) + minutes(utc_offset_minutes);
-  year_month_day ymd{floor<days>(t)};
+  return year_month_day{floor<days>(t)};
+}
+
+}  // namespace
+
+std::string MonthDay(int64_t ms, int utc_offset_minutes) {
+  auto ymd = LocalDay(ms, utc_offset_minutes);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%u-%u", static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%u-%u", static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
 std::string YearMonth(int64_t ms, int utc_offset_minutes) {
-  using namespace std::chrono;
-  auto t = sys_time<milliseconds>(milliseconds(ms)) + minutes(utc_offset_minutes);
-  year_month_day ymd{floor<days>(t)};
+  auto ymd = LocalDay(ms, utc_offset_minutes);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
   return buf;
 }
 
