@@ -203,7 +203,9 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     }
     ++n;
   }
-  PlanIndexFiles(root, config, writes);
+  std::vector<std::string> outlets;
+  for (const auto& [outlet, list] : entries) outlets.push_back(outlet);
+  PlanIndexFiles(root, config, writes, outlets);
   if (Status s = ApplyWrites(root, writes); !s.ok()) {
     report.status = s;
     return report;

@@ -12,13 +12,17 @@ namespace fs = std::filesystem;
 
 // Every outlet the mirror knows: the configured ones first, in order, then
 // those that only the archive still holds (sources removed from the config).
-std::vector<std::string> KnownOutlets(const std::string& root, const Config& config) {
+std::vector<std::string> KnownOutlets(const std::string& root, const Config& config,
+                                      const std::vector<std::string>& also) {
   std::vector<std::string> out;
   std::set<std::string> seen;
   for (const SourceConfig& s : config.sources) {
     if (seen.insert(s.name).second) out.push_back(s.name);
   }
   std::set<std::string> others;
+  for (const std::string& name : also) {
+    if (!seen.count(name)) others.insert(name);
+  }
   std::error_code ec;
   for (const char* dir : {"state", "lists"}) {
     for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -35,8 +39,9 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
 }
 
 // Planned writes for files outside any outlet: README.md and .gitignore.
-void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
-  std::string readme = FormatReadme(KnownOutlets(root, config));
+void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
+                    const std::vector<std::string>& also) {
+  std::string readme = FormatReadme(KnownOutlets(root, config, also));
   auto existing = ReadFile(root + "/README.md");
   if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
   const std::string ignore_line = ".newsmirror/";

@@ -17,8 +17,11 @@ namespace nm {
 // Every outlet the mirror knows: the configured ones first, in order, then
 // those that only the archive holds (sources removed from the configuration,
 // pages archived by `add`).
-std::vector<std::string> KnownOutlets(const std::string& root, const Config& config);
+// `also` names outlets this run creates (their files are not on disk yet).
+std::vector<std::string> KnownOutlets(const std::string& root, const Config& config,
+                                      const std::vector<std::string>& also = {});
 
-void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes);
+void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
+                    const std::vector<std::string>& also = {});
 
 }  // namespace nm
