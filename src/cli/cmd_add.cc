@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/add_pages.h"
 
@@ -80,17 +81,8 @@ int Execute(const AddArgs& a) {
     if (!a.json) std::printf("%s\n", p.path.c_str());
     if (p.already_archived) std::fprintf(stderr, "newsmirror: %s was archived already\n", p.url.c_str());
   }
-  if (!report.commit_status.ok()) {
-    std::fprintf(stderr, "newsmirror: commit failed: %s\n", report.commit_status.message().c_str());
-    return kExitFailed;
-  }
-  int push_failed = 0;
-  for (const PushOutcome& p : report.pushes) {
-    if (!p.status.ok()) {
-      ++push_failed;
-      std::fprintf(stderr, "newsmirror: push to %s failed: %s\n", p.remote.c_str(), p.status.message().c_str());
-    }
-  }
+  int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
+  if (push_failed < 0) return kExitFailed;
   return failed > 0 || push_failed > 0 ? kExitPartial : kExitOk;
 }
 

@@ -14,7 +14,7 @@
 #include "fetch/http_client.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
-#include "pipeline/run_lock.h"
+#include "pipeline/mirror_session.h"
 #include "url/url.h"
 #include "util/fs.h"
 
@@ -134,25 +134,11 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
   }
   if (entries.empty()) return report;
 
-  if (Status s = MakeDirs(root); !s.ok()) {
-    report.status = s;
-    return report;
-  }
-  auto lock = RunLock::Acquire(root);
+  int recovered = 0;
+  auto lock = OpenMirror(root, true, options.commit, &recovered);
   if (!lock.ok()) {
     report.status = lock.status();
     return report;
-  }
-  int recovered = 0;
-  if (Status s = RecoverJournal(root, &recovered); !s.ok()) {
-    report.status = s;
-    return report;
-  }
-  if (options.commit) {
-    if (Status s = EnsureRepository(root); !s.ok()) {
-      report.status = s;
-      return report;
-    }
   }
 
   // Pages are merged like feed entries, with their outlet's settings; the
@@ -210,24 +196,20 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     report.status = s;
     return report;
   }
-  if (options.commit) {
-    std::string message;
-    int added = 0;
-    for (const AddedPage& p : report.pages) {
-      if (!p.status.ok() || p.already_archived) continue;
-      ++added;
-      message += p.outlet + ": " + p.title + "\n" + p.url + "\n";
-    }
-    std::string head = added == 1 ? "Archive 1 page on request" : "Archive " + std::to_string(added) + " pages on request";
-    auto c = Commit(root, message.empty() ? head + "\n" : head + "\n\n" + message);
-    if (!c.ok()) {
-      report.commit_status = c.status();
-    } else {
-      report.committed = c->committed;
-      report.commit = c->oid;
-    }
+  std::string message;
+  int added = 0;
+  for (const AddedPage& p : report.pages) {
+    if (!p.status.ok() || p.already_archived) continue;
+    ++added;
+    message += p.outlet + ": " + p.title + "\n" + p.url + "\n";
   }
-  if (options.push && report.commit_status.ok()) report.pushes = Push(root, config.publish.remotes);
+  std::string head = added == 1 ? "Archive 1 page on request" : "Archive " + std::to_string(added) + " pages on request";
+  Publication pub = Publish(root, message.empty() ? head + "\n" : head + "\n\n" + message, options.commit,
+                            options.push, config.publish.remotes);
+  report.committed = pub.committed;
+  report.commit = pub.commit;
+  report.commit_status = pub.commit_status;
+  report.pushes = std::move(pub.pushes);
   return report;
 }
 

@@ -15,7 +15,7 @@
 #include "fetch/http_client.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
-#include "pipeline/run_lock.h"
+#include "pipeline/mirror_session.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -79,29 +79,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (wanted) selected.push_back(&s);
   }
 
-  if (Status s = MakeDirs(root); !s.ok()) {
-    report.status = s;
-    return report;
-  }
-  auto lock = RunLock::Acquire(root);
+  auto lock = OpenMirror(root, !options.dry_run, options.commit && !options.dry_run, &report.recovered_files);
   if (!lock.ok()) {
     report.status = lock.status();
     return report;
   }
-  if (!options.dry_run) {
-    if (Status s = RecoverJournal(root, &report.recovered_files); !s.ok()) {
-      report.status = s;
-      return report;
-    }
-    if (report.recovered_files > 0) {
-      obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
-    }
-  }
-  if (options.commit && !options.dry_run) {
-    if (Status s = EnsureRepository(root); !s.ok()) {
-      report.status = s;
-      return report;
-    }
+  if (report.recovered_files > 0) {
+    obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
   }
 
   // Load each outlet's archive first: its validators go into the requests.
@@ -214,18 +198,11 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     report.status = s;
     return report;
   }
-  if (options.commit) {
-    auto c = Commit(root, CommitMessage(report));
-    if (!c.ok()) {
-      report.commit_status = c.status();
-    } else {
-      report.committed = c->committed;
-      report.commit = c->oid;
-    }
-  }
-  if (options.push && report.commit_status.ok()) {
-    report.pushes = Push(root, config.publish.remotes);
-  }
+  Publication pub = Publish(root, CommitMessage(report), options.commit, options.push, config.publish.remotes);
+  report.committed = pub.committed;
+  report.commit = pub.commit;
+  report.commit_status = pub.commit_status;
+  report.pushes = std::move(pub.pushes);
   return report;
 }
 
