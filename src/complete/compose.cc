@@ -10,21 +10,6 @@
 namespace nm {
 namespace {
 
-std::string EscapeText(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -141,6 +126,21 @@ constexpr size_t kSummaryChars = 500;
 
 }  // namespace
 
+std::string EscapeHtmlAttribute(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 const std::vector<std::string>& VideoEmbedHosts() {
   static const std::vector<std::string> kHosts = {
       "www.youtube.com",  "youtube.com",         "www.youtube-nocookie.com", "player.vimeo.com",
@@ -163,9 +163,9 @@ std::string ComposeArticle(const ExtractedArticle& article, int64_t published_ms
   if (!article.lead_image.empty()) lead = ResolveUrl(page_url, article.lead_image);
   bool lead_ok = lead && (lead->rfind("http://", 0) == 0 || lead->rfind("https://", 0) == 0);
   if (lead_ok) {
-    out += "<img src=\"" + EscapeText(*lead) + "\" width=\"100%\">";
+    out += "<img src=\"" + EscapeHtmlAttribute(*lead) + "\" width=\"100%\">";
     std::string caption(JsTrim(article.lead_caption));
-    if (!caption.empty()) out += "<div><small style=\"color: #999;\">" + EscapeText(caption) + "</small></div>";
+    if (!caption.empty()) out += "<div><small style=\"color: #999;\">" + EscapeHtmlAttribute(caption) + "</small></div>";
   }
   out += RemoveTrackingImages(SanitizeHtml(article.body_html, ArchiveSanitizePolicy(page_url)));
   return out;

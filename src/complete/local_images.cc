@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "complete/compose.h"
 #include "html/image_rewrite.h"
 #include "url/url.h"
 #include "util/hash.h"
@@ -26,17 +27,6 @@ std::string ExtensionFor(std::string_view content_type) {
   };
   auto it = kTypes.find(type);
   return it == kTypes.end() ? std::string() : it->second;
-}
-
-std::string EscapeAttribute(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '"') out += "&quot;";
-    else if (c == '<') out += "&lt;";
-    else out += c;
-  }
-  return out;
 }
 
 // What one outlet's documents are looked at with.
@@ -182,7 +172,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
           if (IsLocal(absolute, views[o], doc.base_url)) return {};
           std::string url = Original(absolute, views[o]);
           if (!local(url)) return {};
-          return "data-proxy-src=\"" + EscapeAttribute(ProxyImageUrl(url, options.proxy_template)) + "\"";
+          return "data-proxy-src=\"" + EscapeHtmlAttribute(ProxyImageUrl(url, options.proxy_template)) + "\"";
         };
       }
       *doc.html = MapImageUrls(*doc.html, map, doc.base_url, extra);
