@@ -297,6 +297,8 @@ class Extractor {
 
   // The element(s) that hold the article, in document order.
   std::vector<const GumboNode*> FindContent();
+  // Elements marked itemprop="articleBody" when they hold real text.
+  std::vector<const GumboNode*> MarkedArticleBody() const;
   void CleanContent(const std::vector<const GumboNode*>& content, const std::string& title);
 
   bool removed(const GumboNode* n) const { return removed_.count(n) > 0; }
@@ -589,6 +591,26 @@ std::vector<const GumboNode*> Extractor::FindContent() {
   return content;
 }
 
+std::vector<const GumboNode*> Extractor::MarkedArticleBody() const {
+  std::vector<const GumboNode*> out;
+  size_t chars = 0;
+  std::vector<const GumboNode*> stack{body_};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (!IsElement(n) || removed(n)) continue;
+    if (AttrOr(n, "itemprop") == "articleBody") {
+      out.push_back(n);
+      chars += stats(n).chars;
+      continue;
+    }
+    const GumboVector& kids = Children(n);
+    for (unsigned i = kids.length; i-- > 0;) stack.push_back(Child(n, i));
+  }
+  if (chars < 200) out.clear();
+  return out;
+}
+
 bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   GumboTag t = Tag(n);
   bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
@@ -747,7 +769,7 @@ bool SameImage(std::string_view a, std::string_view b) {
   size_t common = 0;
   while (common < fa.size() && common < fb.size() && fa[common] == fb[common]) ++common;
   size_t shorter = std::min(fa.size(), fb.size());
-  return common >= 12 && common * 10 >= shorter * 6;
+  return common >= 8 && common * 2 >= shorter;
 }
 
 // ---------------------------------------------------------------------------
@@ -1199,7 +1221,8 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
       }
       if (content.empty()) content = selector->SelectOutermost(body);
     } else {
-      content = ex.FindContent();
+      content = ex.MarkedArticleBody();
+      if (content.empty()) content = ex.FindContent();
       ex.CleanContent(content, article.title);
     }
     if (content.empty()) continue;
