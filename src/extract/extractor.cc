@@ -230,10 +230,14 @@ const std::unordered_set<std::string_view>& NegativeWeightWords() {
   return *words;
 }
 
+// Class, id and the id of the heading that labels the block: a section
+// labelled by "related-content-heading" is a related-links block.
 std::string ClassAndId(const GumboNode* n) {
   std::string s(AttrOr(n, "class"));
   s += ' ';
   s += AttrOr(n, "id");
+  s += ' ';
+  s += AttrOr(n, "aria-labelledby");
   return s;
 }
 
@@ -611,6 +615,23 @@ std::vector<const GumboNode*> Extractor::MarkedArticleBody() const {
   return out;
 }
 
+// A block that holds nothing but an unlinked subheading (layouts that wrap
+// every paragraph and heading in its own block) is part of the text.
+bool IsWrappedSubheading(const GumboNode* n, double link_density) {
+  if (link_density > 0) return false;
+  const GumboNode* only = nullptr;
+  const GumboVector& kids = Children(n);
+  for (unsigned i = 0; i < kids.length; ++i) {
+    const GumboNode* c = Child(n, i);
+    if (IsText(c) && CountVisible(c->v.text.text) == 0) continue;
+    if (only) return false;
+    only = c;
+  }
+  if (!only || !IsElement(only)) return false;
+  GumboTag t = Tag(only);
+  return t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
+}
+
 bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   GumboTag t = Tag(n);
   bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
@@ -631,7 +652,8 @@ bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   if (img > 1 && p / img < 0.5 && !in_figure) return true;
   if (!is_list && li > p && t != GUMBO_TAG_TABLE) return true;
   if (s.inputs > std::floor(p / 3)) return true;
-  if (!is_list && !in_figure && len < 25 && (img == 0 || img > 2)) return true;
+  if (!is_list && !in_figure && len < 25 && (img == 0 || img > 2) && !IsWrappedSubheading(n, ld))
+    return true;
   if (!is_list && weight < 25 && ld > 0.2) return true;
   if (weight >= 25 && ld > 0.5) return true;
   if ((s.embeds == 1 && len < 75) || s.embeds > 1) return true;
@@ -639,9 +661,23 @@ bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   return false;
 }
 
+// A short block that states the copyright is the site's, not the story's.
+bool IsCopyrightNotice(const GumboNode* n, const Stats& s) {
+  if (s.chars == 0 || s.chars > 200) return false;
+  std::string text = dom::CollapseSpace(dom::TextContent(n));
+  std::string lower = dom::LowerAscii(text.substr(0, 16));
+  return text.rfind("©", 0) == 0 || lower.rfind("copyright", 0) == 0 || lower.rfind("(c) ", 0) == 0 ||
+         text.find("版权所有") != std::string::npos || text.find("版权声明") != std::string::npos ||
+         text.find("All rights reserved") != std::string::npos;
+}
+
 void Extractor::CleanNode(const GumboNode* n, const std::string& title) {
   if (!IsElement(n) || removed(n)) return;
   GumboTag t = Tag(n);
+  if ((t == GUMBO_TAG_P || t == GUMBO_TAG_DIV || t == GUMBO_TAG_SMALL) && IsCopyrightNotice(n, stats(n))) {
+    removed_.insert(n);
+    return;
+  }
   if (IsHeading(t)) {
     std::string text = dom::CollapseSpace(dom::TextContent(n));
     if (t == GUMBO_TAG_H1 || (!title.empty() && text == title) ||
@@ -1122,9 +1158,38 @@ const GumboNode* FigureOf(const GumboNode* img, const GumboNode** caption) {
   return nullptr;
 }
 
+// Caption text without screen-reader labels: a first short span ending in a
+// comma or colon ("Image caption,", "图像加注文字，") is a label, not caption.
 std::string CaptionText(const GumboNode* caption) {
   if (!caption) return "";
-  return dom::CollapseSpace(dom::TextContent(caption));
+  std::string out;
+  const GumboVector& kids = Children(caption);
+  bool first = true;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    const GumboNode* c = Child(caption, i);
+    if (IsText(c) && CountVisible(c->v.text.text) == 0) {
+      out += ' ';
+      continue;
+    }
+    if (IsElement(c) && IsHidden(c)) continue;
+    if (first && Tag(c) == GUMBO_TAG_SPAN) {
+      std::string label = dom::CollapseSpace(dom::TextContent(c));
+      bool ends_label = label.size() >= 1 &&
+                        (label.back() == ',' || label.back() == ':' ||
+                         (label.size() >= 3 && (label.substr(label.size() - 3) == "，" ||
+                                                label.substr(label.size() - 3) == "：")));
+      if (ends_label && CountCodePoints(label) <= 16 && i + 1 < kids.length) {
+        first = false;
+        continue;
+      }
+    }
+    first = false;
+    // Block children (a description and a credit line) read as separate phrases.
+    if (IsElement(c) && IsBlockTag(Tag(c)) && !out.empty()) out += ' ';
+    dom::AppendText(c, out);
+    if (IsElement(c) && IsBlockTag(Tag(c))) out += ' ';
+  }
+  return dom::CollapseSpace(out);
 }
 
 bool Contains(const GumboNode* ancestor, const GumboNode* n) {
@@ -1207,7 +1272,7 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     std::string all = dom::TextContent(body);
     total_chars = CountVisible(all);
   }
-  size_t protect = std::max<size_t>(total_chars / 2, 1000);
+  size_t protect = std::max<size_t>(total_chars / 2, 100);
 
   const Pass passes[] = {{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}};
   Attempt best;
@@ -1261,7 +1326,9 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     a.text = writer.TakeText();
     a.chars = CountVisible(a.text);
     if (a.chars > best.chars) best = std::move(a);
-    if (selector || best.chars >= 250) break;
+    // Enough text (about 500 Latin or 170 Chinese characters): stop before the
+    // next, less strict pass.
+    if (selector || best.text.size() >= 500) break;
   }
 
   // The lead image may sit outside the body (a header figure): find its caption there.
