@@ -29,7 +29,7 @@ TEST(ExtractCliTest, PrintsCleanHtmlWithResolvedLinks) {
   CliResult r = RunNewsmirror({"extract", "--url", "https://chinadigitaltimes.net/chinese/700001.html", kFixture});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("<p>中国数字时代注", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("<a href=\"https://example.com/original-post\">示例公众号</a>"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("<a href=\"https://example.com/original-post\" rel=\"noopener noreferrer nofollow\">示例公众号</a>"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("sample-bookstore.jpg"), std::string::npos) << "the lead figure is not part of the body";
 }
 

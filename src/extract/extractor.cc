@@ -14,6 +14,8 @@
 #include "extract/dom.h"
 #include "extract/metadata.h"
 #include "extract/selector.h"
+#include "html/escape.h"
+#include "html/sanitize.h"
 #include "url/url.h"
 
 namespace nm {
@@ -82,22 +84,7 @@ bool EndsLikeSentence(std::string_view s) {
   return false;
 }
 
-void EscapeHtml(std::string_view s, std::string& out, bool attribute) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) {
-          out += "&quot;";
-          break;
-        }
-        [[fallthrough]];
-      default: out += c;
-    }
-  }
-}
+void EscapeHtml(std::string_view s, std::string& out, bool attribute) { AppendHtmlEscaped(out, s, attribute); }
 
 bool ContainsAny(std::string_view hay, std::initializer_list<std::string_view> needles) {
   for (auto n : needles) {
@@ -1358,7 +1345,11 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     return Status::ParseError(selector ? "the selector \"" + options.selector + "\" matched no text"
                                        : "no article text found in the page");
   }
-  article.body_html = std::move(best.html);
+  // The writer keeps only allowed markup already; the sanitizer is the one
+  // policy every archived body goes through.
+  SanitizePolicy policy;
+  policy.base_url = base;
+  article.body_html = SanitizeHtml(best.html, policy);
   article.text = std::move(best.text);
   return article;
 }

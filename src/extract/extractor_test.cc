@@ -80,7 +80,7 @@ TEST(ExtractorTest, CleansLinksAndResolvesRelativeUrls) {
       "<a href='javascript:alert(1)'>this trick</a> and <a href='#note'>the note</a> for the background of it.</p>"
       "</article>");
   ExtractedArticle a = MustExtract(html, "https://news.example/a/1.html");
-  EXPECT_TRUE(Has(a.body_html, "<a href=\"https://news.example/b/2.html\">the earlier report</a>")) << a.body_html;
+  EXPECT_TRUE(Has(a.body_html, "<a href=\"https://news.example/b/2.html\" rel=\"noopener noreferrer nofollow\">the earlier report</a>")) << a.body_html;
   EXPECT_FALSE(Has(a.body_html, "javascript:"));
   EXPECT_FALSE(Has(a.body_html, "onclick"));
   EXPECT_FALSE(Has(a.body_html, "onmouseover"));
