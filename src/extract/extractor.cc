@@ -14,6 +14,8 @@
 #include "extract/dom.h"
 #include "extract/metadata.h"
 #include "extract/selector.h"
+#include "html/escape.h"
+#include "html/sanitize.h"
 #include "url/url.h"
 
 namespace nm {
@@ -82,22 +84,7 @@ bool EndsLikeSentence(std::string_view s) {
   return false;
 }
 
-void EscapeHtml(std::string_view s, std::string& out, bool attribute) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) {
-          out += "&quot;";
-          break;
-        }
-        [[fallthrough]];
-      default: out += c;
-    }
-  }
-}
+void EscapeHtml(std::string_view s, std::string& out, bool attribute) { AppendHtmlEscaped(out, s, attribute); }
 
 bool ContainsAny(std::string_view hay, std::initializer_list<std::string_view> needles) {
   for (auto n : needles) {
@@ -230,10 +217,14 @@ const std::unordered_set<std::string_view>& NegativeWeightWords() {
   return *words;
 }
 
+// Class, id and the id of the heading that labels the block: a section
+// labelled by "related-content-heading" is a related-links block.
 std::string ClassAndId(const GumboNode* n) {
   std::string s(AttrOr(n, "class"));
   s += ' ';
   s += AttrOr(n, "id");
+  s += ' ';
+  s += AttrOr(n, "aria-labelledby");
   return s;
 }
 
@@ -297,6 +288,8 @@ class Extractor {
 
   // The element(s) that hold the article, in document order.
   std::vector<const GumboNode*> FindContent();
+  // Elements marked itemprop="articleBody" when they hold real text.
+  std::vector<const GumboNode*> MarkedArticleBody() const;
   void CleanContent(const std::vector<const GumboNode*>& content, const std::string& title);
 
   bool removed(const GumboNode* n) const { return removed_.count(n) > 0; }
@@ -589,6 +582,43 @@ std::vector<const GumboNode*> Extractor::FindContent() {
   return content;
 }
 
+std::vector<const GumboNode*> Extractor::MarkedArticleBody() const {
+  std::vector<const GumboNode*> out;
+  size_t chars = 0;
+  std::vector<const GumboNode*> stack{body_};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (!IsElement(n) || removed(n)) continue;
+    if (AttrOr(n, "itemprop") == "articleBody") {
+      out.push_back(n);
+      chars += stats(n).chars;
+      continue;
+    }
+    const GumboVector& kids = Children(n);
+    for (unsigned i = kids.length; i-- > 0;) stack.push_back(Child(n, i));
+  }
+  if (chars < 200) out.clear();
+  return out;
+}
+
+// A block that holds nothing but an unlinked subheading (layouts that wrap
+// every paragraph and heading in its own block) is part of the text.
+bool IsWrappedSubheading(const GumboNode* n, double link_density) {
+  if (link_density > 0) return false;
+  const GumboNode* only = nullptr;
+  const GumboVector& kids = Children(n);
+  for (unsigned i = 0; i < kids.length; ++i) {
+    const GumboNode* c = Child(n, i);
+    if (IsText(c) && CountVisible(c->v.text.text) == 0) continue;
+    if (only) return false;
+    only = c;
+  }
+  if (!only || !IsElement(only)) return false;
+  GumboTag t = Tag(only);
+  return t == GUMBO_TAG_H2 || t == GUMBO_TAG_H3 || t == GUMBO_TAG_H4 || t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
+}
+
 bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   GumboTag t = Tag(n);
   bool is_list = t == GUMBO_TAG_UL || t == GUMBO_TAG_OL;
@@ -609,7 +639,8 @@ bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   if (img > 1 && p / img < 0.5 && !in_figure) return true;
   if (!is_list && li > p && t != GUMBO_TAG_TABLE) return true;
   if (s.inputs > std::floor(p / 3)) return true;
-  if (!is_list && !in_figure && len < 25 && (img == 0 || img > 2)) return true;
+  if (!is_list && !in_figure && len < 25 && (img == 0 || img > 2) && !IsWrappedSubheading(n, ld))
+    return true;
   if (!is_list && weight < 25 && ld > 0.2) return true;
   if (weight >= 25 && ld > 0.5) return true;
   if ((s.embeds == 1 && len < 75) || s.embeds > 1) return true;
@@ -617,9 +648,23 @@ bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
   return false;
 }
 
+// A short block that states the copyright is the site's, not the story's.
+bool IsCopyrightNotice(const GumboNode* n, const Stats& s) {
+  if (s.chars == 0 || s.chars > 200) return false;
+  std::string text = dom::CollapseSpace(dom::TextContent(n));
+  std::string lower = dom::LowerAscii(text.substr(0, 16));
+  return text.rfind("©", 0) == 0 || lower.rfind("copyright", 0) == 0 || lower.rfind("(c) ", 0) == 0 ||
+         text.find("版权所有") != std::string::npos || text.find("版权声明") != std::string::npos ||
+         text.find("All rights reserved") != std::string::npos;
+}
+
 void Extractor::CleanNode(const GumboNode* n, const std::string& title) {
   if (!IsElement(n) || removed(n)) return;
   GumboTag t = Tag(n);
+  if ((t == GUMBO_TAG_P || t == GUMBO_TAG_DIV || t == GUMBO_TAG_SMALL) && IsCopyrightNotice(n, stats(n))) {
+    removed_.insert(n);
+    return;
+  }
   if (IsHeading(t)) {
     std::string text = dom::CollapseSpace(dom::TextContent(n));
     if (t == GUMBO_TAG_H1 || (!title.empty() && text == title) ||
@@ -747,7 +792,7 @@ bool SameImage(std::string_view a, std::string_view b) {
   size_t common = 0;
   while (common < fa.size() && common < fb.size() && fa[common] == fb[common]) ++common;
   size_t shorter = std::min(fa.size(), fb.size());
-  return common >= 12 && common * 10 >= shorter * 6;
+  return common >= 8 && common * 2 >= shorter;
 }
 
 // ---------------------------------------------------------------------------
@@ -1100,9 +1145,38 @@ const GumboNode* FigureOf(const GumboNode* img, const GumboNode** caption) {
   return nullptr;
 }
 
+// Caption text without screen-reader labels: a first short span ending in a
+// comma or colon ("Image caption,", "图像加注文字，") is a label, not caption.
 std::string CaptionText(const GumboNode* caption) {
   if (!caption) return "";
-  return dom::CollapseSpace(dom::TextContent(caption));
+  std::string out;
+  const GumboVector& kids = Children(caption);
+  bool first = true;
+  for (unsigned i = 0; i < kids.length; ++i) {
+    const GumboNode* c = Child(caption, i);
+    if (IsText(c) && CountVisible(c->v.text.text) == 0) {
+      out += ' ';
+      continue;
+    }
+    if (IsElement(c) && IsHidden(c)) continue;
+    if (first && Tag(c) == GUMBO_TAG_SPAN) {
+      std::string label = dom::CollapseSpace(dom::TextContent(c));
+      bool ends_label = label.size() >= 1 &&
+                        (label.back() == ',' || label.back() == ':' ||
+                         (label.size() >= 3 && (label.substr(label.size() - 3) == "，" ||
+                                                label.substr(label.size() - 3) == "：")));
+      if (ends_label && CountCodePoints(label) <= 16 && i + 1 < kids.length) {
+        first = false;
+        continue;
+      }
+    }
+    first = false;
+    // Block children (a description and a credit line) read as separate phrases.
+    if (IsElement(c) && IsBlockTag(Tag(c)) && !out.empty()) out += ' ';
+    dom::AppendText(c, out);
+    if (IsElement(c) && IsBlockTag(Tag(c))) out += ' ';
+  }
+  return dom::CollapseSpace(out);
 }
 
 bool Contains(const GumboNode* ancestor, const GumboNode* n) {
@@ -1185,7 +1259,7 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     std::string all = dom::TextContent(body);
     total_chars = CountVisible(all);
   }
-  size_t protect = std::max<size_t>(total_chars / 2, 1000);
+  size_t protect = std::max<size_t>(total_chars / 2, 100);
 
   const Pass passes[] = {{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}};
   Attempt best;
@@ -1199,7 +1273,8 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
       }
       if (content.empty()) content = selector->SelectOutermost(body);
     } else {
-      content = ex.FindContent();
+      content = ex.MarkedArticleBody();
+      if (content.empty()) content = ex.FindContent();
       ex.CleanContent(content, article.title);
     }
     if (content.empty()) continue;
@@ -1238,7 +1313,9 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     a.text = writer.TakeText();
     a.chars = CountVisible(a.text);
     if (a.chars > best.chars) best = std::move(a);
-    if (selector || best.chars >= 250) break;
+    // Enough text (about 500 Latin or 170 Chinese characters): stop before the
+    // next, less strict pass.
+    if (selector || best.text.size() >= 500) break;
   }
 
   // The lead image may sit outside the body (a header figure): find its caption there.
@@ -1268,7 +1345,11 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     return Status::ParseError(selector ? "the selector \"" + options.selector + "\" matched no text"
                                        : "no article text found in the page");
   }
-  article.body_html = std::move(best.html);
+  // The writer keeps only allowed markup already; the sanitizer is the one
+  // policy every archived body goes through.
+  SanitizePolicy policy;
+  policy.base_url = base;
+  article.body_html = SanitizeHtml(best.html, policy);
   article.text = std::move(best.text);
   return article;
 }

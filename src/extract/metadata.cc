@@ -99,7 +99,11 @@ void Walk(const GumboNode* n, PageMetadata& meta, std::vector<std::string>& meta
   }
   if (t == GUMBO_TAG_SCRIPT) {
     if (dom::LowerAscii(dom::AttrOr(n, "type")) != "application/ld+json") return;
-    std::string text = dom::TextContent(n);
+    std::string text;
+    const GumboVector& kids = dom::Children(n);
+    for (unsigned i = 0; i < kids.length; ++i) {
+      if (dom::IsText(dom::Child(n, i))) text += dom::Child(n, i)->v.text.text;
+    }
     json doc = json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
     if (!doc.is_discarded()) VisitLd(doc, meta, ld_dates, 0);
     return;
