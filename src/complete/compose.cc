@@ -5,6 +5,7 @@
 
 #include "archive/article.h"
 #include "dates/date_parser.h"
+#include "html/escape.h"
 #include "url/url.h"
 
 namespace nm {
@@ -126,21 +127,6 @@ constexpr size_t kSummaryChars = 500;
 
 }  // namespace
 
-std::string EscapeHtmlAttribute(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 const std::vector<std::string>& VideoEmbedHosts() {
   static const std::vector<std::string> kHosts = {
       "www.youtube.com",  "youtube.com",         "www.youtube-nocookie.com", "player.vimeo.com",
@@ -163,9 +149,15 @@ std::string ComposeArticle(const ExtractedArticle& article, int64_t published_ms
   if (!article.lead_image.empty()) lead = ResolveUrl(page_url, article.lead_image);
   bool lead_ok = lead && (lead->rfind("http://", 0) == 0 || lead->rfind("https://", 0) == 0);
   if (lead_ok) {
-    out += "<img src=\"" + EscapeHtmlAttribute(*lead) + "\" width=\"100%\">";
+    out += "<img src=\"";
+    AppendHtmlEscaped(out, *lead, /*attribute=*/true);
+    out += "\" width=\"100%\">";
     std::string caption(JsTrim(article.lead_caption));
-    if (!caption.empty()) out += "<div><small style=\"color: #999;\">" + EscapeHtmlAttribute(caption) + "</small></div>";
+    if (!caption.empty()) {
+      out += "<div><small style=\"color: #999;\">";
+      AppendHtmlEscaped(out, caption, /*attribute=*/false);
+      out += "</small></div>";
+    }
   }
   out += RemoveTrackingImages(SanitizeHtml(article.body_html, ArchiveSanitizePolicy(page_url)));
   return out;

@@ -29,9 +29,6 @@ SanitizePolicy ArchiveSanitizePolicy(std::string_view base_url);
 
 std::string ComposeArticle(const ExtractedArticle& article, int64_t published_ms, std::string_view page_url);
 
-// Escapes & < > " so that text can stand in HTML text and in a double-quoted attribute.
-std::string EscapeHtmlAttribute(std::string_view s);
-
 // The text of an HTML fragment: tags dropped, entities decoded, white space
 // collapsed (for comparing a feed's content with a page's text).
 std::string VisibleText(std::string_view html);

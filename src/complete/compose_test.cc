@@ -53,7 +53,7 @@ TEST(ComposeArticle, EscapesTheCaptionAndResolvesARelativeLeadImage) {
   EXPECT_EQ(ComposeArticle(a, 0, kPageUrl),
             "<div><i>Thu, 01 Jan 1970 00:00:00 GMT</i></div>"
             "<img src=\"https://www.voachinese.com/img/a.jpg?w=1&amp;h=2\" width=\"100%\">"
-            "<div><small style=\"color: #999;\">&lt;b&gt;x&lt;/b&gt; &amp; &quot;y&quot;</small></div><p>t</p>");
+            "<div><small style=\"color: #999;\">&lt;b&gt;x&lt;/b&gt; &amp; \"y\"</small></div><p>t</p>");
 }
 
 TEST(ComposeArticle, KeepsVideoPlayersFromTheAllowlistOnly) {

@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "complete/compose.h"
+#include "html/escape.h"
 #include "html/image_rewrite.h"
 #include "url/url.h"
 #include "util/hash.h"
@@ -172,7 +172,9 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
           if (IsLocal(absolute, views[o], doc.base_url)) return {};
           std::string url = Original(absolute, views[o]);
           if (!local(url)) return {};
-          return "data-proxy-src=\"" + EscapeHtmlAttribute(ProxyImageUrl(url, options.proxy_template)) + "\"";
+          std::string attribute = "data-proxy-src=\"";
+          AppendHtmlEscaped(attribute, ProxyImageUrl(url, options.proxy_template), /*attribute=*/true);
+          return attribute + "\"";
         };
       }
       *doc.html = MapImageUrls(*doc.html, map, doc.base_url, extra);
