@@ -12,6 +12,8 @@ inline constexpr int kExitFailed = 3;
 
 void AddRunCommand(CLI::App& app, int& exit_code);        // cmd_run.cc
 void AddParseDateCommand(CLI::App& app, int& exit_code);  // cmd_parse_date.cc
+void AddAddCommand(CLI::App& app, int& exit_code);        // cmd_add.cc
+void AddExtractCommand(CLI::App& app, int& exit_code);    // cmd_extract.cc
 void AddSearchCommand(CLI::App& app, int& exit_code);     // cmd_search.cc
 void AddSiteCommand(CLI::App& app, int& exit_code);       // cmd_site.cc
 void AddServeCommand(CLI::App& app, int& exit_code);      // cmd_serve.cc
