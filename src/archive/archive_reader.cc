@@ -56,10 +56,15 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
   for (const std::string& name : names) {
     MirrorOutlet outlet;
     outlet.name = name;
-    if (auto it = overlay.find(OutletStatePath(name)); it != overlay.end()) {
-      auto parsed = ParseOutletState(it->second);
+    // The state file is read directly: an OutletArchive would also build the
+    // matching keys a run needs, which costs more than the parse.
+    auto state = Read(root, OutletStatePath(name), overlay);
+    if (state.ok()) {
+      auto parsed = ParseOutletState(*state);
       if (!parsed.ok()) return parsed.status().With(OutletStatePath(name));
       outlet.records = std::move(parsed->records);
+    } else if (state.status().kind() != Status::Kind::kNotFound) {
+      return state.status();
     } else {
       auto loaded = OutletArchive::Load(root, name);
       if (!loaded.ok()) return loaded.status();

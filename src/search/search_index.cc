@@ -408,11 +408,16 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const SearchQuery& query) con
   std::vector<SearchHit> hits;
   std::string match = FtsQuery(query.text);
   if (match.empty()) return hits;
-  Stmt ranked(db_,
-              "SELECT d.rowid, m.s FROM (SELECT rowid, bm25(fts, 10.0, 1.0) AS s FROM fts WHERE fts MATCH ?1) m"
-              " JOIN docs d ON d.rowid = m.rowid"
-              " WHERE (?2 = '' OR d.outlet = ?2) AND d.published >= ?3"
-              " ORDER BY m.s, d.published DESC LIMIT ?4");
+  // Without filters the ranking needs the full-text index alone; a filter
+  // looks every match up in docs.
+  bool filtered = !query.source.empty() || query.since_ms > 0;
+  Stmt ranked(db_, filtered
+                       ? "SELECT d.rowid, m.s FROM (SELECT rowid, bm25(fts, 10.0, 1.0) AS s FROM fts"
+                         " WHERE fts MATCH ?1) m JOIN docs d ON d.rowid = m.rowid"
+                         " WHERE (?2 = '' OR d.outlet = ?2) AND d.published >= ?3"
+                         " ORDER BY m.s, d.published DESC LIMIT ?4"
+                       : "SELECT rowid, bm25(fts, 10.0, 1.0) AS s FROM fts WHERE fts MATCH ?1"
+                         " AND ?2 = '' AND ?3 = ?3 ORDER BY s, rowid DESC LIMIT ?4");
   Stmt row(db_, "SELECT outlet, file, id, published, title, link, body FROM docs WHERE rowid=?1");
   if (!ranked.ok() || !row.ok()) return DbError(db_, "preparing a search");
   ranked.Bind(1, match).Bind(2, query.source).Bind(3, query.since_ms).Bind(4, static_cast<int64_t>(query.limit));
