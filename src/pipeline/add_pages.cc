@@ -14,8 +14,8 @@
 #include "fetch/http_client.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
-#include "search/search_index.h"
 #include "pipeline/mirror_session.h"
+#include "search/search_index.h"
 #include "url/url.h"
 #include "util/fs.h"
 
