@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "util/fs.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -61,14 +62,20 @@ bool Deserialize(std::string_view text, std::vector<PlannedWrite>& writes) {
   return false;
 }
 
+std::string TmpDir(const std::string& root) { return root + "/.newsmirror/tmp"; }
+
 Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes) {
-  for (const PlannedWrite& w : writes) {
+  std::string tmp_dir = TmpDir(root);
+  if (Status s = MakeDirs(tmp_dir); !s.ok()) return s;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const PlannedWrite& w = writes[i];
+    if (i == writes.size() / 2) TestPausePoint("mid-write");
     std::string path = root + "/" + w.path;
     Status s = MakeDirs(std::filesystem::path(path).parent_path().string());
     if (!s.ok()) return s;
     // No fsync per file: the journal already holds the bytes, and one syncfs
     // below covers them all.
-    s = WriteFileAtomic(path, w.data, /*sync=*/false);
+    s = WriteFileAtomic(path, w.data, /*sync=*/false, tmp_dir);
     if (!s.ok()) return s;
   }
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -85,22 +92,28 @@ std::string JournalPath(const std::string& root) { return root + "/.newsmirror/j
 
 Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& writes) {
   if (writes.empty()) return Status::Ok();
-  Status s = MakeDirs(root + "/.newsmirror");
+  Status s = MakeDirs(TmpDir(root));
   if (!s.ok()) return s;
   std::string journal = JournalPath(root);
-  s = WriteFileAtomic(journal, Serialize(writes), /*sync=*/true);
+  TestPausePoint("before-journal");
+  s = WriteFileAtomic(journal, Serialize(writes), /*sync=*/true, TmpDir(root));
   if (!s.ok()) return s.With("cannot write the run's journal (nothing was changed)");
+  TestPausePoint("journal-written");
   s = WriteAll(root, writes);
   if (!s.ok()) {
     return s.With("writing the mirror failed part-way; the journal " + journal +
                   " is kept and the next run completes it");
   }
+  TestPausePoint("files-written");
   if (::unlink(journal.c_str()) != 0) return Status::IoError("cannot remove " + journal);
   return Status::Ok();
 }
 
 Status RecoverJournal(const std::string& root, int* replayed) {
   *replayed = 0;
+  // Temporary files of a killed run: nothing refers to them.
+  std::error_code ec;
+  std::filesystem::remove_all(TmpDir(root), ec);
   std::string journal = JournalPath(root);
   auto text = ReadFile(journal);
   if (!text.ok()) {

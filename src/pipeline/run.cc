@@ -14,6 +14,7 @@
 #include "pipeline/journal.h"
 #include "pipeline/run_lock.h"
 #include "util/fs.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -50,33 +51,28 @@ std::string CommitMessage(const RunReport& report) {
 
 namespace {
 
-// Every outlet the mirror knows: the configured ones first, in order, then
-// those that only the archive still holds (sources removed from the config).
-std::vector<std::string> KnownOutlets(const std::string& root, const Config& config) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const SourceConfig& s : config.sources) {
-    if (seen.insert(s.name).second) out.push_back(s.name);
+// The paths a run over `outlets` may change, for staging: a sharded run
+// commits only its own outlets' files, so shards never step on each other.
+std::vector<std::string> OwnedPaths(const std::vector<const SourceConfig*>& outlets) {
+  std::vector<std::string> paths = {"README.md", ".gitignore"};
+  for (const SourceConfig* s : outlets) {
+    paths.push_back("articles/" + s->name);
+    paths.push_back("lists/" + s->name + ".md");
+    paths.push_back(OutletStatePath(s->name));
   }
-  std::set<std::string> others;
-  std::error_code ec;
-  for (const char* dir : {"state", "lists"}) {
-    for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
-      fs::path p = it->path();
-      if (!it->is_regular_file()) continue;
-      std::string ext = p.extension().string();
-      if (ext != ".tsv" && ext != ".md") continue;
-      std::string name = p.stem().string();
-      if (!seen.count(name)) others.insert(name);
-    }
-  }
-  out.insert(out.end(), others.begin(), others.end());
-  return out;
+  return paths;
 }
 
 // Planned writes for files outside any outlet: README.md and .gitignore.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
-  std::string readme = FormatReadme(KnownOutlets(root, config));
+  // Every configured outlet, in the configuration's order, whatever this run
+  // fetched: the README's bytes depend on the configuration alone, so shards
+  // and failing sources never change it.
+  std::vector<std::string> outlets;
+  for (const SourceConfig& s : config.sources) {
+    if (std::find(outlets.begin(), outlets.end(), s.name) == outlets.end()) outlets.push_back(s.name);
+  }
+  std::string readme = FormatReadme(outlets);
   auto existing = ReadFile(root + "/README.md");
   if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
   const std::string ignore_line = ".newsmirror/";
@@ -116,13 +112,18 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     bool wanted = options.sources.empty()
                       ? s.enabled
                       : std::find(options.sources.begin(), options.sources.end(), s.name) != options.sources.end();
-    if (wanted) selected.push_back(&s);
+    if (wanted && ShardOf(s.name, options.shard.count) == options.shard.index) selected.push_back(&s);
   }
 
   if (Status s = MakeDirs(root); !s.ok()) {
     report.status = s;
     return report;
   }
+  // Git lock files older than this moment cannot belong to a process working
+  // under our run lock: a killed run left them.
+  const int64_t started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   auto lock = RunLock::Acquire(root);
   if (!lock.ok()) {
     report.status = lock.status();
@@ -226,6 +227,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (!archives[i]) obs.SourceFetched(report.sources[i], ++done, selected.size());
   }
   (void)responses;
+  TestPausePoint("fetched");
 
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!archives[i]) continue;
@@ -240,7 +242,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     return report;
   }
   if (options.commit) {
-    auto c = Commit(root, CommitMessage(report));
+    TestPausePoint("before-commit");
+    CommitOptions copts;
+    copts.remove_locks_before_ns = started_ns;
+    // A sharded run stages only its outlets, so another shard's work in the
+    // same clone is never committed here.
+    if (options.shard.count > 1) copts.paths = OwnedPaths(selected);
+    auto c = Commit(root, CommitMessage(report), copts);
     if (!c.ok()) {
       report.commit_status = c.status();
     } else {

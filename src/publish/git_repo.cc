@@ -1,14 +1,19 @@
 #include "publish/git_repo.h"
 
 #include <git2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+
+#include "util/test_pause.h"
 
 namespace nm {
 namespace {
@@ -124,16 +129,43 @@ Status LockedErrorFromGit(const std::string& what, const std::string& dir) {
   return LockedError(what, lock_file, dir);
 }
 
-Status StageAll(git_index* index, const std::string& dir) {
-  char star[] = "*";
-  char* patterns[] = {star};
-  git_strarray pathspec = {patterns, 1};
+Status StageAll(git_index* index, const std::string& dir, const std::vector<std::string>& paths) {
+  std::vector<std::string> specs = paths.empty() ? std::vector<std::string>{"*"} : paths;
+  std::vector<char*> patterns;
+  for (std::string& p : specs) patterns.push_back(p.data());
+  git_strarray pathspec = {patterns.data(), patterns.size()};
   if (git_index_add_all(index, &pathspec, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage the files in " + dir + ": " + LastGitError());
   }
   // add_all only adds and updates; deleted files leave the index here.
-  if (git_index_update_all(index, nullptr, nullptr, nullptr) < 0) {
+  if (git_index_update_all(index, &pathspec, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage deletions in " + dir + ": " + LastGitError());
+  }
+  return Status::Ok();
+}
+
+// A killed git process (or a killed run inside libgit2) leaves its lock files
+// behind, and every later commit fails on them. Those written before
+// `before_ns` cannot belong to anyone still working under the caller's lock.
+Status RemoveStaleLocks(git_repository* repo, int64_t before_ns) {
+  std::string git_dir = git_repository_path(repo);  // ends in '/'
+  std::vector<std::string> locks = {"index.lock", "HEAD.lock", "packed-refs.lock"};
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, "HEAD") == 0) {
+    RefPtr head(raw);
+    if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
+      locks.push_back(std::string(git_reference_symbolic_target(head.get())) + ".lock");
+    }
+  }
+  for (const std::string& name : locks) {
+    std::string path = git_dir + name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (mtime_ns >= before_ns) continue;
+    if (::unlink(path.c_str()) != 0) {
+      return Status::IoError("cannot remove the stale lock file " + path + ": " + std::strerror(errno));
+    }
   }
   return Status::Ok();
 }
@@ -343,7 +375,7 @@ Status EnsureRepository(const std::string& dir) {
   return Status::Ok();
 }
 
-Result<CommitInfo> Commit(const std::string& dir, const std::string& message) {
+Result<CommitInfo> Commit(const std::string& dir, const std::string& message, const CommitOptions& options) {
   auto opened = OpenRepository(dir);
   if (!opened.ok()) return opened.status();
   git_repository* repo = opened->get();
@@ -351,12 +383,15 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message) {
     return Status::InvalidArgument("the git repository at " + dir + " is bare: it has no files to commit");
   }
 
+  if (options.remove_locks_before_ns > 0) {
+    if (Status s = RemoveStaleLocks(repo, options.remove_locks_before_ns); !s.ok()) return s;
+  }
   git_index* raw_index = nullptr;
   if (git_repository_index(&raw_index, repo) < 0) {
     return Status::Corruption("cannot read the git index in " + dir + ": " + LastGitError());
   }
   IndexPtr index(raw_index);
-  if (Status s = StageAll(index.get(), dir); !s.ok()) return s;
+  if (Status s = StageAll(index.get(), dir, options.paths); !s.ok()) return s;
 
   git_oid tree_id;
   if (git_index_write_tree(&tree_id, index.get()) < 0) {
@@ -371,6 +406,7 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message) {
     return Status::IoError("cannot write the git index in " + dir + ": " + LastGitError());
   }
 
+  TestPausePoint("index-written");
   CommitPtr parent;
   git_reference* raw_head = nullptr;
   int rc = git_repository_head(&raw_head, repo);

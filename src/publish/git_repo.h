@@ -35,10 +35,25 @@ struct PushOutcome {
 // Opens the repository at `dir`, creating it (with branch "main") if there is none.
 Status EnsureRepository(const std::string& dir);
 
-// Stages everything and commits with `message` when something changed. The
-// author and committer come from git's configuration (user.name/user.email)
-// and default to "newsmirror <newsmirror@localhost>".
-Result<CommitInfo> Commit(const std::string& dir, const std::string& message);
+struct CommitOptions {
+  // Stage only these paths (files, or folders and everything under them),
+  // relative to the work tree; empty = the whole work tree.
+  std::vector<std::string> paths;
+  // Git lock files (index.lock, HEAD.lock, the branch's ref lock, packed-refs.lock)
+  // last modified before this time (nanoseconds since the Unix epoch) were
+  // left by a killed process and are removed; 0 = never remove one. Only a
+  // caller that holds its own lock on the repository (the run lock) and
+  // started after the lock file was written may pass this.
+  int64_t remove_locks_before_ns = 0;
+};
+
+// Stages the changes (see CommitOptions::paths) and commits with `message`
+// when the tree differs from HEAD's. The author and committer come from git's
+// configuration (user.name/user.email) and default to
+// "newsmirror <newsmirror@localhost>". A lock file in the way is kBusy, and
+// the message names it.
+Result<CommitInfo> Commit(const std::string& dir, const std::string& message,
+                          const CommitOptions& options = {});
 
 // Pushes the current branch to every remote in `remotes`, each on its own.
 std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes);

@@ -39,9 +39,10 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync, const std::string& tmp_dir) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000);
+  std::string base = tmp_dir.empty() ? path : tmp_dir + "/" + std::filesystem::path(path).filename().string();
+  std::string tmp = base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(Errno("cannot create", tmp));
   const char* p = data.data();
