@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <set>
 #include <filesystem>
 
 #include "util/fs.h"
@@ -86,7 +88,46 @@ Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes
   return Status::Ok();
 }
 
+std::string UncommittedPath(const std::string& root) { return root + "/.newsmirror/uncommitted"; }
+
+Status AddUncommitted(const std::string& root, const std::vector<PlannedWrite>& writes) {
+  auto known = UncommittedFiles(root);
+  if (!known.ok()) return known.status();
+  std::set<std::string> paths(known->begin(), known->end());
+  size_t before = paths.size();
+  for (const PlannedWrite& w : writes) paths.insert(w.path);
+  if (paths.size() == before) return Status::Ok();
+  std::string text;
+  for (const std::string& p : paths) text += p + "\n";
+  return WriteFileAtomic(UncommittedPath(root), text, /*sync=*/true, TmpDir(root));
+}
+
 }  // namespace
+
+Result<std::vector<std::string>> UncommittedFiles(const std::string& root) {
+  std::vector<std::string> paths;
+  auto text = ReadFile(UncommittedPath(root));
+  if (!text.ok()) {
+    if (text.status().kind() == Status::Kind::kNotFound) return paths;
+    return text.status();
+  }
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t nl = text->find('\n', start);
+    if (nl == std::string::npos) nl = text->size();
+    // A path outside the mirror can only come from a damaged file.
+    std::string p = text->substr(start, nl - start);
+    if (!p.empty() && p[0] != '/' && p.find("..") == std::string::npos) paths.push_back(std::move(p));
+    start = nl + 1;
+  }
+  return paths;
+}
+
+Status ForgetUncommitted(const std::string& root) {
+  std::string path = UncommittedPath(root);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::IoError("cannot remove " + path);
+  return Status::Ok();
+}
 
 std::string JournalPath(const std::string& root) { return root + "/.newsmirror/journal"; }
 
@@ -95,6 +136,8 @@ Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& wri
   Status s = MakeDirs(TmpDir(root));
   if (!s.ok()) return s;
   std::string journal = JournalPath(root);
+  s = AddUncommitted(root, writes);
+  if (!s.ok()) return s.With("cannot record the files to commit (nothing was changed)");
   TestPausePoint("before-journal");
   s = WriteFileAtomic(journal, Serialize(writes), /*sync=*/true, TmpDir(root));
   if (!s.ok()) return s.With("cannot write the run's journal (nothing was changed)");

@@ -51,18 +51,6 @@ std::string CommitMessage(const RunReport& report) {
 
 namespace {
 
-// The paths a run over `outlets` may change, for staging: a sharded run
-// commits only its own outlets' files, so shards never step on each other.
-std::vector<std::string> OwnedPaths(const std::vector<const SourceConfig*>& outlets) {
-  std::vector<std::string> paths = {"README.md", ".gitignore"};
-  for (const SourceConfig* s : outlets) {
-    paths.push_back("articles/" + s->name);
-    paths.push_back("lists/" + s->name + ".md");
-    paths.push_back(OutletStatePath(s->name));
-  }
-  return paths;
-}
-
 // Planned writes for files outside any outlet: README.md and .gitignore.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
   // Every configured outlet, in the configuration's order, whatever this run
@@ -245,12 +233,21 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     TestPausePoint("before-commit");
     CommitOptions copts;
     copts.remove_locks_before_ns = started_ns;
-    // A sharded run stages only its outlets, so another shard's work in the
-    // same clone is never committed here.
-    if (options.shard.count > 1) copts.paths = OwnedPaths(selected);
-    auto c = Commit(root, CommitMessage(report), copts);
+    // Exactly the files newsmirror wrote and has not committed yet: the cost
+    // follows the new work, not the archive's size, and a shard never
+    // commits another's files.
+    auto files = UncommittedFiles(root);
+    if (!files.ok()) {
+      report.commit_status = files.status();
+    } else {
+      copts.files = std::move(files).value();
+    }
+    auto c = report.commit_status.ok() ? Commit(root, CommitMessage(report), copts)
+                                       : Result<CommitInfo>(report.commit_status);
     if (!c.ok()) {
       report.commit_status = c.status();
+    } else if (Status s = ForgetUncommitted(root); !s.ok()) {
+      report.commit_status = s;
     } else {
       report.committed = c->committed;
       report.commit = c->oid;

@@ -129,17 +129,30 @@ Status LockedErrorFromGit(const std::string& what, const std::string& dir) {
   return LockedError(what, lock_file, dir);
 }
 
-Status StageAll(git_index* index, const std::string& dir, const std::vector<std::string>& paths) {
-  std::vector<std::string> specs = paths.empty() ? std::vector<std::string>{"*"} : paths;
-  std::vector<char*> patterns;
-  for (std::string& p : specs) patterns.push_back(p.data());
-  git_strarray pathspec = {patterns.data(), patterns.size()};
+Status StageAll(git_index* index, const std::string& dir) {
+  char star[] = "*";
+  char* patterns[] = {star};
+  git_strarray pathspec = {patterns, 1};
   if (git_index_add_all(index, &pathspec, GIT_INDEX_ADD_DEFAULT, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage the files in " + dir + ": " + LastGitError());
   }
   // add_all only adds and updates; deleted files leave the index here.
-  if (git_index_update_all(index, &pathspec, nullptr, nullptr) < 0) {
+  if (git_index_update_all(index, nullptr, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage deletions in " + dir + ": " + LastGitError());
+  }
+  return Status::Ok();
+}
+
+Status StageFiles(git_index* index, const std::string& dir, const std::vector<std::string>& files) {
+  for (const std::string& f : files) {
+    struct stat st;
+    if (::lstat((dir + "/" + f).c_str(), &st) == 0) {
+      if (git_index_add_bypath(index, f.c_str()) < 0) {
+        return Status::IoError("cannot stage " + dir + "/" + f + ": " + LastGitError());
+      }
+    } else if (int rc = git_index_remove_bypath(index, f.c_str()); rc < 0 && rc != GIT_ENOTFOUND) {
+      return Status::IoError("cannot stage the removal of " + dir + "/" + f + ": " + LastGitError());
+    }
   }
   return Status::Ok();
 }
@@ -386,12 +399,22 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
   if (options.remove_locks_before_ns > 0) {
     if (Status s = RemoveStaleLocks(repo, options.remove_locks_before_ns); !s.ok()) return s;
   }
+  if (options.files && options.files->empty() && git_repository_head_unborn(repo) != 1) {
+    // Nothing to stage: the index already is what the last commit holds,
+    // unless someone else staged things, which are theirs to commit.
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo, "HEAD") == 0) return CommitInfo{false, OidHex(head)};
+  }
   git_index* raw_index = nullptr;
   if (git_repository_index(&raw_index, repo) < 0) {
     return Status::Corruption("cannot read the git index in " + dir + ": " + LastGitError());
   }
   IndexPtr index(raw_index);
-  if (Status s = StageAll(index.get(), dir, options.paths); !s.ok()) return s;
+  // The first commit takes the whole work tree (an archive being taken over
+  // is there before newsmirror wrote anything).
+  bool unborn = git_repository_head_unborn(repo) == 1;
+  Status staged = options.files && !unborn ? StageFiles(index.get(), dir, *options.files) : StageAll(index.get(), dir);
+  if (!staged.ok()) return staged;
 
   git_oid tree_id;
   if (git_index_write_tree(&tree_id, index.get()) < 0) {

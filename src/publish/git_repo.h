@@ -15,6 +15,7 @@
 // and then stalls holds Push() until the operating system gives up.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,9 +37,14 @@ struct PushOutcome {
 Status EnsureRepository(const std::string& dir);
 
 struct CommitOptions {
-  // Stage only these paths (files, or folders and everything under them),
-  // relative to the work tree; empty = the whole work tree.
-  std::vector<std::string> paths;
+  // Stage exactly these files (relative to the work tree): added or updated
+  // when present, removed from the index when missing. Without a list, the
+  // whole work tree is scanned — which costs a stat (and, for files that git
+  // marked racily clean, a read) of every file; with one, the cost follows
+  // the list. An empty list stages nothing and reuses the index as it is.
+  // A repository without commits is always staged whole: its first commit
+  // takes everything there.
+  std::optional<std::vector<std::string>> files;
   // Git lock files (index.lock, HEAD.lock, the branch's ref lock, packed-refs.lock)
   // last modified before this time (nanoseconds since the Unix epoch) were
   // left by a killed process and are removed; 0 = never remove one. Only a
