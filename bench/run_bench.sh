@@ -32,7 +32,7 @@ for kind in v n; do
   : > "$W/$kind.toml"
   i=0
   for f in $(ls "$W/feeds" | sort); do
-    printf '[[source]]\nname = "outlet-%03d"\nurl = "http://127.0.0.1:%s/%s/%s"\n' $i "$port" $kind "$f" >> "$W/$kind.toml"
+    printf '[[source]]\nname = "outlet-%03d"\nurl = "http://127.0.0.%d:%s/%s/%s"\n' $i $((i % 8 + 1)) "$port" $kind "$f" >> "$W/$kind.toml"
     i=$((i + 1))
   done
 done

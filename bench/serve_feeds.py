@@ -3,7 +3,10 @@
 
 /v/NAME answers with Last-Modified and ETag and honours conditional GETs
 (304); /n/NAME sends the body with no validators, so every run downloads and
-parses it. Prints the port on standard output, then serves until killed.
+parses it. Listens on the same port of 127.0.0.1 to 127.0.0.8, so feeds can
+be spread over eight "hosts" (newsmirror fetches one at a time per host, as
+real outlets are on hosts of their own). Prints the port on standard output,
+then serves until killed.
 
 Usage: serve_feeds.py DIR
 """
@@ -51,6 +54,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-print(server.server_address[1], flush=True)
-server.serve_forever()
+import threading
+
+first = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+port = first.server_address[1]
+servers = [first] + [http.server.ThreadingHTTPServer(("127.0.0.%d" % i, port), Handler) for i in range(2, 9)]
+for s in servers[1:]:
+    threading.Thread(target=s.serve_forever, daemon=True).start()
+print(port, flush=True)
+first.serve_forever()

@@ -18,21 +18,22 @@ namespace {
 constexpr std::string_view kMagic = "newsmirror-journal v1\n";
 constexpr std::string_view kEnd = "end\n";
 
-std::string Serialize(const std::vector<PlannedWrite>& writes) {
-  size_t total = kMagic.size() + kEnd.size();
-  for (const PlannedWrite& w : writes) total += w.path.size() + w.data.size() + 32;
-  std::string out;
-  out.reserve(total);
-  out += kMagic;
+// The journal as pieces that point into `writes` and `sizes`: a run's files
+// are never copied into one more buffer.
+std::vector<std::string_view> Serialize(const std::vector<PlannedWrite>& writes, std::vector<std::string>& sizes) {
+  sizes.clear();
+  sizes.reserve(writes.size());
+  std::vector<std::string_view> out;
+  out.reserve(writes.size() * 6 + 2);
+  out.push_back(kMagic);
   for (const PlannedWrite& w : writes) {
-    out += w.path;
-    out += '\n';
-    out += std::to_string(w.data.size());
-    out += '\n';
-    out += w.data;
-    out += '\n';
+    sizes.push_back("\n" + std::to_string(w.data.size()) + "\n");
+    out.push_back(w.path);
+    out.push_back(sizes.back());
+    out.push_back(w.data);
+    out.push_back("\n");
   }
-  out += kEnd;
+  out.push_back(kEnd);
   return out;
 }
 
@@ -139,7 +140,8 @@ Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& wri
   s = AddUncommitted(root, writes);
   if (!s.ok()) return s.With("cannot record the files to commit (nothing was changed)");
   TestPausePoint("before-journal");
-  s = WriteFileAtomic(journal, Serialize(writes), /*sync=*/true, TmpDir(root));
+  std::vector<std::string> sizes;
+  s = WriteFileAtomic(journal, Serialize(writes, sizes), /*sync=*/true, TmpDir(root));
   if (!s.ok()) return s.With("cannot write the run's journal (nothing was changed)");
   TestPausePoint("journal-written");
   s = WriteAll(root, writes);

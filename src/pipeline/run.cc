@@ -175,7 +175,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   obs.FetchStarted(selected.size());
   size_t done = selected.size() - to_fetch.size();
   std::vector<PlannedWrite> writes;
-  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, const FetchResponse& resp) {
+  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, FetchResponse& resp) {
     size_t i = fetch_index[k];
     SourceReport& sr = report.sources[i];
     sr.seconds = resp.seconds;
@@ -191,6 +191,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
       auto feed = ParseFeed(resp.body, popts);
+      // The feed is parsed: its bytes need not wait for the other sources.
+      std::string().swap(resp.body);
       if (!feed.ok()) {
         sr.error = feed.status().message() + " (" + popts.url + ")";
       } else {
@@ -229,6 +231,10 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     report.status = s;
     return report;
   }
+  // The files are on disk; their copies in memory and the archives' records
+  // would only add to the commit's peak.
+  std::vector<PlannedWrite>().swap(writes);
+  archives.clear();
   if (options.commit) {
     TestPausePoint("before-commit");
     CommitOptions copts;

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/status.h"
 
@@ -16,6 +17,10 @@ namespace nm {
 
 Result<std::string> ReadFile(const std::string& path);
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync = true,
+                       const std::string& tmp_dir = "");
+// The same for a file made of `pieces`, written one after another (no copy
+// of the whole is ever made).
+Status WriteFileAtomic(const std::string& path, const std::vector<std::string_view>& pieces, bool sync = true,
                        const std::string& tmp_dir = "");
 // Creates `dir` and its parents.
 Status MakeDirs(const std::string& dir);
