@@ -23,6 +23,7 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME
 mkdir -p "$W"
 [ -d "$W/feeds" ] || python3 ../shared/tools/gen_feeds.py --out "$W/feeds"
 
+rm -f "$W/port"
 python3 bench/serve_feeds.py "$W/feeds" > "$W/port" &
 server=$!
 trap 'kill $server' EXIT
@@ -44,7 +45,8 @@ measure() {
   local label=$1 prepare=$2 config=$3 mirror=$4 times=() rss=()
   for r in $(seq "$REPS"); do
     eval "$prepare"
-    /usr/bin/time -v -o "$W/time.txt" "$BIN" run -q --config "$config" --out "$mirror" --commit || true
+    /usr/bin/time -v -o "$W/time.txt" "$BIN" run -q --config "$config" --out "$mirror" --commit ||
+      { echo "run_bench: $label: newsmirror failed" >&2; exit 1; }
     times+=("$(awk -F': ' '/Elapsed/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$W/time.txt")")
     rss+=("$(awk -F': ' '/Maximum resident/ {print $2}' "$W/time.txt")")
   done
