@@ -52,6 +52,12 @@ class OutletArchive {
   // True when Load() read existing files rather than a state file.
   bool taken_over() const { return taken_over_; }
 
+  // The archived article that `entry` would be merged into (same guid,
+  // canonical link or normalized title), or nullptr for a new one.
+  const ArticleRecord* FindEntry(const Entry& entry) const;
+  // The mirror's root this archive was loaded from.
+  const std::string& root() const { return root_; }
+
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
 
@@ -69,16 +75,18 @@ class OutletArchive {
   using KeyIndex = std::unordered_multimap<uint64_t, uint32_t>;
   Status TakeOver(const std::string& folder);
   void Index(size_t i);
-  void IndexLinksAndTitles();
-  long Find(const std::string& guid, const std::string& link_key, const std::string& title_key);
+  void IndexLinksAndTitles() const;
+  long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;
 
   std::string root_;
   std::string outlet_;
   OutletState state_;
   bool taken_over_ = false;
   bool state_dirty_ = false;
-  KeyIndex by_guid_, by_link_, by_title_;
-  bool links_and_titles_indexed_ = false;
+  KeyIndex by_guid_;
+  // Built on first need, also by const lookups (FindEntry).
+  mutable KeyIndex by_link_, by_title_;
+  mutable bool links_and_titles_indexed_ = false;
   std::vector<PlannedWrite> pending_articles_;
 };
 

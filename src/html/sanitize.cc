@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "html/escape.h"
 #include "url/url.h"
 
 namespace nm {
@@ -52,17 +53,7 @@ bool IsVoid(GumboTag tag) {
 }
 
 void AppendEscaped(std::string& out, std::string_view s, bool attribute) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) { out += "&quot;"; break; }
-        [[fallthrough]];
-      default: out.push_back(c);
-    }
-  }
+  AppendHtmlEscaped(out, s, attribute);
 }
 
 std::string Lower(std::string_view s) {

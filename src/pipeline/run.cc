@@ -5,14 +5,17 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "archive/list_page.h"
 #include "archive/outlet_archive.h"
+#include "complete/complete.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
+#include "pipeline/index_files.h"
 #include "pipeline/journal.h"
-#include "pipeline/run_lock.h"
+#include "pipeline/mirror_session.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -49,32 +52,6 @@ std::string CommitMessage(const RunReport& report) {
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
 }
 
-namespace {
-
-// Planned writes for files outside any outlet: README.md and .gitignore.
-void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
-  // Every configured outlet, in the configuration's order, whatever this run
-  // fetched: the README's bytes depend on the configuration alone, so shards
-  // and failing sources never change it.
-  std::vector<std::string> outlets;
-  for (const SourceConfig& s : config.sources) {
-    if (std::find(outlets.begin(), outlets.end(), s.name) == outlets.end()) outlets.push_back(s.name);
-  }
-  std::string readme = FormatReadme(outlets);
-  auto existing = ReadFile(root + "/README.md");
-  if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
-  const std::string ignore_line = ".newsmirror/";
-  auto gitignore = ReadFile(root + "/.gitignore");
-  std::string text = gitignore.ok() ? *gitignore : std::string();
-  if (text.find(ignore_line + "\n") == std::string::npos && text != ignore_line) {
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
-    writes.push_back({".gitignore", text});
-  }
-}
-
-}  // namespace
-
 RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer) {
   RunReport report;
   RunObserver quiet;
@@ -103,34 +80,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (wanted && ShardOf(s.name, options.shard.count) == options.shard.index) selected.push_back(&s);
   }
 
-  if (Status s = MakeDirs(root); !s.ok()) {
-    report.status = s;
-    return report;
-  }
-  // Git lock files older than this moment cannot belong to a process working
-  // under our run lock: a killed run left them.
-  const int64_t started_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-  auto lock = RunLock::Acquire(root);
+  auto lock = OpenMirror(root, !options.dry_run, options.commit && !options.dry_run, &report.recovered_files);
   if (!lock.ok()) {
     report.status = lock.status();
     return report;
   }
-  if (!options.dry_run) {
-    if (Status s = RecoverJournal(root, &report.recovered_files); !s.ok()) {
-      report.status = s;
-      return report;
-    }
-    if (report.recovered_files > 0) {
-      obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
-    }
-  }
-  if (options.commit && !options.dry_run) {
-    if (Status s = EnsureRepository(root); !s.ok()) {
-      report.status = s;
-      return report;
-    }
+  if (report.recovered_files > 0) {
+    obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
   }
 
   // Load each outlet's archive first: its validators go into the requests.
@@ -175,6 +131,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   obs.FetchStarted(selected.size());
   size_t done = selected.size() - to_fetch.size();
   std::vector<PlannedWrite> writes;
+  std::vector<std::optional<Feed>> feeds(selected.size());
   auto responses = FetchAll(to_fetch, fopts, [&](size_t k, FetchResponse& resp) {
     size_t i = fetch_index[k];
     SourceReport& sr = report.sources[i];
@@ -199,16 +156,12 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         sr.encoding = feed->encoding;
         sr.entries = static_cast<int>(feed->entries.size());
         for (const std::string& w : feed->warnings) sr.warnings.push_back(w);
-        MergeStats m = archives[i]->Merge(feed->entries, now_ms, config.archive);
-        sr.new_articles = m.new_articles;
-        sr.updated = m.updated;
-        sr.unchanged = m.unchanged;
-        for (const std::string& w : m.warnings) sr.warnings.push_back(w);
         // Validators only mean something for the URL that sent them; a source
         // without any (file:, servers without caching headers) stores nothing.
         if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
         else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
-        sr.outcome = SourceReport::Outcome::kArchived;
+        feeds[i] = std::move(feed).value();
+        return;  // reported once merged
       }
     }
     obs.SourceFetched(sr, ++done, selected.size());
@@ -218,6 +171,24 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   }
   (void)responses;
   TestPausePoint("fetched");
+
+  // Complete the entries (article pages, repaired links, stored images), then merge.
+  std::vector<CompletionJob> jobs;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (feeds[i]) jobs.push_back({selected[i], archives[i].get(), &feeds[i]->entries, &report.sources[i].warnings});
+  }
+  for (PlannedWrite& w : CompleteEntries(jobs, config, {root, now_ms})) writes.push_back(std::move(w));
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (!feeds[i]) continue;
+    SourceReport& sr = report.sources[i];
+    MergeStats m = archives[i]->Merge(feeds[i]->entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    sr.new_articles = m.new_articles;
+    sr.updated = m.updated;
+    sr.unchanged = m.unchanged;
+    for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+    sr.outcome = SourceReport::Outcome::kArchived;
+    obs.SourceFetched(sr, ++done, selected.size());
+  }
 
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!archives[i]) continue;
@@ -235,33 +206,11 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   // would only add to the commit's peak.
   std::vector<PlannedWrite>().swap(writes);
   archives.clear();
-  if (options.commit) {
-    TestPausePoint("before-commit");
-    CommitOptions copts;
-    copts.remove_locks_before_ns = started_ns;
-    // Exactly the files newsmirror wrote and has not committed yet: the cost
-    // follows the new work, not the archive's size, and a shard never
-    // commits another's files.
-    auto files = UncommittedFiles(root);
-    if (!files.ok()) {
-      report.commit_status = files.status();
-    } else {
-      copts.files = std::move(files).value();
-    }
-    auto c = report.commit_status.ok() ? Commit(root, CommitMessage(report), copts)
-                                       : Result<CommitInfo>(report.commit_status);
-    if (!c.ok()) {
-      report.commit_status = c.status();
-    } else if (Status s = ForgetUncommitted(root); !s.ok()) {
-      report.commit_status = s;
-    } else {
-      report.committed = c->committed;
-      report.commit = c->oid;
-    }
-  }
-  if (options.push && report.commit_status.ok()) {
-    report.pushes = Push(root, config.publish.remotes);
-  }
+  Publication pub = Publish(root, *lock, CommitMessage(report), options.commit, options.push, config.publish.remotes);
+  report.committed = pub.committed;
+  report.commit = pub.commit;
+  report.commit_status = pub.commit_status;
+  report.pushes = std::move(pub.pushes);
   return report;
 }
 
