@@ -52,6 +52,15 @@ std::string CommitMessage(const RunReport& report) {
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
 }
 
+namespace {
+// Whether CompleteEntries (complete.h) has anything to do for `source`: page
+// text, link repairs or stored images.
+bool NeedsCompletion(const SourceConfig& source, const Config& config) {
+  return source.full_text != FullTextMode::kFeed || !source.rewrite.empty() ||
+         EffectiveImageMode(source, config) != ImageMode::kProxy;
+}
+}  // namespace
+
 RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer) {
   RunReport report;
   RunObserver quiet;
@@ -132,6 +141,16 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   size_t done = selected.size() - to_fetch.size();
   std::vector<PlannedWrite> writes;
   std::vector<std::optional<Feed>> feeds(selected.size());
+  auto merge = [&](size_t i, const std::vector<Entry>& entries) {
+    SourceReport& sr = report.sources[i];
+    MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    sr.new_articles = m.new_articles;
+    sr.updated = m.updated;
+    sr.unchanged = m.unchanged;
+    for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+    sr.outcome = SourceReport::Outcome::kArchived;
+    obs.SourceFetched(sr, ++done, selected.size());
+  };
   auto responses = FetchAll(to_fetch, fopts, [&](size_t k, FetchResponse& resp) {
     size_t i = fetch_index[k];
     SourceReport& sr = report.sources[i];
@@ -160,6 +179,12 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         // without any (file:, servers without caching headers) stores nothing.
         if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
         else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
+        if (!NeedsCompletion(src, config)) {
+          // Nothing to complete: merged now, so that no more than one
+          // parsed feed is held at a time.
+          merge(i, feed->entries);
+          return;
+        }
         feeds[i] = std::move(feed).value();
         return;  // reported once merged
       }
@@ -180,14 +205,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   for (PlannedWrite& w : CompleteEntries(jobs, config, {root, now_ms})) writes.push_back(std::move(w));
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!feeds[i]) continue;
-    SourceReport& sr = report.sources[i];
-    MergeStats m = archives[i]->Merge(feeds[i]->entries, now_ms, ArchiveOptionsFor(*selected[i], config));
-    sr.new_articles = m.new_articles;
-    sr.updated = m.updated;
-    sr.unchanged = m.unchanged;
-    for (const std::string& w : m.warnings) sr.warnings.push_back(w);
-    sr.outcome = SourceReport::Outcome::kArchived;
-    obs.SourceFetched(sr, ++done, selected.size());
+    merge(i, feeds[i]->entries);
+    feeds[i].reset();
   }
 
   for (size_t i = 0; i < selected.size(); ++i) {
