@@ -29,8 +29,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const std::vector<std::string> kOutlets = {"甲台", "乙台", "丙台"};
-const std::vector<std::string> kGitEnv = {"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
-                                          "GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid"};
 
 // Feed `outlet` as of round `round`: items 0..2*round+3, the newest 12 shown;
 // the newest item's text changes every round, so there are updates too.
@@ -98,7 +96,7 @@ class CrashTest : public ::testing::Test {
 TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
   ServeRound(0);
   auto t0 = Clock::now();
-  CliResult first = RunNewsmirror(Args(), kGitEnv);
+  CliResult first = RunNewsmirror(Args(), TestGitEnv());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
 
@@ -111,7 +109,7 @@ TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
   for (; trial <= kMaxTrials && (trial <= kMinTrials || killed < 50); ++trial) {
     ServeRound(trial);
     std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
-    std::vector<std::string> env = kGitEnv;
+    std::vector<std::string> env = TestGitEnv();
     bool aimed = trial % 2 == 0;
     std::string stage = stages[(trial / 2) % stages.size()];
     if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
@@ -148,7 +146,7 @@ TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
       ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
     }
 
-    CliResult again = RunNewsmirror(Args(), kGitEnv);
+    CliResult again = RunNewsmirror(Args(), TestGitEnv());
     ASSERT_EQ(again.exit_code, 0) << "trial " << trial << (aimed ? " at " + stage : " random") << ": "
                                   << again.err;
     std::vector<std::string> problems = MirrorProblems(mirror_, expect_);

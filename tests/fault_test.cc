@@ -25,8 +25,6 @@
 namespace nm {
 namespace {
 
-const std::vector<std::string> kGitEnv = {"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
-                                          "GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid"};
 
 std::string Rss(const std::string& prefix, int items, const std::string& version = "v1") {
   std::string filler;
@@ -53,7 +51,7 @@ class FaultTest : public ::testing::Test {
   CliResult Run(const std::string& config, std::vector<std::string> extra = {"--commit"}) {
     std::vector<std::string> args = {"run", "--config", config, "--out", mirror_};
     args.insert(args.end(), extra.begin(), extra.end());
-    return RunNewsmirror(args, kGitEnv);
+    return RunNewsmirror(args, TestGitEnv());
   }
   // The same run through bash, with `prelude` run first (limits, mounts).
   CliResult RunWrapped(const std::string& prelude, const std::string& config) {

@@ -18,8 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kGitEnv = {"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
-                                          "GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid"};
 const std::string kGit = "git -c user.name=Test -c user.email=test@example.invalid ";
 
 TEST(ShardTest, ParsesKOfN) {
@@ -102,7 +100,7 @@ TEST(ShardTest, ThreeShardsOnThreeClonesMergeIntoWhatOneRunWrites) {
     ASSERT_EQ(rc, 0);
     CliResult r = RunNewsmirror({"run", "--config", config_path, "--out", clone, "--commit", "--shard",
                                  std::to_string(k) + "/3", "--json"},
-                                kGitEnv);
+                                TestGitEnv());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Only this shard's outlets were fetched.
     for (int i = 0; i < 7; ++i) {
@@ -127,7 +125,7 @@ TEST(ShardTest, ThreeShardsOnThreeClonesMergeIntoWhatOneRunWrites) {
   // One unsharded run from the same starting point writes the same files.
   std::string single = dir.path() + "/single";
   Shell(kGit + "clone -q '" + seed + "' '" + single + "'", &rc);
-  CliResult r = RunNewsmirror({"run", "--config", config_path, "--out", single, "--commit"}, kGitEnv);
+  CliResult r = RunNewsmirror({"run", "--config", config_path, "--out", single, "--commit"}, TestGitEnv());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto merged_files = Files(merged), single_files = Files(single);
   EXPECT_EQ(merged_files.size(), single_files.size());
