@@ -316,18 +316,58 @@ Result<std::string> CurrentBranch(git_repository* repo, const std::string& dir) 
   return branch;
 }
 
+// git's url.<base>.pushInsteadOf (else insteadOf) rewriting of a push URL:
+// the longest matching prefix wins. Read with a plain iterator, since
+// libgit2's own rewriting matches regular expressions (see PushOne).
+std::string ApplyInsteadOf(git_config* cfg, const std::string& url) {
+  if (!cfg) return url;
+  git_config_iterator* it = nullptr;
+  if (git_config_iterator_new(&it, cfg) < 0) return url;
+  std::string best_base, best_prefix, push_base, push_prefix;
+  git_config_entry* e = nullptr;
+  while (git_config_next(&e, it) == 0) {
+    std::string name = e->name, value = e->value ? e->value : "";
+    if (name.rfind("url.", 0) != 0 || url.rfind(value, 0) != 0 || value.empty()) continue;
+    bool push = name.size() > 14 && name.substr(name.size() - 14) == ".pushinsteadof";
+    bool plain = name.size() > 10 && name.substr(name.size() - 10) == ".insteadof";
+    if (!push && !plain) continue;
+    std::string base = name.substr(4, name.size() - 4 - (push ? 14 : 10));
+    std::string& prefix = push ? push_prefix : best_prefix;
+    if (value.size() > prefix.size()) {
+      prefix = value;
+      (push ? push_base : best_base) = base;
+    }
+  }
+  git_config_iterator_free(it);
+  if (!push_prefix.empty()) return push_base + url.substr(push_prefix.size());
+  if (!best_prefix.empty()) return best_base + url.substr(best_prefix.size());
+  return url;
+}
+
 Status PushOne(git_repository* repo, const std::string& remote_name, const std::string& refspec) {
-  git_remote* raw = nullptr;
-  int rc = git_remote_lookup(&raw, repo, remote_name.c_str());
-  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+  // The remote is read from the configuration by name and pushed through an
+  // in-memory remote: git_remote_lookup matches a regular expression against
+  // every configuration entry, and libgit2 1.5 (Debian 12) leaks a PCRE2
+  // match block on each one that does not match.
+  git_config* raw_cfg = nullptr;
+  ConfigPtr cfg(git_repository_config_snapshot(&raw_cfg, repo) == 0 ? raw_cfg : nullptr);
+  std::string configured = ConfigString(cfg.get(), ("remote." + remote_name + ".pushurl").c_str());
+  if (configured.empty()) configured = ConfigString(cfg.get(), ("remote." + remote_name + ".url").c_str());
+  if (configured.empty()) {
     return Status::NotFound("remote '" + remote_name + "' is not configured: add it with `git remote add " +
                             remote_name + " URL`");
   }
-  if (rc < 0) return Status::InvalidArgument("remote '" + remote_name + "': " + LastGitError());
+  git_remote_create_options create;
+  git_remote_create_options_init(&create, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+  create.repository = repo;
+  create.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC | GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+  configured = ApplyInsteadOf(cfg.get(), configured);
+  git_remote* raw = nullptr;
+  if (git_remote_create_with_opts(&raw, configured.c_str(), &create) < 0) {
+    return Status::InvalidArgument("remote '" + remote_name + "': " + LastGitError());
+  }
   RemotePtr remote(raw);
-
-  const char* url = git_remote_pushurl(remote.get());
-  if (!url) url = git_remote_url(remote.get());
+  const char* url = git_remote_url(remote.get());
   if (!url) return Status::InvalidArgument("remote '" + remote_name + "' has no URL");
 
   PushContext ctx;
@@ -370,6 +410,14 @@ Status PushOne(git_repository* repo, const std::string& remote_name, const std::
     std::string list;
     for (const auto& r : ctx.rejections) list += (list.empty() ? "" : ", ") + r;
     return Status::NetworkError(where + " was rejected: " + list);
+  }
+  // As git does after a push: the remote-tracking branch follows.
+  std::string branch = refspec.substr(0, refspec.find(':'));
+  git_oid oid;
+  if (branch.rfind("refs/heads/", 0) == 0 && git_reference_name_to_id(&oid, repo, branch.c_str()) == 0) {
+    std::string tracking = "refs/remotes/" + remote_name + "/" + branch.substr(11);
+    git_reference* ref = nullptr;
+    if (git_reference_create(&ref, repo, tracking.c_str(), &oid, 1, "push") == 0) git_reference_free(ref);
   }
   return Status::Ok();
 }
