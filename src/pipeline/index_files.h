@@ -22,7 +22,10 @@ namespace nm {
 std::vector<std::string> KnownOutlets(const std::string& root, const Config& config,
                                       const std::vector<std::string>& also = {});
 
+// `whole_mirror` is false for a shard (`run --shard`): feeds/all.xml, which
+// depends on every outlet, is then left to unsharded runs, and only the feeds
+// of outlets this run wrote are planned, so the shards' commits still merge.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
-                    const std::vector<std::string>& also = {});
+                    const std::vector<std::string>& also = {}, bool whole_mirror = true);
 
 }  // namespace nm

@@ -142,7 +142,7 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
 }
 
 std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::string& raw_base_url,
-                                          const FileOverlay& overlay) {
+                                          const FileOverlay& overlay, const std::set<std::string>* only) {
   std::vector<PlannedWrite> writes;
   auto view = LoadMirror(root, overlay);
   if (!view.ok()) return writes;
@@ -152,8 +152,11 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
     std::string rel = "articles/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(r.file);
     return base.empty() ? "../" + rel : base + rel;
   };
-  std::vector<std::string> names = {"all"};
-  for (const MirrorOutlet& o : view->outlets) names.push_back(o.name);
+  std::vector<std::string> names;
+  if (!only) names.push_back("all");
+  for (const MirrorOutlet& o : view->outlets) {
+    if (!only || only->count(o.name)) names.push_back(o.name);
+  }
   for (const std::string& name : names) {
     std::string path = "feeds/" + name + ".xml";
     std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));

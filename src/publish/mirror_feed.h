@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,7 +68,8 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
 // on the git host's raw view; "" links entries relative to feeds/, which is
 // right when the feed is read from the same place. `overlay` gives the files
 // the run is about to write.
+// With `only`, just those outlets' feeds and no feeds/all.xml.
 std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::string& raw_base_url,
-                                          const FileOverlay& overlay);
+                                          const FileOverlay& overlay, const std::set<std::string>* only = nullptr);
 
 }  // namespace nm
