@@ -44,8 +44,8 @@ const char kSearchJs[] = R"js((function () {
   if (!results || results.getAttribute('data-server') === '1') return;
   var params = new URLSearchParams(window.location.search);
   var query = (params.get('q') || '').trim();
-  var input = document.querySelector('form.search input[name=q]');
-  if (input) input.value = query;
+  var inputs = document.querySelectorAll('form.search input[name=q]');
+  for (var k = 0; k < inputs.length; k++) inputs[k].value = query;
   if (!query) return;
   var terms = query.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 0; });
   status.textContent = '正在搜索…';
