@@ -48,6 +48,7 @@ struct Feed {
   std::optional<Person> author;
   std::optional<Date> published;
   std::optional<Date> updated;
+  std::optional<Date> created;
   std::vector<Entry> entries;
   std::vector<std::string> warnings;  // recovered errors, for the operator's log
 };
