@@ -33,6 +33,11 @@ std::string Display(const Person& p) {
   return p.name.empty() ? p.email : p.name;
 }
 
+// The title as the feed gave it: its markup when it had some.
+const std::string& Shown(const std::string& title, const std::string& title_html) {
+  return title_html.empty() ? title : title_html;
+}
+
 void PutCommon(nlohmann::json& j, const std::string& title, const std::string& link,
                const std::string& id, const std::optional<Person>& author,
                const std::optional<Date>& published, const std::optional<Date>& updated,
@@ -57,12 +62,12 @@ nlohmann::json ToJson(const Feed& feed) {
   j["encoding"] = OrNull(feed.encoding);
   j["format"] = feed.format;
   nlohmann::json f;
-  PutCommon(f, feed.title, feed.link, feed.id, feed.author, feed.published, feed.updated, feed.created);
+  PutCommon(f, Shown(feed.title, feed.title_html), feed.link, feed.id, feed.author, feed.published, feed.updated, feed.created);
   j["feed"] = std::move(f);
   j["entries"] = nlohmann::json::array();
   for (const Entry& e : feed.entries) {
     nlohmann::json je;
-    PutCommon(je, e.title, e.link, e.id, e.author, e.published, e.updated, e.created);
+    PutCommon(je, Shown(e.title, e.title_html), e.link, e.id, e.author, e.published, e.updated, e.created);
     je["summary"] = OrNull(e.summary);
     je["content"] = OrNull(e.content);
     je["categories"] = e.categories;

@@ -299,10 +299,116 @@ std::string InnerXml(const xmlNode* n) {
   return out;
 }
 
+namespace {
+
+bool IsVoidElement(std::string_view name) {
+  static constexpr std::string_view kVoid[] = {"area", "base", "br",   "col",   "embed", "hr",    "img",
+                                               "input", "link", "meta", "param", "source", "track", "wbr"};
+  for (std::string_view v : kVoid) {
+    if (name == v) return true;
+  }
+  return false;
+}
+
+void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += attribute ? "&quot;" : "\""; break;
+      default: out.push_back(c);
+    }
+  }
+}
+
+void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget) {
+  for (const xmlNode* c = parent->children; c; c = c->next) {
+    switch (c->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        if (c->content) AppendEscaped(out, reinterpret_cast<const char*>(c->content), false);
+        break;
+      case XML_ENTITY_REF_NODE: {
+        std::string text;
+        xmlNode holder{};
+        holder.children = const_cast<xmlNode*>(c);
+        xmlNode* saved_next = c->next;
+        const_cast<xmlNode*>(c)->next = nullptr;
+        AppendText(&holder, text, budget);
+        const_cast<xmlNode*>(c)->next = saved_next;
+        AppendEscaped(out, text, false);
+        break;
+      }
+      case XML_ELEMENT_NODE: {
+        std::string_view nsuri = NamespaceOf(c);
+        if (!nsuri.empty() && nsuri != ns::kXhtml) {
+          // Foreign content (SVG, MathML) is XML inside HTML: kept as it is.
+          xmlBufferPtr buf = xmlBufferCreate();
+          xmlNodeDump(buf, c->doc, const_cast<xmlNode*>(c), 0, 0);
+          out.append(reinterpret_cast<const char*>(xmlBufferContent(buf)), static_cast<size_t>(xmlBufferLength(buf)));
+          xmlBufferFree(buf);
+          break;
+        }
+        std::string_view name = LocalName(c);
+        out += '<';
+        out += name;
+        for (const xmlNs* d = c->nsDef; d; d = d->next) {
+          if (d->href && std::string_view(reinterpret_cast<const char*>(d->href)) == ns::kXhtml) continue;
+          out += d->prefix ? " xmlns:" + std::string(reinterpret_cast<const char*>(d->prefix)) : std::string(" xmlns");
+          out += "=\"";
+          AppendEscaped(out, d->href ? reinterpret_cast<const char*>(d->href) : "", true);
+          out += '"';
+        }
+        for (const xmlAttr* a = c->properties; a; a = a->next) {
+          out += ' ';
+          if (a->ns && a->ns->prefix) {
+            out += reinterpret_cast<const char*>(a->ns->prefix);
+            out += ':';
+          }
+          out += reinterpret_cast<const char*>(a->name);
+          out += "=\"";
+          std::string value;
+          AppendText(reinterpret_cast<const xmlNode*>(a), value, budget);
+          AppendEscaped(out, value, true);
+          out += '"';
+        }
+        if (!c->children && IsVoidElement(name)) {
+          out += " />";
+          break;
+        }
+        out += '>';
+        AppendHtml(c, out, budget);
+        out += "</";
+        out += name;
+        out += '>';
+        break;
+      }
+      case XML_COMMENT_NODE:
+        out += "<!--";
+        if (c->content) out += reinterpret_cast<const char*>(c->content);
+        out += "-->";
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string InnerHtml(const xmlNode* n) {
+  std::string out;
+  if (!n) return out;
+  size_t budget = kEntityBudget;
+  AppendHtml(n, out, budget);
+  return out;
+}
+
 std::string HtmlOf(const xmlNode* n) {
   if (!n) return {};
   for (const xmlNode* c = n->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE) return InnerXml(n);
+    if (c->type == XML_ELEMENT_NODE) return InnerHtml(n);
   }
   return Text(n);
 }

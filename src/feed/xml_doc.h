@@ -32,6 +32,7 @@ inline constexpr std::string_view kDc = "http://purl.org/dc/elements/1.1/";
 inline constexpr std::string_view kDcTerms = "http://purl.org/dc/terms/";
 inline constexpr std::string_view kMedia = "http://search.yahoo.com/mrss/";
 inline constexpr std::string_view kXhtml = "http://www.w3.org/1999/xhtml";
+inline constexpr std::string_view kItunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 }  // namespace ns
 
 struct XmlDocDeleter {
@@ -67,7 +68,11 @@ std::string Attr(const xmlNode* n, const char* name);
 std::string Text(const xmlNode* n);
 // The element's children serialized as markup (for HTML carried unescaped).
 std::string InnerXml(const xmlNode* n);
-// Text(n), or InnerXml(n) when n holds child elements (broken feeds put raw
+// The element's children serialized as HTML: XHTML elements without prefix
+// or namespace declaration, void elements as "<br />", text escaped; other
+// namespaces (SVG, MathML) keep their declarations.
+std::string InnerHtml(const xmlNode* n);
+// Text(n), or InnerHtml(n) when n holds child elements (broken feeds put raw
 // HTML inside description and similar elements).
 std::string HtmlOf(const xmlNode* n);
 // The base URL in force at `n`: the document URL with every xml:base from the
