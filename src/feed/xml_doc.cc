@@ -6,6 +6,7 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 
@@ -322,7 +323,16 @@ void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
   }
 }
 
-void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget) {
+// The namespaces the HTML written so far declares around the current node.
+struct HtmlScope {
+  std::string_view default_ns = ns::kXhtml;
+  std::vector<std::string_view> prefixes;  // prefixes of attribute namespaces
+  // The namespace of the element holding the HTML: feeds that put naked
+  // markup into e.g. an Atom <title> leave it in the feed's namespace.
+  std::string_view host_ns;
+};
+
+void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const HtmlScope& scope) {
   for (const xmlNode* c = parent->children; c; c = c->next) {
     switch (c->type) {
       case XML_TEXT_NODE:
@@ -341,24 +351,36 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget) {
         break;
       }
       case XML_ELEMENT_NODE: {
+        // Elements are written without prefix; a namespace other than the one
+        // in force (XHTML at first; SVG and MathML are the usual others) is
+        // declared where it starts, and an attribute prefix where it is first
+        // used. The document's own declarations are not copied.
+        HtmlScope inner = scope;
         std::string_view nsuri = NamespaceOf(c);
-        if (!nsuri.empty() && nsuri != ns::kXhtml) {
-          // Foreign content (SVG, MathML) is XML inside HTML: kept as it is.
-          xmlBufferPtr buf = xmlBufferCreate();
-          xmlNodeDump(buf, c->doc, const_cast<xmlNode*>(c), 0, 0);
-          out.append(reinterpret_cast<const char*>(xmlBufferContent(buf)), static_cast<size_t>(xmlBufferLength(buf)));
-          xmlBufferFree(buf);
-          break;
-        }
+        if (nsuri.empty()) nsuri = scope.default_ns;
+        if (nsuri == scope.host_ns) nsuri = ns::kXhtml;
         std::string_view name = LocalName(c);
         out += '<';
         out += name;
-        for (const xmlNs* d = c->nsDef; d; d = d->next) {
-          if (d->href && std::string_view(reinterpret_cast<const char*>(d->href)) == ns::kXhtml) continue;
-          out += d->prefix ? " xmlns:" + std::string(reinterpret_cast<const char*>(d->prefix)) : std::string(" xmlns");
-          out += "=\"";
-          AppendEscaped(out, d->href ? reinterpret_cast<const char*>(d->href) : "", true);
+        if (nsuri != scope.default_ns) {
+          out += " xmlns=\"";
+          AppendEscaped(out, nsuri, true);
           out += '"';
+          inner.default_ns = nsuri;
+        }
+        for (const xmlAttr* a = c->properties; a; a = a->next) {
+          if (a->ns && a->ns->prefix && a->ns->href) {
+            std::string_view prefix = reinterpret_cast<const char*>(a->ns->prefix);
+            if (prefix != "xml" &&
+                std::find(inner.prefixes.begin(), inner.prefixes.end(), prefix) == inner.prefixes.end()) {
+              inner.prefixes.push_back(prefix);
+              out += " xmlns:";
+              out += prefix;
+              out += "=\"";
+              AppendEscaped(out, reinterpret_cast<const char*>(a->ns->href), true);
+              out += '"';
+            }
+          }
         }
         for (const xmlAttr* a = c->properties; a; a = a->next) {
           out += ' ';
@@ -373,12 +395,12 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget) {
           AppendEscaped(out, value, true);
           out += '"';
         }
-        if (!c->children && IsVoidElement(name)) {
+        if (!c->children && nsuri == ns::kXhtml && IsVoidElement(name)) {
           out += " />";
           break;
         }
         out += '>';
-        AppendHtml(c, out, budget);
+        AppendHtml(c, out, budget, inner);
         out += "</";
         out += name;
         out += '>';
@@ -401,7 +423,9 @@ std::string InnerHtml(const xmlNode* n) {
   std::string out;
   if (!n) return out;
   size_t budget = kEntityBudget;
-  AppendHtml(n, out, budget);
+  HtmlScope scope;
+  scope.host_ns = NamespaceOf(n);
+  AppendHtml(n, out, budget, scope);
   return out;
 }
 
