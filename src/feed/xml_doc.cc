@@ -327,9 +327,10 @@ void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
 struct HtmlScope {
   std::string_view default_ns = ns::kXhtml;
   std::vector<std::string_view> prefixes;  // prefixes of attribute namespaces
-  // The namespace of the element holding the HTML: feeds that put naked
-  // markup into e.g. an Atom <title> leave it in the feed's namespace.
-  std::string_view host_ns;
+  // The namespaces of the element holding the HTML and of the document's
+  // root: naked markup put into e.g. an Atom <title> is left in the feed's
+  // namespace, and means HTML.
+  std::string_view host_ns, root_ns;
 };
 
 void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const HtmlScope& scope) {
@@ -358,7 +359,7 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const H
         HtmlScope inner = scope;
         std::string_view nsuri = NamespaceOf(c);
         if (nsuri.empty()) nsuri = scope.default_ns;
-        if (nsuri == scope.host_ns) nsuri = ns::kXhtml;
+        if (nsuri == scope.host_ns || nsuri == scope.root_ns) nsuri = ns::kXhtml;
         std::string_view name = LocalName(c);
         out += '<';
         out += name;
@@ -425,6 +426,7 @@ std::string InnerHtml(const xmlNode* n) {
   size_t budget = kEntityBudget;
   HtmlScope scope;
   scope.host_ns = NamespaceOf(n);
+  if (n->doc) scope.root_ns = NamespaceOf(xmlDocGetRootElement(n->doc));
   AppendHtml(n, out, budget, scope);
   return out;
 }
