@@ -7,6 +7,7 @@
 
 #include "feed/adapters.h"
 #include "feed/xml_doc.h"
+#include "html/escape.h"
 
 namespace nm {
 

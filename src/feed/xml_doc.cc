@@ -10,6 +10,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "html/escape.h"
 #include "url/url.h"
 
 namespace nm {
@@ -311,18 +312,6 @@ bool IsVoidElement(std::string_view name) {
   return false;
 }
 
-void AppendEscaped(std::string& out, std::string_view text, bool attribute) {
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += attribute ? "&quot;" : "\""; break;
-      default: out.push_back(c);
-    }
-  }
-}
-
 // The namespaces the HTML written so far declares around the current node.
 struct HtmlScope {
   std::string_view default_ns = ns::kXhtml;
@@ -338,7 +327,7 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const H
     switch (c->type) {
       case XML_TEXT_NODE:
       case XML_CDATA_SECTION_NODE:
-        if (c->content) AppendEscaped(out, reinterpret_cast<const char*>(c->content), false);
+        if (c->content) AppendHtmlEscaped(out, reinterpret_cast<const char*>(c->content), false);
         break;
       case XML_ENTITY_REF_NODE: {
         std::string text;
@@ -348,7 +337,7 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const H
         const_cast<xmlNode*>(c)->next = nullptr;
         AppendText(&holder, text, budget);
         const_cast<xmlNode*>(c)->next = saved_next;
-        AppendEscaped(out, text, false);
+        AppendHtmlEscaped(out, text, false);
         break;
       }
       case XML_ELEMENT_NODE: {
@@ -365,7 +354,7 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const H
         out += name;
         if (nsuri != scope.default_ns) {
           out += " xmlns=\"";
-          AppendEscaped(out, nsuri, true);
+          AppendHtmlEscaped(out, nsuri, true);
           out += '"';
           inner.default_ns = nsuri;
         }
@@ -378,7 +367,7 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const H
               out += " xmlns:";
               out += prefix;
               out += "=\"";
-              AppendEscaped(out, reinterpret_cast<const char*>(a->ns->href), true);
+              AppendHtmlEscaped(out, reinterpret_cast<const char*>(a->ns->href), true);
               out += '"';
             }
           }
@@ -393,7 +382,7 @@ void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const H
           out += "=\"";
           std::string value;
           AppendText(reinterpret_cast<const xmlNode*>(a), value, budget);
-          AppendEscaped(out, value, true);
+          AppendHtmlEscaped(out, value, true);
           out += '"';
         }
         if (!c->children && nsuri == ns::kXhtml && IsVoidElement(name)) {
@@ -493,18 +482,5 @@ std::string HtmlToText(std::string_view html) {
   return out;
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 }  // namespace nm

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "html/escape.h"
 #include "url/url.h"
 
 namespace nm {
@@ -49,20 +50,6 @@ Action ActionFor(GumboTag tag, GumboNamespaceEnum ns) {
 bool IsVoid(GumboTag tag) {
   return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG || tag == GUMBO_TAG_SOURCE ||
          tag == GUMBO_TAG_WBR;
-}
-
-void AppendEscaped(std::string& out, std::string_view s, bool attribute) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"':
-        if (attribute) { out += "&quot;"; break; }
-        [[fallthrough]];
-      default: out.push_back(c);
-    }
-  }
 }
 
 std::string Lower(std::string_view s) {
@@ -153,7 +140,7 @@ class Writer {
     switch (n->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-        AppendEscaped(out_, n->v.text.text, false);
+        AppendHtmlEscaped(out_, n->v.text.text, false);
         return;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE:
@@ -197,7 +184,7 @@ class Writer {
     attrs += ' ';
     attrs += name;
     attrs += "=\"";
-    AppendEscaped(attrs, value, true);
+    AppendHtmlEscaped(attrs, value, true);
     attrs += '"';
   }
 
