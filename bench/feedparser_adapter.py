@@ -5,7 +5,7 @@
   feedparser_adapter.py parse-date            one date per line on stdin -> Unix ms or null
   feedparser_adapter.py bench N FILE...       parses the files N times from memory -> {"bytes","entries","seconds"}
 
-Uses the Debian package python3-feedparser (bench/install.sh), hence /usr/bin/python3.
+Uses the Debian package python3-feedparser (bench/setup.sh), hence /usr/bin/python3.
 """
 import calendar, json, sys, time
 

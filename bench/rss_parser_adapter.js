@@ -6,7 +6,7 @@
 //   rss_parser_adapter.js parse-date            one date per line on stdin -> Unix ms or null
 //   rss_parser_adapter.js bench N FILE...       parses the files N times from memory -> {"bytes","entries","seconds"}
 //
-// rss-parser is installed into bench/node_modules by bench/install.sh. It reads
+// rss-parser is installed into bench/node_modules by bench/setup.sh. It reads
 // URLs itself (parseURL, as the old mirror did) and decodes everything as
 // UTF-8; files are read as UTF-8 too. Dates: rss-parser keeps the feed's string
 // (pubDate) and derives isoDate with JavaScript's Date, so parse-date uses Date.

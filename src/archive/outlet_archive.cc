@@ -143,6 +143,31 @@ long OutletArchive::Find(const std::string& guid, const std::string& link_key,
   return -1;
 }
 
+namespace {
+
+// What identifies an entry: its guid, link key and title key, as Merge uses them.
+struct EntryKeys {
+  std::string title, link, guid, link_key, title_key;
+};
+
+EntryKeys KeysOf(const Entry& e) {
+  EntryKeys k;
+  k.title = CleanTitle(e.title);
+  k.link = NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link)));
+  k.guid = std::string(JsTrim(e.id));
+  k.link_key = LinkKey(k.link);
+  k.title_key = TitleKey(k.title);
+  return k;
+}
+
+}  // namespace
+
+const ArticleRecord* OutletArchive::FindEntry(const Entry& entry) const {
+  EntryKeys k = KeysOf(entry);
+  long found = Find(k.guid, k.link_key, k.title_key);
+  return found < 0 ? nullptr : &state_.records[static_cast<size_t>(found)];
+}
+
 void OutletArchive::SetValidators(const FeedValidators& v) {
   if (v.url != state_.validators.url || v.etag != state_.validators.etag ||
       v.last_modified != state_.validators.last_modified) {
@@ -182,10 +207,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
   std::string folder = "articles/" + outlet_ + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
-    std::string title = CleanTitle(e.title);
-    std::string link = NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link)));
-    std::string guid(JsTrim(e.id));
-    std::string link_key = LinkKey(link), title_key = TitleKey(title);
+    auto [title, link, guid, link_key, title_key] = KeysOf(e);
     if (guid.empty() && link_key.empty() && title_key.empty()) {
       ++stats.skipped;
       stats.warnings.push_back("skipped an entry with no id, link or title");

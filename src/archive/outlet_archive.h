@@ -52,6 +52,12 @@ class OutletArchive {
   // True when Load() read existing files rather than a state file.
   bool taken_over() const { return taken_over_; }
 
+  // The archived article that `entry` would be merged into (same guid,
+  // canonical link or normalized title), or nullptr for a new one.
+  const ArticleRecord* FindEntry(const Entry& entry) const;
+  // The mirror's root this archive was loaded from.
+  const std::string& root() const { return root_; }
+
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
 

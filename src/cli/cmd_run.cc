@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/run.h"
 
@@ -142,17 +143,8 @@ int Execute(const RunArgs& a) {
     added += s.new_articles;
     updated += s.updated;
   }
-  if (!report.commit_status.ok()) {
-    std::fprintf(stderr, "newsmirror: commit failed: %s\n", report.commit_status.message().c_str());
-    return kExitFailed;
-  }
-  int push_failed = 0;
-  for (const PushOutcome& p : report.pushes) {
-    if (!p.status.ok()) {
-      ++push_failed;
-      std::fprintf(stderr, "newsmirror: push to %s failed: %s\n", p.remote.c_str(), p.status.message().c_str());
-    }
-  }
+  int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
+  if (push_failed < 0) return kExitFailed;
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
     std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   nm::cli::AddRunCommand(app, exit_code);
   nm::cli::AddParseCommand(app, exit_code);
   nm::cli::AddParseDateCommand(app, exit_code);
+  nm::cli::AddAddCommand(app, exit_code);
+  nm::cli::AddExtractCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

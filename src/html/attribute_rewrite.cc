@@ -252,7 +252,7 @@ bool NeedsQuotes(std::string_view value) {
 
 }  // namespace
 
-std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit) {
+std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit, const TagInsertion& insert) {
   std::string out;
   size_t copied = 0;
   int media_depth = 0;  // open <video>/<audio>: their <source> is not an image
@@ -291,11 +291,27 @@ std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit) 
       ++i;
       continue;
     }
+    size_t tag_start = i;
     std::optional<StartTag> tag = ScanStartTag(html, i);
     if (!tag) break;
     i = tag->end;
     if (tag->name == "video" || tag->name == "audio") ++media_depth;
     if (tag->name == "plaintext") break;
+    if (insert) {
+      AttributeLookup value_of = [&](std::string_view name) -> std::optional<std::string> {
+        for (const Attribute& a : tag->attributes) {
+          if (a.name == name && a.has_value) return DecodeAttributeValue(html.substr(a.value_begin, a.value_end - a.value_begin));
+        }
+        return std::nullopt;
+      };
+      std::string extra = insert({tag->name, {}, media_depth > 0}, value_of);
+      if (!extra.empty()) {
+        size_t name_end = tag_start + 1 + tag->name.size();
+        out.append(html, copied, name_end - copied);
+        out += " " + extra;
+        copied = name_end;
+      }
+    }
     for (const Attribute& attr : tag->attributes) {  // in document order
       if (!attr.has_value) continue;
       std::string_view raw = html.substr(attr.value_begin, attr.value_end - attr.value_begin);

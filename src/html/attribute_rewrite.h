@@ -7,6 +7,8 @@
 // only the values an edit changes are rewritten, keeping their quoting; a
 // value that needs quotes and had none gets double quotes. Values are handed
 // to the edit decoded (character references resolved) and re-escaped after.
+// New attributes may be inserted right after a tag's name, so that the
+// original ones stay byte for byte.
 #pragma once
 
 #include <functional>
@@ -26,6 +28,15 @@ struct AttributeSite {
 using AttributeEdit =
     std::function<std::optional<std::string>(const AttributeSite& site, const std::string& value)>;
 
-std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit);
+// The decoded value of an attribute of the tag at hand; nullopt when it is
+// absent or has no value.
+using AttributeLookup = std::function<std::optional<std::string>(std::string_view attribute)>;
+
+// Text to insert right after a start tag's name (new attributes, already
+// escaped), or "" for none. `site.attribute` is empty.
+using TagInsertion = std::function<std::string(const AttributeSite& site, const AttributeLookup& value_of)>;
+
+std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit,
+                              const TagInsertion& insert = nullptr);
 
 }  // namespace nm

@@ -2,8 +2,8 @@
 
 namespace nm {
 
-void AppendHtmlEscaped(std::string& out, std::string_view text, bool attribute) {
-  for (char c : text) {
+void AppendHtmlEscaped(std::string& out, std::string_view s, bool attribute) {
+  for (char c : s) {
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;

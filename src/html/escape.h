@@ -1,4 +1,7 @@
-// Escaping text for HTML: & < > always, and " inside attribute values.
+// Escaping text for HTML output: one rule for every writer of HTML.
+//
+// Text escapes &, < and >; attribute values also escape the double quote
+// (they are always written double-quoted). Thread-safe.
 #pragma once
 
 #include <string>
@@ -6,7 +9,7 @@
 
 namespace nm {
 
-void AppendHtmlEscaped(std::string& out, std::string_view text, bool attribute);
+void AppendHtmlEscaped(std::string& out, std::string_view s, bool attribute);
 
 // Plain text shown as HTML.
 inline std::string EscapeHtml(std::string_view text) {

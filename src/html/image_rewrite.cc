@@ -36,19 +36,18 @@ std::optional<std::string> AbsoluteImageUrl(std::string_view ref, std::string_vi
   return absolute;
 }
 
-// The proxied form of one image reference, or the reference itself.
-std::string RewriteOne(std::string_view ref, std::string_view proxy_template, std::string_view base_url) {
+// The mapped form of one image reference, or the reference itself.
+std::string RewriteOne(std::string_view ref, const ImageUrlMapper& map, std::string_view base_url) {
   std::optional<std::string> absolute = AbsoluteImageUrl(ref, base_url);
   if (!absolute) return std::string(ref);
-  std::string proxied = ProxyImageUrl(*absolute, proxy_template);
-  // An image already on the proxy keeps its original spelling.
-  return proxied == *absolute ? std::string(ref) : proxied;
+  std::optional<std::string> mapped = map(*absolute);
+  // An image the mapper leaves alone keeps its original spelling.
+  return !mapped || *mapped == *absolute ? std::string(ref) : *mapped;
 }
 
 // Rewrites each candidate URL of a srcset value, keeping separators and
 // descriptors byte for byte.
-std::string RewriteSrcset(std::string_view value, std::string_view proxy_template,
-                          std::string_view base_url) {
+std::string RewriteSrcset(std::string_view value, const ImageUrlMapper& map, std::string_view base_url) {
   std::string out;
   size_t copied = 0, i = 0;
   while (i < value.size()) {
@@ -63,7 +62,7 @@ std::string RewriteSrcset(std::string_view value, std::string_view proxy_templat
       has_descriptors = false;
     }
     out.append(value, copied, url_begin - copied);
-    out += RewriteOne(value.substr(url_begin, url_end - url_begin), proxy_template, base_url);
+    out += RewriteOne(value.substr(url_begin, url_end - url_begin), map, base_url);
     copied = url_end;
     if (has_descriptors) {
       // Descriptors run to the next comma outside parentheses.
@@ -122,13 +121,36 @@ std::string ProxyImageUrl(std::string_view image_url, std::string_view proxy_tem
 std::string RewriteImages(std::string_view html, std::string_view proxy_template,
                           std::string_view base_url) {
   if (proxy_template.empty()) return std::string(html);
-  return RewriteAttributes(html, [&](const AttributeSite& site, const std::string& value) -> std::optional<std::string> {
-    // A <source> of a video or audio is not an image.
-    if (site.tag != "img" && !(site.tag == "source" && !site.inside_media)) return std::nullopt;
-    if (site.attribute == "src") return RewriteOne(value, proxy_template, base_url);
-    if (site.attribute == "srcset") return RewriteSrcset(value, proxy_template, base_url);
+  return MapImageUrls(
+      html,
+      [proxy_template](const std::string& url) -> std::optional<std::string> {
+        return ProxyImageUrl(url, proxy_template);
+      },
+      base_url);
+}
+
+std::string MapImageUrls(std::string_view html, const ImageUrlMapper& map, std::string_view base_url,
+                         const ImageAttributesFor& extra_attributes) {
+  // A <source> of a video or audio is not an image.
+  auto is_image = [](const AttributeSite& site) {
+    return site.tag == "img" || (site.tag == "source" && !site.inside_media);
+  };
+  AttributeEdit edit = [&](const AttributeSite& site, const std::string& value) -> std::optional<std::string> {
+    if (!is_image(site)) return std::nullopt;
+    if (site.attribute == "src") return RewriteOne(value, map, base_url);
+    if (site.attribute == "srcset") return RewriteSrcset(value, map, base_url);
     return std::nullopt;
-  });
+  };
+  TagInsertion insert;
+  if (extra_attributes) {
+    insert = [&](const AttributeSite& site, const AttributeLookup& value_of) -> std::string {
+      if (site.tag != "img") return {};
+      std::optional<std::string> src = value_of("src");
+      std::optional<std::string> absolute = src ? AbsoluteImageUrl(*src, base_url) : std::nullopt;
+      return absolute ? extra_attributes(*absolute) : std::string();
+    };
+  }
+  return RewriteAttributes(html, edit, insert);
 }
 
 }  // namespace nm
