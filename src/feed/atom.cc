@@ -4,7 +4,6 @@
 
 #include "feed/adapters.h"
 #include "feed/xml_doc.h"
-#include "html/escape.h"
 #include "url/url.h"
 
 namespace nm {

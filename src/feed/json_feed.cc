@@ -6,7 +6,6 @@
 
 #include "feed/adapters.h"
 #include "feed/xml_doc.h"
-#include "html/escape.h"
 
 namespace nm {
 

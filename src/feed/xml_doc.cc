@@ -483,4 +483,11 @@ std::string HtmlToText(std::string_view html) {
 }
 
 
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendHtmlEscaped(out, text, false);
+  return out;
+}
+
 }  // namespace nm

@@ -80,5 +80,7 @@ std::string HtmlOf(const xmlNode* n);
 std::string BaseOf(const xmlNode* n, const std::string& doc_url);
 // Text with markup removed and entities decoded (for titles given as HTML).
 std::string HtmlToText(std::string_view html);
+// Escapes & < > for showing plain text as HTML.
+std::string EscapeHtml(std::string_view text);
 
 }  // namespace nm

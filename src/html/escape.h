@@ -11,12 +11,4 @@ namespace nm {
 
 void AppendHtmlEscaped(std::string& out, std::string_view s, bool attribute);
 
-// Plain text shown as HTML.
-inline std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  AppendHtmlEscaped(out, text, false);
-  return out;
-}
-
 }  // namespace nm
