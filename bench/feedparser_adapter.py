@@ -3,7 +3,7 @@
 
   feedparser_adapter.py parse --json SOURCE   prints the neutral shape of ../shared/corpora/feedparser/README.md
   feedparser_adapter.py parse-date            one date per line on stdin -> Unix ms or null
-  feedparser_adapter.py bench N FILE...       parses the files N times from memory -> {"bytes","entries","seconds"}
+  feedparser_adapter.py parse --bench N FILE...   parses the files N times from memory -> {"bytes","entries","seconds"}
 
 Uses the Debian package python3-feedparser (bench/setup.sh), hence /usr/bin/python3.
 """
@@ -52,9 +52,9 @@ def main(argv):
         for line in sys.stdin:
             t = _parse_date(line.rstrip("\r\n"))
             print("null" if t is None else ms(t))
-    elif argv[:1] == ["bench"] and len(argv) >= 3:
-        docs = [open(p, "rb").read() for p in argv[2:]]
-        n, total, entries = int(argv[1]), 0, 0
+    elif argv[:2] == ["parse", "--bench"] and len(argv) >= 4:
+        docs = [open(p, "rb").read() for p in argv[3:]]
+        n, total, entries = int(argv[2]), 0, 0
         start = time.perf_counter()
         for _ in range(n):
             for doc in docs:
@@ -62,7 +62,7 @@ def main(argv):
                 total += len(doc)
         print(json.dumps({"bytes": total, "entries": entries, "seconds": time.perf_counter() - start}))
     else:
-        sys.exit("usage: feedparser_adapter.py parse --json SOURCE | parse-date | bench N FILE...")
+        sys.exit("usage: feedparser_adapter.py parse --json SOURCE | parse-date | parse --bench N FILE...")
 
 
 if __name__ == "__main__":

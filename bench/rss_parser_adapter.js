@@ -4,7 +4,7 @@
 //
 //   rss_parser_adapter.js parse --json SOURCE   prints the neutral shape of ../shared/corpora/feedparser/README.md
 //   rss_parser_adapter.js parse-date            one date per line on stdin -> Unix ms or null
-//   rss_parser_adapter.js bench N FILE...       parses the files N times from memory -> {"bytes","entries","seconds"}
+//   rss_parser_adapter.js parse --bench N FILE...   parses the files N times from memory -> {"bytes","entries","seconds"}
 //
 // rss-parser is installed into bench/node_modules by bench/setup.sh. It reads
 // URLs itself (parseURL, as the old mirror did) and decodes everything as
@@ -64,21 +64,22 @@ async function main(argv) {
     const lines = fs.readFileSync(0, 'utf8').split('\n');
     if (lines.length && lines[lines.length - 1] === '') lines.pop();
     process.stdout.write(lines.map((l) => { const t = ms(l.replace(/\r$/, '')); return t === null ? 'null' : String(t); }).join('\n') + '\n');
-  } else if (argv[0] === 'bench' && argv.length >= 3) {
-    const docs = argv.slice(2).map((p) => fs.readFileSync(p, 'utf8'));
-    const n = Number(argv[1]);
+  } else if (argv[0] === 'parse' && argv[1] === '--bench' && argv.length >= 4) {
+    const files = argv.slice(3).map((p) => fs.readFileSync(p));
+    const docs = files.map((b) => b.toString('utf8'));
+    const n = Number(argv[2]);
     let bytes = 0, entries = 0;
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
-      for (const d of docs) {
-        try { entries += ((await parser.parseString(d)).items || []).length; } catch (e) { /* counted as 0 */ }
-        bytes += Buffer.byteLength(d);
+      for (let k = 0; k < docs.length; k++) {
+        try { entries += ((await parser.parseString(docs[k])).items || []).length; } catch (e) { /* counted as 0 */ }
+        bytes += files[k].length;
       }
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     process.stdout.write(JSON.stringify({ bytes, entries, seconds }) + '\n');
   } else {
-    process.stderr.write('usage: rss_parser_adapter.js parse --json SOURCE | parse-date | bench N FILE...\n');
+    process.stderr.write('usage: rss_parser_adapter.js parse --json SOURCE | parse-date | parse --bench N FILE...\n');
     process.exit(1);
   }
 }
