@@ -108,14 +108,16 @@ TEST(RssAdapter, GuidRulesAndLinksKeptAsWritten) {
   Feed f = MustParse(R"(<rss version="2.0"><channel>
     <item><guid isPermaLink="false">http://example.com/not-a-link</guid></item>
     <item><guid>http://Item.TEST/%7ebob</guid></item>
-    <item><title>Q &lt;b&gt;bold&lt;/b&gt;</title><link> http://item.TEST/x </link></item></channel></rss>)");
-  ASSERT_EQ(f.entries.size(), 3u);
+    <item><title>Q &lt;b&gt;bold&lt;/b&gt;</title><link> http://item.TEST/x </link></item>
+    <item><title>Tom &amp;amp; Jerry &amp;quot;2&amp;quot; &lt; 3</title></item></channel></rss>)");
+  ASSERT_EQ(f.entries.size(), 4u);
   EXPECT_EQ(f.entries[0].link, "");
   EXPECT_EQ(f.entries[0].id, "http://example.com/not-a-link");
   EXPECT_EQ(f.entries[1].link, "http://Item.TEST/%7ebob");
   EXPECT_EQ(f.entries[2].link, "http://item.TEST/x");
   EXPECT_EQ(f.entries[2].title, "Q bold");
   EXPECT_EQ(f.entries[2].title_html, "Q <b>bold</b>");
+  EXPECT_EQ(f.entries[3].title, "Tom & Jerry \"2\" < 3") << "a title escaped twice is read once more";
 }
 
 TEST(CdfAdapter, ChannelAndItems) {

@@ -68,15 +68,32 @@ std::string ResolveHtml(const xmlNode* at, const std::string& html, const Adapte
   return ResolveRelativeUrls(html, at ? BaseOf(at, ctx.base_url) : ctx.base_url);
 }
 
+namespace {
+
+// Whether a text holds a tag or a character reference: feeds that escape
+// their titles twice, or put markup in them, mean HTML.
+bool LooksLikeHtml(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<' && i + 1 < s.size()) {
+      char next = s[i + 1];
+      if (std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!') return true;
+    } else if (s[i] == '&') {
+      size_t j = i + 1;
+      if (j < s.size() && s[j] == '#') ++j;
+      size_t name = j;
+      while (j < s.size() && j - name < 32 && std::isalnum(static_cast<unsigned char>(s[j]))) ++j;
+      if (j > name && j < s.size() && s[j] == ';') return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 void SetTitle(std::string value, std::string& title, std::string& title_html) {
   value = Trim(value);
-  bool has_tag = false;
-  for (size_t i = value.find('<'); i != std::string::npos && !has_tag; i = value.find('<', i + 1)) {
-    char next = i + 1 < value.size() ? value[i + 1] : 0;
-    has_tag = std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!';
-  }
-  if (has_tag) {
-    SetHtmlTitle(std::move(value), title, title_html);  // some feeds put markup into titles
+  if (LooksLikeHtml(value)) {
+    SetHtmlTitle(std::move(value), title, title_html);
   } else {
     title = std::move(value);
   }
