@@ -67,8 +67,15 @@ class OutletArchive {
 
  private:
   OutletArchive() = default;
+  // Keys are indexed as 64-bit hashes, every hit confirmed against its
+  // record, so a large archive costs little memory. Link and title keys (URL
+  // normalization, ICU case folding) are computed for the archive only when
+  // an entry is first not found by its guid: a run of known entries never
+  // pays for them.
+  using KeyIndex = std::unordered_multimap<uint64_t, uint32_t>;
   Status TakeOver(const std::string& folder);
   void Index(size_t i);
+  void IndexLinksAndTitles() const;
   long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;
 
   std::string root_;
@@ -76,7 +83,10 @@ class OutletArchive {
   OutletState state_;
   bool taken_over_ = false;
   bool state_dirty_ = false;
-  std::unordered_map<std::string, size_t> by_guid_, by_link_, by_title_;
+  KeyIndex by_guid_;
+  // Built on first need, also by const lookups (FindEntry).
+  mutable KeyIndex by_link_, by_title_;
+  mutable bool links_and_titles_indexed_ = false;
   std::vector<PlannedWrite> pending_articles_;
 };
 

@@ -19,6 +19,7 @@ struct RunArgs {
   std::string config = "config/newsmirror.toml";
   std::string out = "mirror";
   std::vector<std::string> sources;
+  std::string shard;
   int jobs = 0;
   bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false;
 };
@@ -126,6 +127,14 @@ int Execute(const RunArgs& a) {
   RunOptions opts;
   opts.out_dir = a.out;
   opts.sources = a.sources;
+  if (!a.shard.empty()) {
+    auto shard = ParseShard(a.shard);
+    if (!shard.ok()) {
+      std::fprintf(stderr, "newsmirror: %s\n", shard.status().message().c_str());
+      return kExitUsage;
+    }
+    opts.shard = *shard;
+  }
   opts.jobs = a.jobs;
   opts.commit = a.commit;
   opts.push = a.push;
@@ -171,6 +180,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("-s,--source", args->sources,
                   "Only this source (by name); may be given more than once");
+  cmd->add_option("--shard", args->shard,
+                  "Run only shard K of N (K/N, 1-based): the enabled sources whose stable name hash\n"
+                  "mod N is K-1, so N runners can share one mirror; commits only their outlets' files");
   cmd->add_option("-j,--jobs", args->jobs, "Sources fetched at once (default: [fetch] jobs, 8)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");

@@ -80,7 +80,10 @@ struct FetchResponse {
 };
 
 // Called on the fetching thread after each request finishes (for progress).
-using FetchProgress = std::function<void(size_t index, const FetchResponse&)>;
+// The callback may take the body (std::move it, or clear it once used), so
+// that a caller handling each response here never holds every body at once;
+// the result FetchAll returns keeps whatever the callback left.
+using FetchProgress = std::function<void(size_t index, FetchResponse&)>;
 
 // Fetches every request; result i belongs to request i.
 std::vector<FetchResponse> FetchAll(const std::vector<FetchRequest>& requests,

@@ -204,7 +204,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     message += p.outlet + ": " + p.title + "\n" + p.url + "\n";
   }
   std::string head = added == 1 ? "Archive 1 page on request" : "Archive " + std::to_string(added) + " pages on request";
-  Publication pub = Publish(root, message.empty() ? head + "\n" : head + "\n\n" + message, options.commit,
+  Publication pub = Publish(root, *lock, message.empty() ? head + "\n" : head + "\n\n" + message, options.commit,
                             options.push, config.publish.remotes);
   report.committed = pub.committed;
   report.commit = pub.commit;

@@ -2,6 +2,7 @@
 
 #include "pipeline/journal.h"
 #include "util/fs.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -18,13 +19,24 @@ Result<RunLock> OpenMirror(const std::string& root, bool recover, bool create_re
   return lock;
 }
 
-Publication Publish(const std::string& root, const std::string& message, bool commit, bool push,
-                    const std::vector<std::string>& remotes) {
+Publication Publish(const std::string& root, const RunLock& lock, const std::string& message, bool commit,
+                    bool push, const std::vector<std::string>& remotes) {
   Publication p;
   if (commit) {
-    auto c = Commit(root, message);
+    TestPausePoint("before-commit");
+    CommitOptions options;
+    options.remove_locks_before_ns = lock.acquired_ns();
+    auto files = UncommittedFiles(root);
+    if (!files.ok()) {
+      p.commit_status = files.status();
+      return p;
+    }
+    options.files = std::move(files).value();
+    auto c = Commit(root, message, options);
     if (!c.ok()) {
       p.commit_status = c.status();
+    } else if (Status s = ForgetUncommitted(root); !s.ok()) {
+      p.commit_status = s;
     } else {
       p.committed = c->committed;
       p.commit = c->oid;

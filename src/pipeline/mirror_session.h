@@ -5,7 +5,10 @@
 // holds it), replays the journal of a killed run when `recover` is set, and
 // makes the git repository when a commit will follow. Publish commits with
 // `message` and pushes to each remote on its own; a failed commit is not
-// pushed.
+// pushed. It stages exactly the files written since the last commit
+// (journal.h, UncommittedFiles) — so its cost follows the new work, not the
+// archive's size, and a sharded run never commits another shard's files —
+// and removes git lock files older than `lock` (left by a killed run).
 #pragma once
 
 #include <string>
@@ -26,7 +29,7 @@ struct Publication {
   std::vector<PushOutcome> pushes;
 };
 
-Publication Publish(const std::string& root, const std::string& message, bool commit, bool push,
-                    const std::vector<std::string>& remotes);
+Publication Publish(const std::string& root, const RunLock& lock, const std::string& message, bool commit,
+                    bool push, const std::vector<std::string>& remotes);
 
 }  // namespace nm

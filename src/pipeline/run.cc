@@ -17,6 +17,7 @@
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
 #include "util/fs.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -51,6 +52,15 @@ std::string CommitMessage(const RunReport& report) {
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
 }
 
+namespace {
+// Whether CompleteEntries (complete.h) has anything to do for `source`: page
+// text, link repairs or stored images.
+bool NeedsCompletion(const SourceConfig& source, const Config& config) {
+  return source.full_text != FullTextMode::kFeed || !source.rewrite.empty() ||
+         EffectiveImageMode(source, config) != ImageMode::kProxy;
+}
+}  // namespace
+
 RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer) {
   RunReport report;
   RunObserver quiet;
@@ -76,7 +86,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     bool wanted = options.sources.empty()
                       ? s.enabled
                       : std::find(options.sources.begin(), options.sources.end(), s.name) != options.sources.end();
-    if (wanted) selected.push_back(&s);
+    if (wanted && ShardOf(s.name, options.shard.count) == options.shard.index) selected.push_back(&s);
   }
 
   auto lock = OpenMirror(root, !options.dry_run, options.commit && !options.dry_run, &report.recovered_files);
@@ -131,7 +141,17 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   size_t done = selected.size() - to_fetch.size();
   std::vector<PlannedWrite> writes;
   std::vector<std::optional<Feed>> feeds(selected.size());
-  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, const FetchResponse& resp) {
+  auto merge = [&](size_t i, const std::vector<Entry>& entries) {
+    SourceReport& sr = report.sources[i];
+    MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    sr.new_articles = m.new_articles;
+    sr.updated = m.updated;
+    sr.unchanged = m.unchanged;
+    for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+    sr.outcome = SourceReport::Outcome::kArchived;
+    obs.SourceFetched(sr, ++done, selected.size());
+  };
+  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, FetchResponse& resp) {
     size_t i = fetch_index[k];
     SourceReport& sr = report.sources[i];
     sr.seconds = resp.seconds;
@@ -147,6 +167,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
       auto feed = ParseFeed(resp.body, popts);
+      // The feed is parsed: its bytes need not wait for the other sources.
+      std::string().swap(resp.body);
       if (!feed.ok()) {
         sr.error = feed.status().message() + " (" + popts.url + ")";
       } else {
@@ -157,6 +179,12 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         // without any (file:, servers without caching headers) stores nothing.
         if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
         else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
+        if (!NeedsCompletion(src, config)) {
+          // Nothing to complete: merged now, so that no more than one
+          // parsed feed is held at a time.
+          merge(i, feed->entries);
+          return;
+        }
         feeds[i] = std::move(feed).value();
         return;  // reported once merged
       }
@@ -167,6 +195,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (!archives[i]) obs.SourceFetched(report.sources[i], ++done, selected.size());
   }
   (void)responses;
+  TestPausePoint("fetched");
 
   // Complete the entries (article pages, repaired links, stored images), then merge.
   std::vector<CompletionJob> jobs;
@@ -176,14 +205,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   for (PlannedWrite& w : CompleteEntries(jobs, config, {root, now_ms})) writes.push_back(std::move(w));
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!feeds[i]) continue;
-    SourceReport& sr = report.sources[i];
-    MergeStats m = archives[i]->Merge(feeds[i]->entries, now_ms, ArchiveOptionsFor(*selected[i], config));
-    sr.new_articles = m.new_articles;
-    sr.updated = m.updated;
-    sr.unchanged = m.unchanged;
-    for (const std::string& w : m.warnings) sr.warnings.push_back(w);
-    sr.outcome = SourceReport::Outcome::kArchived;
-    obs.SourceFetched(sr, ++done, selected.size());
+    merge(i, feeds[i]->entries);
+    feeds[i].reset();
   }
 
   for (size_t i = 0; i < selected.size(); ++i) {
@@ -198,7 +221,11 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     report.status = s;
     return report;
   }
-  Publication pub = Publish(root, CommitMessage(report), options.commit, options.push, config.publish.remotes);
+  // The files are on disk; their copies in memory and the archives' records
+  // would only add to the commit's peak.
+  std::vector<PlannedWrite>().swap(writes);
+  archives.clear();
+  Publication pub = Publish(root, *lock, CommitMessage(report), options.commit, options.push, config.publish.remotes);
   report.committed = pub.committed;
   report.commit = pub.commit;
   report.commit_status = pub.commit_status;
