@@ -78,12 +78,13 @@ void ReadMediaImages(const xmlNode* item, const AdapterContext& ctx, Entry& entr
 }
 
 Result<Feed> ParseFeed(std::string_view bytes, const ParseOptions& options) {
-  std::string encoding = XmlEncodingOverride(bytes, options.content_type);
-  auto read = ReadXml(bytes, options.url, encoding);
+  Decoded text = DecodeDocument(bytes, options.content_type, DocumentKind::kXml);
+  auto read = ReadXml(text.text, options.url);
   if (!read.ok()) return read.status();
   Feed feed;
-  feed.encoding = read->encoding;
-  feed.warnings = std::move(read->warnings);
+  feed.encoding = text.charset;
+  feed.warnings = std::move(text.warnings);
+  feed.warnings.insert(feed.warnings.end(), read->warnings.begin(), read->warnings.end());
   AdapterContext ctx;
   ctx.base_url = options.url;
   if (!options.content_location.empty()) {

@@ -8,6 +8,9 @@
 
 #include <cstring>
 #include <mutex>
+#include <set>
+
+#include "decode/charset.h"
 
 #include "url/url.h"
 
@@ -50,10 +53,72 @@ void AppendUtf8(std::string& out, unsigned cp) {
   }
 }
 
-bool IsUtf16Or32(std::string_view b) {
-  if (b.size() < 2) return false;
-  unsigned char c0 = b[0], c1 = b[1];
-  return (c0 == 0xFE && c1 == 0xFF) || (c0 == 0xFF && c1 == 0xFE) || c0 == 0 || c1 == 0;
+// A reference at in[i] == '&': one XML resolves itself (predefined, declared
+// by the document, or numeric), an HTML entity XML does not know, or none.
+struct Reference {
+  enum Kind { kNone, kXml, kNumeric, kHtml } kind = kNone;
+  char32_t value = 0;  // the code point, for kNumeric and kHtml
+  size_t end = 0;      // just past the ';'
+};
+
+Reference ReadReference(std::string_view in, size_t i, const std::set<std::string, std::less<>>& declared) {
+  Reference r;
+  const size_t n = in.size();
+  size_t j = i + 1;
+  if (j < n && in[j] == '#') {
+    size_t k = j + 1;
+    bool hex = k < n && (in[k] == 'x' || in[k] == 'X');
+    if (hex) ++k;
+    size_t digits = k;
+    while (k < n && (hex ? std::isxdigit(static_cast<unsigned char>(in[k])) : std::isdigit(static_cast<unsigned char>(in[k])))) ++k;
+    if (k > digits && k < n && in[k] == ';') {
+      r.kind = Reference::kNumeric;
+      r.end = k + 1;
+      // Longer numbers are out of Unicode's range anyway; libxml2 reports them.
+      if (k - digits <= 7) r.value = static_cast<char32_t>(std::strtoul(std::string(in.substr(digits, k - digits)).c_str(), nullptr, hex ? 16 : 10));
+      else r.kind = Reference::kXml;
+    }
+    return r;
+  }
+  size_t k = j;
+  while (k < n && k - j < 40 && IsNameChar(in[k])) ++k;
+  if (k == j || k >= n || in[k] != ';') return r;
+  std::string_view name = in.substr(j, k - j);
+  r.end = k + 1;
+  if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+      declared.count(name)) {
+    r.kind = Reference::kXml;
+    return r;
+  }
+  if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(std::string(name).c_str()))) {
+    r.kind = Reference::kHtml;
+    r.value = e->value;
+  }
+  return r;
+}
+
+// `lead` holds a UTF-8 lead byte value; when the references right after it
+// hold its continuation bytes, stores the character they encode in *joined
+// and returns the end of the last one. Otherwise returns lead.end.
+size_t JoinUtf8References(std::string_view in, const Reference& lead,
+                          const std::set<std::string, std::less<>>& declared, char32_t* joined) {
+  int more = lead.value >= 0xF0 ? 3 : lead.value >= 0xE0 ? 2 : 1;
+  char32_t cp = lead.value & (lead.value >= 0xF0 ? 0x07 : lead.value >= 0xE0 ? 0x0F : 0x1F);
+  size_t end = lead.end;
+  for (int m = 0; m < more; ++m) {
+    if (end >= in.size() || in[end] != '&') return lead.end;
+    Reference next = ReadReference(in, end, declared);
+    if ((next.kind != Reference::kNumeric && next.kind != Reference::kHtml) || next.value < 0x80 ||
+        next.value > 0xBF) {
+      return lead.end;
+    }
+    cp = (cp << 6) | (next.value & 0x3F);
+    end = next.end;
+  }
+  static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return lead.end;
+  *joined = cp;
+  return end;
 }
 
 void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
@@ -91,8 +156,16 @@ void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
 }  // namespace
 
 std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
-  if (IsUtf16Or32(in)) return std::string(in);
-  bool declares_entities = in.find("<!ENTITY") != std::string_view::npos;
+  // Names the document defines itself stay references (looked up once: a
+  // search per reference would be quadratic in hostile documents).
+  std::set<std::string, std::less<>> declared;
+  for (size_t p = in.find("<!ENTITY"); p != std::string_view::npos; p = in.find("<!ENTITY", p + 8)) {
+    size_t b = p + 8;
+    while (b < in.size() && (in[b] == ' ' || in[b] == '\t' || in[b] == '\n' || in[b] == '\r' || in[b] == '%')) ++b;
+    size_t e = b;
+    while (e < in.size() && IsNameChar(in[e])) ++e;
+    if (e > b) declared.emplace(in.substr(b, e - b));
+  }
   std::string out;
   bool changed = false;
   int html_entities = 0, bare_amps = 0, controls = 0;
@@ -144,34 +217,24 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
       continue;
     }
     if (c != '&') { ++i; continue; }
-    // An entity or character reference?
-    size_t j = i + 1;
-    if (j < n && in[j] == '#') {
-      size_t k = j + 1;
-      bool hex = k < n && (in[k] == 'x' || in[k] == 'X');
-      if (hex) ++k;
-      size_t digits = k;
-      while (k < n && (hex ? std::isxdigit(static_cast<unsigned char>(in[k])) : std::isdigit(static_cast<unsigned char>(in[k])))) ++k;
-      if (k > digits && k < n && in[k] == ';') { i = k + 1; continue; }
-    } else {
-      size_t k = j;
-      while (k < n && k - j < 40 && IsNameChar(in[k])) ++k;
-      if (k > j && k < n && in[k] == ';') {
-        std::string name(in.substr(j, k - j));
-        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
-            (declares_entities && in.find("<!ENTITY " + name) != std::string_view::npos)) {
-          i = k + 1;
-          continue;
-        }
-        if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
-          if (!changed) { out.reserve(n + 64); changed = true; }
-          flush(i);
-          out += "&#" + std::to_string(e->value) + ";";
-          copied = i = k + 1;
-          ++html_entities;
-          continue;
-        }
-      }
+    Reference ref = ReadReference(in, i, declared);
+    if (ref.kind == Reference::kXml) { i = ref.end; continue; }
+    if (ref.kind != Reference::kNone) {
+      char32_t value = ref.value;
+      size_t end = ref.end;
+      // &#226;&#128;&#166; is UTF-8 read as Latin-1 and escaped: one character.
+      char32_t joined = 0;
+      if (value >= 0xC2 && value <= 0xF4) end = JoinUtf8References(in, ref, declared, &joined);
+      if (joined) value = joined;
+      // &#146; and its kin mean the cp1252 character (as in HTML), not a C1 control.
+      if (!joined) value = Windows1252ForC1(value);
+      if (ref.kind == Reference::kNumeric && value == ref.value) { i = end; continue; }
+      if (!changed) { out.reserve(n + 64); changed = true; }
+      flush(i);
+      out += "&#" + std::to_string(static_cast<unsigned long>(value)) + ";";
+      copied = i = end;
+      ++html_entities;
+      continue;
     }
     // A bare ampersand.
     if (!changed) { out.reserve(n + 64); changed = true; }
@@ -190,21 +253,21 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
   return out;
 }
 
-Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
-                              const std::string& encoding) {
+Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
   InitLibxml();
   XmlReadResult result;
-  std::string repaired = RepairXml(bytes, &result.warnings);
+  std::string repaired = RepairXml(utf8, &result.warnings);
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt) return Status::Internal("cannot create an XML parser");
   // No XML_PARSE_NOENT (entities stay references, expanded by Text() within a
   // budget), no DTDLOAD, no XINCLUDE, no HUGE: libxml2's own depth and size
   // limits stay in force.
+  // The text is UTF-8 already: IGNORE_ENC keeps a declaration naming the
+  // original charset from being applied a second time.
   int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+                XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
   xmlDoc* doc = xmlCtxtReadMemory(ctxt, repaired.data(), static_cast<int>(repaired.size()),
-                                  url.empty() ? nullptr : url.c_str(),
-                                  encoding.empty() ? nullptr : encoding.c_str(), options);
+                                  url.empty() ? nullptr : url.c_str(), "UTF-8", options);
   if (!ctxt->wellFormed) {
     const xmlError* err = xmlCtxtGetLastError(ctxt);
     std::string msg = err && err->message ? err->message : "not well-formed";
@@ -218,8 +281,6 @@ Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
     return Status::ParseError("not an XML document");
   }
   result.doc.reset(doc);
-  if (doc->encoding) result.encoding = reinterpret_cast<const char*>(doc->encoding);
-  else result.encoding = encoding.empty() ? "UTF-8" : encoding;
   return result;
 }
 

@@ -1,7 +1,8 @@
 // Safe, recovering XML reading for feeds (libxml2), and the node helpers the
 // format adapters share.
 //
-// ReadXml never touches the disk or the network for a document (no external
+// ReadXml takes text already decoded to UTF-8 (decode/charset.h) and tells
+// libxml2 so, whatever the document's declaration says. It never touches the disk or the network for a document (no external
 // entities, no DTD loading, no XInclude), bounds nesting depth and entity
 // expansion, and recovers what it can from broken documents: HTML entities
 // XML does not know (&nbsp; &mdash; …) become character references, a bare
@@ -41,13 +42,11 @@ using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
 struct XmlReadResult {
   XmlDocPtr doc;
-  std::string encoding;               // what libxml2 decoded from
   std::vector<std::string> warnings;
 };
 
-// `encoding` overrides the document's own declaration when not empty.
-Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
-                              const std::string& encoding);
+// `utf8` is the document as UTF-8 (without a byte order mark).
+Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url);
 
 // Repairs the byte-level faults listed above; returns the input unchanged
 // (and adds no warning) when there is nothing to repair.
