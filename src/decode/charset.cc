@@ -51,39 +51,70 @@ void CountingSubstitute(const void* context, UConverterToUnicodeArgs* args, cons
   ucnv_cbToUWriteUChars(args, &replacement, 1, 0, err);
 }
 
-// Decodes with ICU converter `name`; nullopt when there is no such converter.
+// Decodes with ICU converter `name` straight into UTF-8 (no UTF-16 copy of a
+// large document); nullopt when there is no such converter.
 std::optional<std::string> Convert(std::string_view bytes, const std::string& name, size_t* errors) {
-  ConverterPtr conv = OpenConverter(name);
-  if (!conv) return std::nullopt;
+  ConverterPtr from = OpenConverter(name);
+  ConverterPtr to = OpenConverter("UTF-8");
+  if (!from || !to) return std::nullopt;
   *errors = 0;
   UErrorCode err = U_ZERO_ERROR;
-  ucnv_setToUCallBack(conv.get(), CountingSubstitute, errors, nullptr, nullptr, &err);
-  if (U_FAILURE(err)) return std::nullopt;
-  std::u16string utf16;
-  utf16.resize(bytes.size() + 16);
-  const char* src = bytes.data();
-  const char* src_end = bytes.data() + bytes.size();
-  size_t written = 0;
-  for (;;) {
-    UChar* target = reinterpret_cast<UChar*>(utf16.data()) + written;
-    UChar* target_end = reinterpret_cast<UChar*>(utf16.data()) + utf16.size();
-    err = U_ZERO_ERROR;
-    ucnv_toUnicode(conv.get(), &target, target_end, &src, src_end, nullptr, true, &err);
-    written = static_cast<size_t>(target - reinterpret_cast<UChar*>(utf16.data()));
-    if (err != U_BUFFER_OVERFLOW_ERROR) break;
-    utf16.resize(utf16.size() * 2);
-  }
+  ucnv_setToUCallBack(from.get(), CountingSubstitute, errors, nullptr, nullptr, &err);
   if (U_FAILURE(err)) return std::nullopt;
   std::string out;
-  out.resize(written * 3 + 1);
-  int32_t len = 0;
-  err = U_ZERO_ERROR;
-  u_strToUTF8WithSub(out.data(), static_cast<int32_t>(out.size()), &len,
-                     reinterpret_cast<const UChar*>(utf16.data()), static_cast<int32_t>(written),
-                     0xFFFD, nullptr, &err);
+  out.resize(bytes.size() + bytes.size() / 2 + 16);  // two-byte CJK grows to three
+  const char* src = bytes.data();
+  const char* src_end = bytes.data() + bytes.size();
+  char* target = out.data();
+  UChar pivot[1024];
+  UChar* pivot_source = pivot;
+  UChar* pivot_target = pivot;
+  bool reset = true;
+  for (;;) {
+    err = U_ZERO_ERROR;
+    ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &src, src_end, pivot,
+                   &pivot_source, &pivot_target, pivot + 1024, reset, true, &err);
+    reset = false;
+    if (err != U_BUFFER_OVERFLOW_ERROR) break;
+    size_t used = static_cast<size_t>(target - out.data());
+    out.resize(out.size() * 2);
+    target = out.data() + used;
+  }
   if (U_FAILURE(err)) return std::nullopt;
-  out.resize(static_cast<size_t>(len));
+  out.resize(static_cast<size_t>(target - out.data()));
+  out.shrink_to_fit();
   return out;
+}
+
+// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF);
+// counts the bad sequences and the good multi-byte ones.
+void ScanUtf8(std::string_view b, size_t* bad, size_t* good_multibyte) {
+  *bad = *good_multibyte = 0;
+  size_t i = 0;
+  const size_t n = b.size();
+  while (i < n) {
+    unsigned char c = b[i];
+    if (c < 0x80) { ++i; continue; }
+    int more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    bool ok = more > 0;
+    for (int k = 1; ok && k <= more; ++k) {
+      if (i + k >= n) { ok = false; break; }
+      unsigned char d = b[i + k];
+      ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
+    }
+    if (ok) {
+      ++*good_multibyte;
+      i += static_cast<size_t>(more) + 1;
+    } else {
+      ++*bad;
+      ++i;
+    }
+  }
 }
 
 // A label of a charset that spells ASCII differently (UTF-16/32, EBCDIC) is
@@ -102,12 +133,6 @@ bool IsSingleByte(const std::string& converter) {
 
 bool IsAscii(std::string_view bytes) {
   return std::all_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-size_t CountUtf8Leads(std::string_view bytes) {
-  return static_cast<size_t>(std::count_if(bytes.begin(), bytes.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0xC2 && static_cast<unsigned char>(c) <= 0xF4;
-  }));
 }
 
 // The name reported for a label: GB2312 and GBK are reported as the GB18030
@@ -187,7 +212,13 @@ const Pattern* WidePattern(std::string_view b) {
 Decoded Finish(std::string_view bytes, const std::string& converter, std::string charset,
                std::string source, Decoded d) {
   size_t errors = 0;
-  auto text = Convert(bytes, converter, &errors);
+  std::optional<std::string> text;
+  if (converter == "utf-8" || converter == "UTF-8") {
+    size_t good = 0;
+    ScanUtf8(bytes, &errors, &good);
+    if (errors == 0) text = std::string(bytes);  // nothing to convert
+  }
+  if (!text) text = Convert(bytes, converter, &errors);
   if (!text) {  // cannot happen for the converters chosen above; stay readable anyway
     text = Convert(bytes, "windows-1252", &errors);
     charset = "windows-1252";
@@ -388,8 +419,9 @@ Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, Do
   if (!declared.empty()) candidates.push_back({declared, "declaration"});
   candidates.push_back({"utf-8", "default"});
 
-  size_t utf8_errors = 0;
-  bool valid_utf8 = Convert(bytes, "utf-8", &utf8_errors) && utf8_errors == 0;
+  size_t utf8_errors = 0, utf8_good = 0;
+  ScanUtf8(bytes, &utf8_errors, &utf8_good);
+  bool valid_utf8 = utf8_errors == 0;
   std::optional<Candidate> fallback;  // the first usable label, for when nothing decodes
   for (const Candidate& c : candidates) {
     std::string conv = WidenCharset(c.label);
@@ -405,7 +437,7 @@ Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, Do
     }
     // A server's single-byte default must not garble a document that is valid
     // UTF-8 and says so (or says nothing).
-    if (c.source == "http" && valid_utf8 && !IsAscii(bytes) && IsSingleByte(conv) &&
+    if (c.source == "http" && valid_utf8 && utf8_good > 0 && IsSingleByte(conv) &&
         (declared.empty() || WidenCharset(declared) == "utf-8")) {
       d.warnings.push_back("ignored the HTTP charset \"" + c.label + "\": the document is UTF-8");
       continue;
@@ -418,8 +450,7 @@ Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, Do
   // Nothing declared decodes every byte. UTF-8 with a few broken sequences
   // among many good ones stays UTF-8 (replaced); otherwise ask the detector.
   if (fallback && WidenCharset(fallback->label) == "utf-8") {
-    size_t good = CountUtf8Leads(bytes) - std::min(CountUtf8Leads(bytes), utf8_errors);
-    if (good >= 4 * utf8_errors) {
+    if (utf8_good >= 4 * utf8_errors) {
       return Finish(bytes, "utf-8", "utf-8", fallback->source, std::move(d));
     }
   }

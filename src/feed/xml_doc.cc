@@ -19,6 +19,13 @@ namespace nm {
 namespace {
 
 constexpr size_t kEntityBudget = 1 << 20;  // bytes of entity text one Text() may expand
+// Bytes of entity text all the Text() calls on one document may expand
+// together: one entity referenced in every item must not multiply memory.
+constexpr size_t kDocumentEntityBudget = 8 << 20;
+
+size_t* DocumentBudget(const xmlNode* n) {
+  return n && n->doc ? static_cast<size_t*>(n->doc->_private) : nullptr;
+}
 
 void InitLibxml() {
   static std::once_flag once;
@@ -51,6 +58,46 @@ void AppendUtf8(std::string& out, unsigned cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// Where a <!DOCTYPE at `i` ends: after "]>" when it has an internal subset,
+// else after its first '>'.
+size_t DoctypeEnd(std::string_view in, size_t i) {
+  size_t gt = in.find('>', i);
+  size_t bracket = in.substr(0, gt == std::string_view::npos ? in.size() : gt).find('[', i);
+  size_t end = bracket != std::string_view::npos ? in.find("]>", bracket) : gt;
+  if (end == std::string_view::npos) return in.size();
+  return end + (in[end] == ']' ? 2 : 1);
+}
+
+// The document's first DOCTYPE. It is hostile when its entities could reach
+// the disk or network (SYSTEM / PUBLIC), use parameter entities, or nest
+// references (the shape of "billion laughs"); feeds need none of that, and
+// dropping it keeps the rest of the document readable.
+struct Doctype {
+  size_t begin = std::string_view::npos;
+  size_t end = std::string_view::npos;
+  bool hostile = false;
+};
+
+Doctype FindDoctype(std::string_view in) {
+  Doctype d;
+  d.begin = in.find("<!DOCTYPE");
+  if (d.begin == std::string_view::npos) {
+    d.begin = d.end = in.size();
+    return d;
+  }
+  d.end = DoctypeEnd(in, d.begin);
+  std::string_view decl = in.substr(d.begin, d.end - d.begin);
+  for (size_t p = decl.find("<!ENTITY"); p != std::string_view::npos; p = decl.find("<!ENTITY", p + 8)) {
+    size_t close = decl.find('>', p);
+    std::string_view entity = decl.substr(p, close == std::string_view::npos ? std::string_view::npos : close - p);
+    if (entity.find('%') != std::string_view::npos || entity.find('&') != std::string_view::npos ||
+        entity.find("SYSTEM") != std::string_view::npos || entity.find("PUBLIC") != std::string_view::npos) {
+      d.hostile = true;
+    }
+  }
+  return d;
 }
 
 // A reference at in[i] == '&': one XML resolves itself (predefined, declared
@@ -134,8 +181,10 @@ void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
         const xmlEntity* e = reinterpret_cast<const xmlEntity*>(c->children);
         if (e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content) {
           size_t len = std::strlen(reinterpret_cast<const char*>(e->content));
-          if (len <= budget) {
+          size_t* doc_left = DocumentBudget(c);
+          if (len <= budget && (!doc_left || len <= *doc_left)) {
             budget -= len;
+            if (doc_left) *doc_left -= len;
             // The entity's text may itself hold markup or references; its parsed
             // children are what a reader sees.
             if (e->children) AppendText(reinterpret_cast<const xmlNode*>(e), out, budget);
@@ -156,19 +205,23 @@ void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
 }  // namespace
 
 std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
+  Doctype doctype = FindDoctype(in);
   // Names the document defines itself stay references (looked up once: a
   // search per reference would be quadratic in hostile documents).
   std::set<std::string, std::less<>> declared;
-  for (size_t p = in.find("<!ENTITY"); p != std::string_view::npos; p = in.find("<!ENTITY", p + 8)) {
-    size_t b = p + 8;
-    while (b < in.size() && (in[b] == ' ' || in[b] == '\t' || in[b] == '\n' || in[b] == '\r' || in[b] == '%')) ++b;
-    size_t e = b;
-    while (e < in.size() && IsNameChar(in[e])) ++e;
-    if (e > b) declared.emplace(in.substr(b, e - b));
+  if (!doctype.hostile) {
+    std::string_view subset = in.substr(doctype.begin, doctype.end - doctype.begin);
+    for (size_t p = subset.find("<!ENTITY"); p != std::string_view::npos; p = subset.find("<!ENTITY", p + 8)) {
+      size_t b = p + 8;
+      while (b < subset.size() && std::isspace(static_cast<unsigned char>(subset[b]))) ++b;
+      size_t e = b;
+      while (e < subset.size() && IsNameChar(subset[e])) ++e;
+      if (e > b) declared.emplace(subset.substr(b, e - b));
+    }
   }
   std::string out;
   bool changed = false;
-  int html_entities = 0, bare_amps = 0, controls = 0;
+  int html_entities = 0, bare_amps = 0, controls = 0, dropped_doctypes = 0;
   size_t copied = 0;  // in[0, copied) is already in out
   auto flush = [&](size_t upto) {
     out.append(in.substr(copied, upto - copied));
@@ -199,11 +252,15 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
       };
       if (skip_to("<![CDATA[", "]]>") || skip_to("<!--", "-->") || skip_to("<?", "?>")) continue;
       if (in.compare(i, 9, "<!DOCTYPE") == 0) {
-        // The internal subset ends at "]>" (or the first '>' without one).
-        size_t bracket = in.find('[', i);
-        size_t gt = in.find('>', i);
-        size_t end = (bracket != std::string_view::npos && bracket < gt) ? in.find("]>", bracket) : gt;
-        i = end == std::string_view::npos ? n : end + 1;
+        size_t end = i == doctype.begin ? doctype.end : DoctypeEnd(in, i);
+        if (i == doctype.begin && doctype.hostile) {
+          // Its entities become literal text below (as undefined references).
+          if (!changed) { out.reserve(n + 64); changed = true; }
+          flush(i);
+          copied = end;
+          ++dropped_doctypes;
+        }
+        i = end;
         continue;
       }
       ++i;
@@ -249,6 +306,7 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
     if (html_entities) warnings->push_back("replaced " + std::to_string(html_entities) + " HTML entities XML does not define");
     if (bare_amps) warnings->push_back("escaped " + std::to_string(bare_amps) + " bare '&'");
     if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
+    if (dropped_doctypes) warnings->push_back("dropped a DOCTYPE with external, parameter or nested entities");
   }
   return out;
 }
@@ -280,6 +338,7 @@ Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
     if (doc) xmlFreeDoc(doc);
     return Status::ParseError("not an XML document");
   }
+  doc->_private = new size_t(kDocumentEntityBudget);  // freed by XmlDocDeleter
   result.doc.reset(doc);
   return result;
 }

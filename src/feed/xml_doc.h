@@ -35,8 +35,12 @@ inline constexpr std::string_view kMedia = "http://search.yahoo.com/mrss/";
 inline constexpr std::string_view kXhtml = "http://www.w3.org/1999/xhtml";
 }  // namespace ns
 
+// ReadXml keeps the document's entity expansion budget in _private.
 struct XmlDocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+  void operator()(xmlDoc* d) const {
+    delete static_cast<size_t*>(d->_private);
+    xmlFreeDoc(d);
+  }
 };
 using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
