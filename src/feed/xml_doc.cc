@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <algorithm>
 #include <set>
 
 #include "decode/charset.h"
@@ -58,6 +59,87 @@ void AppendUtf8(std::string& out, unsigned cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// The elements open at the current point of RepairXml's scan.
+struct OpenElements {
+  std::vector<std::string_view> names;
+  int repairs = 0;
+};
+
+bool IsHtmlVoid(std::string_view name) {
+  // Not "link", "source" or "meta": RSS and Atom use those names with content.
+  for (std::string_view v : {"br", "hr", "img", "input", "area", "col", "embed", "param", "wbr", "basefont", "frame"}) {
+    if (name.size() == v.size() && std::equal(name.begin(), name.end(), v.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Keeps tags balanced the way HTML parsers do, since libxml2's recovery
+// leaves an element open after a mismatched end tag and swallows the rest of
+// the feed into it: an end tag closes the elements left open inside its
+// element; an end tag of no open element is dropped; HTML void elements
+// (<br>, <img …>) are closed at once. `i` is at '<' outside markup
+// declarations. Returns the position after the tag, or 0 when there is no
+// tag to look at.
+size_t BalanceTag(std::string_view in, size_t i, OpenElements& open, std::string& out, size_t& copied,
+                  bool& changed) {
+  const size_t n = in.size();
+  bool end_tag = i + 1 < n && in[i + 1] == '/';
+  size_t b = i + (end_tag ? 2 : 1);
+  size_t e = b;
+  while (e < n && IsNameChar(in[e])) ++e;
+  if (e == b) return 0;
+  std::string_view name = in.substr(b, e - b);
+  // The end of the tag, stepping over quoted attribute values.
+  size_t gt = e;
+  while (gt < n && in[gt] != '>' && in[gt] != '<') {
+    if (!end_tag && (in[gt] == '"' || in[gt] == '\'')) {
+      size_t q = in.find(in[gt], gt + 1);
+      if (q == std::string_view::npos) return 0;
+      gt = q;
+    }
+    ++gt;
+  }
+  if (gt >= n || in[gt] != '>') return 0;  // a broken tag: libxml2 copes
+  auto edit = [&](size_t at) {
+    if (!changed) { out.reserve(n + 64); changed = true; }
+    out.append(in.substr(copied, at - copied));
+    copied = at;
+    ++open.repairs;
+  };
+  if (!end_tag) {
+    if (in[gt - 1] == '/') return gt + 1;
+    if (IsHtmlVoid(name)) {
+      edit(gt);
+      out += "/";
+      return gt + 1;
+    }
+    open.names.push_back(name);
+    return gt + 1;
+  }
+  if (!open.names.empty() && open.names.back() == name) {
+    open.names.pop_back();
+    return gt + 1;
+  }
+  // Look a little way down: the search must stay cheap in deep documents.
+  constexpr size_t kReach = 64;
+  size_t depth = open.names.size();
+  for (size_t k = 1; k <= std::min(depth, kReach); ++k) {
+    if (open.names[depth - k] != name) continue;
+    edit(i);
+    for (size_t m = 1; m < k; ++m) out += "</" + std::string(open.names[depth - m]) + ">";
+    open.names.resize(depth - k);
+    return gt + 1;
+  }
+  if (depth > kReach) return gt + 1;  // too deep to tell; libxml2 decides
+  edit(i);
+  copied = gt + 1;  // drop the stray end tag
+  return gt + 1;
 }
 
 // Where a <!DOCTYPE at `i` ends: after "]>" when it has an internal subset,
@@ -222,6 +304,7 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
   std::string out;
   bool changed = false;
   int html_entities = 0, bare_amps = 0, controls = 0, dropped_doctypes = 0;
+  OpenElements open;
   size_t copied = 0;  // in[0, copied) is already in out
   auto flush = [&](size_t upto) {
     out.append(in.substr(copied, upto - copied));
@@ -260,6 +343,10 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
           copied = end;
           ++dropped_doctypes;
         }
+        i = end;
+        continue;
+      }
+      if (size_t end = BalanceTag(in, i, open, out, copied, changed)) {
         i = end;
         continue;
       }
@@ -306,6 +393,7 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
     if (html_entities) warnings->push_back("replaced " + std::to_string(html_entities) + " HTML entities XML does not define");
     if (bare_amps) warnings->push_back("escaped " + std::to_string(bare_amps) + " bare '&'");
     if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
+    if (open.repairs) warnings->push_back("closed or dropped " + std::to_string(open.repairs) + " mismatched tags");
     if (dropped_doctypes) warnings->push_back("dropped a DOCTYPE with external, parameter or nested entities");
   }
   return out;
