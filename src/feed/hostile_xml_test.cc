@@ -104,6 +104,23 @@ TEST(HostileXmlTest, RecoversUnclosedTagsAndTextAfterTheRoot) {
 
 // --- entity expansion -------------------------------------------------------
 
+TEST(HostileXmlTest, HarmlessInternalEntitiesStayDefined) {
+  ParseOptions o;
+  auto f = ParseFeed(Feed3("<!DOCTYPE rss [<!ENTITY site \"VOA\"><!ENTITY c \"&#169;\">]>", Item("&site; &c;")), o);
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f->entries.size(), 3u);
+  EXPECT_EQ(f->entries[1].title, "VOA \u00A9");
+}
+
+TEST(HostileXmlTest, HostileDoctypeLeavesItsReferencesAsText) {
+  ParseOptions o;
+  auto f = ParseFeed(Feed3("<!DOCTYPE rss [<!ENTITY a \"x\"><!ENTITY b \"&a;&a;\">]>", Item("see &b;")), o);
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f->entries.size(), 3u);
+  EXPECT_EQ(f->entries[1].title, "see &b;");
+}
+
+
 TEST(HostileXmlTest, BillionLaughsIsNeutralized) {
   std::string dtd = "<!DOCTYPE rss [<!ENTITY lol \"lol\">";
   for (int i = 1; i <= 9; ++i) {

@@ -174,7 +174,11 @@ Doctype FindDoctype(std::string_view in) {
   for (size_t p = decl.find("<!ENTITY"); p != std::string_view::npos; p = decl.find("<!ENTITY", p + 8)) {
     size_t close = decl.find('>', p);
     std::string_view entity = decl.substr(p, close == std::string_view::npos ? std::string_view::npos : close - p);
-    if (entity.find('%') != std::string_view::npos || entity.find('&') != std::string_view::npos ||
+    bool nests = false;  // a reference to another entity (character references are fine)
+    for (size_t a = entity.find('&'); a != std::string_view::npos && !nests; a = entity.find('&', a + 1)) {
+      nests = a + 1 < entity.size() && entity[a + 1] != '#';
+    }
+    if (nests || entity.find('%') != std::string_view::npos ||
         entity.find("SYSTEM") != std::string_view::npos || entity.find("PUBLIC") != std::string_view::npos) {
       d.hostile = true;
     }

@@ -2,13 +2,18 @@
 // format adapters share.
 //
 // ReadXml takes text already decoded to UTF-8 (decode/charset.h) and tells
-// libxml2 so, whatever the document's declaration says. It never touches the disk or the network for a document (no external
-// entities, no DTD loading, no XInclude), bounds nesting depth and entity
-// expansion, and recovers what it can from broken documents: HTML entities
-// XML does not know (&nbsp; &mdash; …) become character references, a bare
-// '&' becomes "&amp;", control characters XML forbids are dropped, and the
-// parser's recovery mode reads past unclosed tags and text after the root.
-// What was repaired is reported as warnings.
+// libxml2 so, whatever the document's declaration says. It never touches the
+// disk or the network (no external entities, no DTD loading, no XInclude): a
+// DOCTYPE whose entities are external, parameter or nested ones is dropped
+// whole, its references left as text. Nesting depth and sizes stay within
+// libxml2's limits, entity expansion within a budget per call and per
+// document. Broken documents are recovered: HTML entities XML does not know
+// (&nbsp; &mdash; …) become character references (&#146; the cp1252
+// character it means), a bare '&' becomes "&amp;", control characters XML
+// forbids are dropped, an end tag closes what was left open inside its
+// element (a stray one is dropped, <br> and <img> are closed), and libxml2's
+// recovery mode reads past the rest and text after the root. What was
+// repaired is reported as warnings.
 #pragma once
 
 #include <libxml/tree.h>
