@@ -7,7 +7,10 @@
 // configuration) the body is the element it names. Relative URLs are
 // resolved against `url`; lazy images (data-src, data-original, srcset,
 // <noscript>) become real images. The result's HTML is cleaned of scripts,
-// styles, forms, event handlers and javascript: URLs. Thread-safe.
+// styles, forms, event handlers and javascript: URLs. The lead image's
+// figure is left out of body_html (it is in lead_image/lead_caption, shown
+// above the body). Bytes are read as UTF-8: callers decode other charsets
+// first. Thread-safe.
 #pragma once
 
 #include <optional>
@@ -26,6 +29,7 @@ struct ExtractOptions {
 struct ExtractedArticle {
   std::string title;
   std::string body_html;            // the body: paragraphs, headings, lists, quotes, figures, links
+                                    // (without the lead image's figure)
   std::string text;                 // the body as plain text, one paragraph per line
   std::string lead_image;           // absolute URL, "" when none
   std::string lead_caption;         // plain text
