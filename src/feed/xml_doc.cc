@@ -12,6 +12,7 @@
 #include <set>
 
 #include "decode/charset.h"
+#include "html/escape.h"
 
 #include "url/url.h"
 
@@ -576,14 +577,7 @@ std::string HtmlToText(std::string_view html) {
 std::string EscapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
-    }
-  }
+  AppendHtmlEscaped(out, text, false);
   return out;
 }
 
