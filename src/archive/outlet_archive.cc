@@ -88,6 +88,7 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
       if (!s.ok()) return s;
     }
   }
+  a.by_guid_.reserve(a.state_.records.size());
   for (size_t i = 0; i < a.state_.records.size(); ++i) a.Index(i);
   return a;
 }
@@ -122,25 +123,83 @@ Status OutletArchive::TakeOver(const std::string& folder) {
   return Status::Ok();
 }
 
-void OutletArchive::Index(size_t i) {
-  const ArticleRecord& r = state_.records[i];
-  if (!r.guid.empty()) by_guid_[r.guid] = i;
-  if (std::string k = LinkKey(r.link); !k.empty()) by_link_[k] = i;
-  if (std::string k = TitleKey(r.title); !k.empty()) by_title_[k] = i;
-}
+namespace {
+uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
-long OutletArchive::Find(const std::string& guid, const std::string& link_key,
-                         const std::string& title_key) const {
-  if (!guid.empty()) {
-    if (auto it = by_guid_.find(guid); it != by_guid_.end()) return static_cast<long>(it->second);
-  }
-  if (!link_key.empty()) {
-    if (auto it = by_link_.find(link_key); it != by_link_.end()) return static_cast<long>(it->second);
-  }
-  if (!title_key.empty()) {
-    if (auto it = by_title_.find(title_key); it != by_title_.end()) return static_cast<long>(it->second);
+// The record behind `key` in `index`, if `matches` confirms one.
+template <typename Matches>
+long Lookup(const std::unordered_multimap<uint64_t, uint32_t>& index, const std::string& key, Matches matches) {
+  if (key.empty()) return -1;
+  auto [begin, end] = index.equal_range(KeyHash(key));
+  for (auto it = begin; it != end; ++it) {
+    if (matches(it->second)) return static_cast<long>(it->second);
   }
   return -1;
+}
+
+void AddKey(std::unordered_multimap<uint64_t, uint32_t>& index, const std::string& key, size_t i) {
+  if (key.empty()) return;
+  auto [begin, end] = index.equal_range(KeyHash(key));
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == i) return;
+  }
+  index.emplace(KeyHash(key), static_cast<uint32_t>(i));
+}
+}  // namespace
+
+void OutletArchive::Index(size_t i) {
+  const ArticleRecord& r = state_.records[i];
+  AddKey(by_guid_, r.guid, i);
+  if (links_and_titles_indexed_) {
+    AddKey(by_link_, LinkKey(r.link), i);
+    AddKey(by_title_, TitleKey(r.title), i);
+  }
+}
+
+void OutletArchive::IndexLinksAndTitles() const {
+  if (links_and_titles_indexed_) return;
+  links_and_titles_indexed_ = true;
+  by_link_.reserve(state_.records.size());
+  by_title_.reserve(state_.records.size());
+  for (size_t i = 0; i < state_.records.size(); ++i) {
+    AddKey(by_link_, LinkKey(state_.records[i].link), i);
+    AddKey(by_title_, TitleKey(state_.records[i].title), i);
+  }
+}
+
+long OutletArchive::Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const {
+  const auto& records = state_.records;
+  long found = Lookup(by_guid_, guid, [&](uint32_t i) { return records[i].guid == guid; });
+  if (found >= 0 || (link_key.empty() && title_key.empty())) return found;
+  IndexLinksAndTitles();
+  found = Lookup(by_link_, link_key, [&](uint32_t i) { return LinkKey(records[i].link) == link_key; });
+  if (found >= 0) return found;
+  return Lookup(by_title_, title_key, [&](uint32_t i) { return TitleKey(records[i].title) == title_key; });
+}
+
+namespace {
+
+// What identifies an entry: its guid, link key and title key, as Merge uses them.
+struct EntryKeys {
+  std::string title, link, guid, link_key, title_key;
+};
+
+EntryKeys KeysOf(const Entry& e) {
+  EntryKeys k;
+  k.title = CleanTitle(e.title);
+  k.link = NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link)));
+  k.guid = std::string(JsTrim(e.id));
+  k.link_key = LinkKey(k.link);
+  k.title_key = TitleKey(k.title);
+  return k;
+}
+
+}  // namespace
+
+const ArticleRecord* OutletArchive::FindEntry(const Entry& entry) const {
+  EntryKeys k = KeysOf(entry);
+  long found = Find(k.guid, k.link_key, k.title_key);
+  return found < 0 ? nullptr : &state_.records[static_cast<size_t>(found)];
 }
 
 void OutletArchive::SetValidators(const FeedValidators& v) {
@@ -182,10 +241,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
   std::string folder = "articles/" + outlet_ + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
-    std::string title = CleanTitle(e.title);
-    std::string link = NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link)));
-    std::string guid(JsTrim(e.id));
-    std::string link_key = LinkKey(link), title_key = TitleKey(title);
+    auto [title, link, guid, link_key, title_key] = KeysOf(e);
     if (guid.empty() && link_key.empty() && title_key.empty()) {
       ++stats.skipped;
       stats.warnings.push_back("skipped an entry with no id, link or title");

@@ -52,6 +52,12 @@ class OutletArchive {
   // True when Load() read existing files rather than a state file.
   bool taken_over() const { return taken_over_; }
 
+  // The archived article that `entry` would be merged into (same guid,
+  // canonical link or normalized title), or nullptr for a new one.
+  const ArticleRecord* FindEntry(const Entry& entry) const;
+  // The mirror's root this archive was loaded from.
+  const std::string& root() const { return root_; }
+
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
 
@@ -61,8 +67,15 @@ class OutletArchive {
 
  private:
   OutletArchive() = default;
+  // Keys are indexed as 64-bit hashes, every hit confirmed against its
+  // record, so a large archive costs little memory. Link and title keys (URL
+  // normalization, ICU case folding) are computed for the archive only when
+  // an entry is first not found by its guid: a run of known entries never
+  // pays for them.
+  using KeyIndex = std::unordered_multimap<uint64_t, uint32_t>;
   Status TakeOver(const std::string& folder);
   void Index(size_t i);
+  void IndexLinksAndTitles() const;
   long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;
 
   std::string root_;
@@ -70,7 +83,10 @@ class OutletArchive {
   OutletState state_;
   bool taken_over_ = false;
   bool state_dirty_ = false;
-  std::unordered_map<std::string, size_t> by_guid_, by_link_, by_title_;
+  KeyIndex by_guid_;
+  // Built on first need, also by const lookups (FindEntry).
+  mutable KeyIndex by_link_, by_title_;
+  mutable bool links_and_titles_indexed_ = false;
   std::vector<PlannedWrite> pending_articles_;
 };
 

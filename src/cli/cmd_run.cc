@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/run.h"
 
@@ -18,6 +19,7 @@ struct RunArgs {
   std::string config = "config/newsmirror.toml";
   std::string out = "mirror";
   std::vector<std::string> sources;
+  std::string shard;
   int jobs = 0;
   bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false;
 };
@@ -125,6 +127,14 @@ int Execute(const RunArgs& a) {
   RunOptions opts;
   opts.out_dir = a.out;
   opts.sources = a.sources;
+  if (!a.shard.empty()) {
+    auto shard = ParseShard(a.shard);
+    if (!shard.ok()) {
+      std::fprintf(stderr, "newsmirror: %s\n", shard.status().message().c_str());
+      return kExitUsage;
+    }
+    opts.shard = *shard;
+  }
   opts.jobs = a.jobs;
   opts.commit = a.commit;
   opts.push = a.push;
@@ -142,17 +152,8 @@ int Execute(const RunArgs& a) {
     added += s.new_articles;
     updated += s.updated;
   }
-  if (!report.commit_status.ok()) {
-    std::fprintf(stderr, "newsmirror: commit failed: %s\n", report.commit_status.message().c_str());
-    return kExitFailed;
-  }
-  int push_failed = 0;
-  for (const PushOutcome& p : report.pushes) {
-    if (!p.status.ok()) {
-      ++push_failed;
-      std::fprintf(stderr, "newsmirror: push to %s failed: %s\n", p.remote.c_str(), p.status.message().c_str());
-    }
-  }
+  int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
+  if (push_failed < 0) return kExitFailed;
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
     std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
@@ -179,6 +180,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_option("-s,--source", args->sources,
                   "Only this source (by name); may be given more than once");
+  cmd->add_option("--shard", args->shard,
+                  "Run only shard K of N (K/N, 1-based): the enabled sources whose stable name hash\n"
+                  "mod N is K-1, so N runners can share one mirror; commits only their outlets' files");
   cmd->add_option("-j,--jobs", args->jobs, "Sources fetched at once (default: [fetch] jobs, 8)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");

@@ -12,6 +12,7 @@ inline constexpr int kExitFailed = 3;
 
 void AddRunCommand(CLI::App& app, int& exit_code);        // cmd_run.cc
 void AddParseDateCommand(CLI::App& app, int& exit_code);  // cmd_parse_date.cc
+void AddAddCommand(CLI::App& app, int& exit_code);        // cmd_add.cc
 void AddExtractCommand(CLI::App& app, int& exit_code);    // cmd_extract.cc
 
 }  // namespace nm::cli

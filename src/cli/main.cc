@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   nm::cli::AddRunCommand(app, exit_code);
   nm::cli::AddParseDateCommand(app, exit_code);
+  nm::cli::AddAddCommand(app, exit_code);
   nm::cli::AddExtractCommand(app, exit_code);
   try {
     app.parse(argc, argv);

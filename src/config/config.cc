@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "complete/rewrite_rules.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -67,6 +68,37 @@ class Reader {
     out = *n->value<bool>();
   }
 
+  void Images(const toml::table& t, const std::string& table, ImageMode& out) {
+    std::string word;
+    Str(t, "images", table, word);
+    if (!t.get("images") || failed()) return;
+    auto m = ParseImageMode(word);
+    if (!m.ok()) return Fail(t.get("images"), "images in " + table + ": " + m.status().message());
+    out = *m;
+  }
+
+  // rewrite = [{ match = "…", replace = "…" }, …] or [[source.rewrite]] tables.
+  void Rewrites(const toml::table& t, std::vector<RewriteRule>& out) {
+    const toml::node* n = t.get("rewrite");
+    if (!n) return;
+    const toml::array* rules = n->as_array();
+    if (!rules) return Fail(n, "'rewrite' in [[source]] must be a list of { match = \"…\", replace = \"…\" }");
+    for (const toml::node& item : *rules) {
+      const toml::table* rt = item.as_table();
+      if (!rt) return Fail(&item, "each 'rewrite' rule must be a table { match = \"…\", replace = \"…\" }");
+      CheckKeys(*rt, "a rewrite rule", {"match", "replace"});
+      RewriteRule rule;
+      Str(*rt, "match", "a rewrite rule", rule.match);
+      Str(*rt, "replace", "a rewrite rule", rule.replace);
+      if (failed()) return;
+      if (!rt->get("match") || !rt->get("replace")) return Fail(&item, "a rewrite rule needs both 'match' and 'replace'");
+      if (std::string why = RewriteRuleProblem(rule); !why.empty()) {
+        return Fail(rt->get("match"), "rewrite rule '" + rule.match + "': " + why);
+      }
+      out.push_back(std::move(rule));
+    }
+  }
+
   const toml::table* Table(const toml::table& root, const char* key) {
     const toml::node* n = root.get(key);
     if (!n) return nullptr;
@@ -125,7 +157,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "source"});
 
   if (const toml::table* a = r.Table(root, "archive")) {
-    r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy"});
+    r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb"});
     r.Int(*a, "list_size", "[archive]", 1, 100000, cfg.archive.list_size);
     std::string offset;
     r.Str(*a, "list_utc_offset", "[archive]", offset);
@@ -139,9 +171,15 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     if (!p.empty() && p.find("{url}") == std::string::npos && p.find("{url_noscheme}") == std::string::npos) {
       r.Fail(a->get("image_proxy"), "image_proxy must contain {url} or {url_noscheme}, or be \"\" to turn rewriting off");
     }
+    r.Images(*a, "[archive]", cfg.complete.images);
+    long image_mb = static_cast<long>(cfg.complete.image_max_bytes >> 20);
+    r.Int(*a, "image_max_mb", "[archive]", 1, 1024, image_mb);
+    cfg.complete.image_max_bytes = static_cast<int64_t>(image_mb) << 20;
   }
   if (const toml::table* f = r.Table(root, "fetch")) {
-    r.CheckKeys(*f, "[fetch]", {"jobs", "connect_timeout", "timeout", "retries", "max_size_mb", "proxy", "user_agent"});
+    r.CheckKeys(*f, "[fetch]", {"jobs", "connect_timeout", "timeout", "retries", "max_size_mb", "proxy", "user_agent",
+                                 "page_spacing_ms"});
+    r.Int(*f, "page_spacing_ms", "[fetch]", 0, 600000, cfg.complete.page_spacing_ms);
     r.Int(*f, "jobs", "[fetch]", 1, 64, cfg.fetch.jobs);
     long connect_s = cfg.fetch.connect_timeout_ms / 1000, total_s = cfg.fetch.timeout_ms / 1000;
     r.Int(*f, "connect_timeout", "[fetch]", 1, 600, connect_s);
@@ -180,7 +218,8 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
       for (const toml::node& node : *s->as_array()) {
         const toml::table& t = *node.as_table();
         SourceConfig sc;
-        r.CheckKeys(t, "[[source]]", {"name", "url", "date_zone", "enabled"});
+        r.CheckKeys(t, "[[source]]",
+                    {"name", "url", "date_zone", "enabled", "full_text", "selector", "rewrite", "images"});
         r.Str(t, "name", "[[source]]", sc.name);
         r.Str(t, "url", "[[source]]", sc.url);
         r.Bool(t, "enabled", "[[source]]", sc.enabled);
@@ -191,6 +230,20 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
           if (!m.ok()) r.Fail(t.get("date_zone"), "date_zone: " + m.status().message());
           else sc.date_zone_minutes = *m;
         }
+        std::string full_text;
+        r.Str(t, "full_text", "[[source]]", full_text);
+        if (t.get("full_text")) {
+          auto m = ParseFullTextMode(full_text);
+          if (!m.ok()) r.Fail(t.get("full_text"), "full_text: " + m.status().message());
+          else sc.full_text = *m;
+        }
+        r.Str(t, "selector", "[[source]]", sc.selector);
+        if (t.get("images")) {
+          ImageMode mode = cfg.complete.images;
+          r.Images(t, "[[source]]", mode);
+          sc.images = mode;
+        }
+        r.Rewrites(t, sc.rewrite);
         if (r.failed()) break;
         if (!t.get("name")) { r.Fail(&node, "a [[source]] has no name"); break; }
         if (std::string why = OutletNameProblem(sc.name); !why.empty()) {

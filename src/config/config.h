@@ -1,20 +1,24 @@
 // The configuration file (TOML): what to mirror and how.
 //
-//   [archive]  list_size, list_utc_offset, image_proxy
-//   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent
+//   [archive]  list_size, list_utc_offset, image_proxy, images, image_max_mb
+//   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent,
+//              page_spacing_ms
 //   [publish]  remotes
-//   [[source]] name, url, date_zone, enabled
+//   [[source]] name, url, date_zone, enabled, full_text, selector, images,
+//              [[source.rewrite]] match, replace
 //
 // LoadConfig reads and checks it all at once: an unknown key or a bad value is
 // an error that names the file, the line and the key, so a typo never silently
 // turns a setting off.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "archive/outlet_archive.h"
+#include "complete/options.h"
 #include "fetch/http_client.h"
 #include "util/status.h"
 
@@ -25,6 +29,10 @@ struct SourceConfig {
   std::string url;               // http(s):// or file://
   int date_zone_minutes = 0;     // zone of dates the feed writes without one
   bool enabled = true;
+  FullTextMode full_text = FullTextMode::kFeed;
+  std::string selector;            // CSS selector of the article body on the page ("" = find it)
+  std::vector<RewriteRule> rewrite;
+  std::optional<ImageMode> images; // unset: [archive] images
 };
 
 struct PublishConfig {
@@ -35,6 +43,7 @@ struct Config {
   std::string path;              // where it was read from (for messages)
   ArchiveOptions archive;
   FetchOptions fetch;
+  CompleteOptions complete;
   PublishConfig publish;
   std::vector<SourceConfig> sources;
 };

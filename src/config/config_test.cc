@@ -109,6 +109,74 @@ TEST(ConfigTest, ShippedConfigurationsLoad) {
   EXPECT_EQ(shipped->sources[6].name, "中国数字时代");
 }
 
+TEST(ConfigTest, ReadsFullTextImagesAndRewriteRules) {
+  auto cfg = ParseConfig(R"([archive]
+images = "local"
+image_max_mb = 2
+[fetch]
+page_spacing_ms = 250
+[[source]]
+name = "DW"
+url = "https://rss.dw.com/rdf/rss-chi-all"
+full_text = "page"
+selector = "div.longText"
+images = "both"
+rewrite = [{ match = "https://api.dw.com/api/detail/article/{id}", replace = "https://www.dw.com/zh/a-{id}" }]
+[[source]]
+name = "RFI"
+url = "https://www.rfi.fr/cn/rss"
+full_text = "auto"
+[[source.rewrite]]
+match = "http://www.rfi.fr/"
+replace = "https://www.rfi.fr/"
+)", "test.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->complete.images, ImageMode::kLocal);
+  EXPECT_EQ(cfg->complete.image_max_bytes, 2 << 20);
+  EXPECT_EQ(cfg->complete.page_spacing_ms, 250);
+  const SourceConfig& dw = cfg->sources[0];
+  EXPECT_EQ(dw.full_text, FullTextMode::kPage);
+  EXPECT_EQ(dw.selector, "div.longText");
+  EXPECT_EQ(dw.images, ImageMode::kBoth);
+  ASSERT_EQ(dw.rewrite.size(), 1u);
+  EXPECT_EQ(dw.rewrite[0].replace, "https://www.dw.com/zh/a-{id}");
+  const SourceConfig& rfi = cfg->sources[1];
+  EXPECT_EQ(rfi.full_text, FullTextMode::kAuto);
+  EXPECT_FALSE(rfi.images.has_value());
+  ASSERT_EQ(rfi.rewrite.size(), 1u);
+  EXPECT_EQ(rfi.rewrite[0].match, "http://www.rfi.fr/");
+
+  auto defaults = ParseConfig("[[source]]\nname = \"a\"\nurl = \"https://a.example/\"\n", "d.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->sources[0].full_text, FullTextMode::kFeed);
+  EXPECT_EQ(defaults->complete.images, ImageMode::kProxy);
+}
+
+TEST(ConfigTest, BadFullTextImagesAndRulesAreErrors) {
+  const std::string src = "[[source]]\nname = \"a\"\nurl = \"https://a.example/\"\n";
+  struct Case {
+    std::string text, expected;
+  } cases[] = {
+      {src + "full_text = \"summary\"\n", "test.toml:4: full_text: 'summary' is not one of"},
+      {src + "images = \"cdn\"\n", "test.toml:4: images in [[source]]: 'cdn' is not one of"},
+      {"[archive]\nimages = 3\n", "test.toml:2: 'images' in [archive] must be a string"},
+      {src + "rewrite = \"x\"\n", "'rewrite' in [[source]] must be a list"},
+      {src + "rewrite = [{ match = \"https://a/{x}\" }]\n", "needs both 'match' and 'replace'"},
+      {src + "rewrite = [{ match = \"https://a/{x}\", replace = \"https://b/{y}\" }]\n",
+       "rewrite rule 'https://a/{x}': 'replace' uses {y}"},
+      {src + "rewrite = [{ match = \"https://a/\", replace = \"https://b/\", flags = \"i\" }]\n",
+       "unknown key 'flags' in a rewrite rule"},
+      {"[archive]\nimage_max_mb = 0\n", "'image_max_mb' in [archive] must be between 1 and 1024"},
+      {"[fetch]\npage_spacing_ms = -1\n", "'page_spacing_ms' in [fetch] must be between"},
+  };
+  for (const Case& c : cases) {
+    auto cfg = ParseConfig(c.text, "test.toml");
+    ASSERT_FALSE(cfg.ok()) << c.text;
+    EXPECT_NE(cfg.status().message().find(c.expected), std::string::npos)
+        << c.text << "\n→ " << cfg.status().message();
+  }
+}
+
 TEST(ConfigTest, MissingFileNamesThePath) {
   auto cfg = LoadConfig("/nonexistent/newsmirror.toml");
   ASSERT_FALSE(cfg.ok());

@@ -1,6 +1,12 @@
 #include "fetch/http_client.h"
 
+#include "fetch/address_policy.h"
+
 #include <curl/curl.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <chrono>
@@ -57,6 +63,7 @@ struct Transfer {
   std::string body;
   int64_t max_bytes = 0;
   bool too_large = false;
+  std::string refused_address;  // set when the address policy refused a connection
   char error[CURL_ERROR_SIZE] = {0};
 
   ~Transfer() {
@@ -85,6 +92,23 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   // the last response's body is kept.
   if (len >= 5 && std::memcmp(data, "HTTP/", 5) == 0) t->body.clear();
   return len;
+}
+
+// Checks every address libcurl is about to connect to (each one a name
+// resolves to, and after each redirect) before the socket exists.
+curl_socket_t OpenCheckedSocket(void* user, curlsocktype purpose, struct curl_sockaddr* address) {
+  auto* t = static_cast<Transfer*>(user);
+  if (IsNonPublicAddress(&address->addr)) {
+    char text[INET6_ADDRSTRLEN] = "?";
+    if (address->family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
+    } else if (address->family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&address->addr)->sin6_addr, text, sizeof text);
+    }
+    t->refused_address = text;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
 }
 
 std::string LastHeader(CURL* easy, const char* name) {
@@ -172,13 +196,18 @@ class Fetcher {
     Clock::time_point first_start{};
   };
 
+  bool HostResting(const std::string& host, Clock::time_point now) const {
+    auto it = host_free_at_.find(host);
+    return it != host_free_at_.end() && it->second > now;
+  }
+
   size_t Jobs() const { return static_cast<size_t>(std::max(1, options_.jobs)); }
 
   void StartReady() {
     Clock::time_point now = Clock::now();
     for (auto it = waiting_.begin(); it != waiting_.end() && active_.size() < Jobs();) {
       State& s = states_[*it];
-      if (s.ready > now || (!s.host.empty() && busy_hosts_.count(s.host))) {
+      if (s.ready > now || (!s.host.empty() && (busy_hosts_.count(s.host) || HostResting(s.host, now)))) {
         ++it;
         continue;
       }
@@ -196,7 +225,9 @@ class Fetcher {
       const State& s = states_[i];
       if (!s.host.empty() && busy_hosts_.count(s.host)) continue;
       if (active_.size() >= Jobs()) break;
-      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(s.ready - now).count();
+      Clock::time_point due = s.ready;
+      if (auto rest = host_free_at_.find(s.host); rest != host_free_at_.end()) due = std::max(due, rest->second);
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(due - now).count();
       wait = std::min<long>(wait, std::max<long>(ms + 1, 0));
     }
     return static_cast<int>(wait);
@@ -217,7 +248,11 @@ class Fetcher {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, options_.refuse_non_public ? "http,https" : "http,https,file");
+    if (options_.refuse_non_public) {
+      curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
+      curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+    }
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(options_.max_redirects));
@@ -267,7 +302,12 @@ class Fetcher {
       active_.erase(it);
       curl_multi_remove_handle(multi_, e);
       const State& s = states_[t->index];
-      if (!s.host.empty()) busy_hosts_.erase(s.host);
+      if (!s.host.empty()) {
+        busy_hosts_.erase(s.host);
+        if (options_.host_spacing_ms > 0) {
+          host_free_at_[s.host] = Clock::now() + std::chrono::milliseconds(options_.host_spacing_ms);
+        }
+      }
       Finish(*t, code);
     }
   }
@@ -296,6 +336,14 @@ class Fetcher {
     if (t.too_large && r.http_code < 400) {
       r.status = Status::TooLarge(where + ": body larger than the cap of " +
                                   std::to_string(options_.max_bytes) + " bytes");
+      Done(i);
+      return;
+    }
+    if (!t.refused_address.empty()) {
+      r.http_code = 0;
+      r.status = Status::InvalidArgument("refused to fetch " + where + ": it leads to " +
+                                          t.refused_address +
+                                          ", a loopback, private or link-local address");
       Done(i);
       return;
     }
@@ -388,6 +436,7 @@ class Fetcher {
   std::vector<size_t> waiting_;  // in request order, then retries
   std::map<CURL*, std::unique_ptr<Transfer>> active_;
   std::set<std::string> busy_hosts_;
+  std::map<std::string, Clock::time_point> host_free_at_;  // host_spacing_ms
   std::vector<std::pair<size_t, Status>> unusable_;
   size_t finished_ = 0;
 };

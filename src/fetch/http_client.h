@@ -21,6 +21,10 @@
 // retry waits the other transfers go on. Requests to one host wait in
 // newsmirror's own queue, so timeouts count only time spent on the wire.
 // A SOCKS5 proxy that resolves names itself is "socks5h://host:port".
+// With host_spacing_ms a host gets a pause between requests (politeness for
+// article pages and images). With refuse_non_public every address a transfer
+// connects to is checked (kInvalidArgument, never retried); through a proxy
+// only the proxy's address can be checked.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +50,10 @@ struct FetchOptions {
   long max_retry_after_ms = 60000;      // Retry-After longer than this is not waited for
   std::string proxy;                    // "" = environment; e.g. "socks5h://127.0.0.1:1080"
   std::string user_agent;               // "" = "newsmirror/VERSION (+https://…)"
+  long host_spacing_ms = 0;             // pause between the end of one request to a host and the next
+  bool refuse_non_public = false;       // refuse to connect to loopback, private, link-local
+                                        // addresses (address_policy.h), after redirects too;
+                                        // file:// is refused as well
 };
 
 struct FetchRequest {
@@ -72,7 +80,10 @@ struct FetchResponse {
 };
 
 // Called on the fetching thread after each request finishes (for progress).
-using FetchProgress = std::function<void(size_t index, const FetchResponse&)>;
+// The callback may take the body (std::move it, or clear it once used), so
+// that a caller handling each response here never holds every body at once;
+// the result FetchAll returns keeps whatever the callback left.
+using FetchProgress = std::function<void(size_t index, FetchResponse&)>;
 
 // Fetches every request; result i belongs to request i.
 std::vector<FetchResponse> FetchAll(const std::vector<FetchRequest>& requests,

@@ -279,19 +279,18 @@ std::optional<std::string> AbsoluteImageUrl(std::string_view ref, std::string_vi
   return absolute;
 }
 
-// The proxied form of one image reference, or the reference itself.
-std::string RewriteOne(std::string_view ref, std::string_view proxy_template, std::string_view base_url) {
+// The mapped form of one image reference, or the reference itself.
+std::string RewriteOne(std::string_view ref, const ImageUrlMapper& map, std::string_view base_url) {
   std::optional<std::string> absolute = AbsoluteImageUrl(ref, base_url);
   if (!absolute) return std::string(ref);
-  std::string proxied = ProxyImageUrl(*absolute, proxy_template);
-  // An image already on the proxy keeps its original spelling.
-  return proxied == *absolute ? std::string(ref) : proxied;
+  std::optional<std::string> mapped = map(*absolute);
+  // An image the mapper leaves alone keeps its original spelling.
+  return !mapped || *mapped == *absolute ? std::string(ref) : *mapped;
 }
 
 // Rewrites each candidate URL of a srcset value, keeping separators and
 // descriptors byte for byte.
-std::string RewriteSrcset(std::string_view value, std::string_view proxy_template,
-                          std::string_view base_url) {
+std::string RewriteSrcset(std::string_view value, const ImageUrlMapper& map, std::string_view base_url) {
   std::string out;
   size_t copied = 0, i = 0;
   while (i < value.size()) {
@@ -306,7 +305,7 @@ std::string RewriteSrcset(std::string_view value, std::string_view proxy_templat
       has_descriptors = false;
     }
     out.append(value, copied, url_begin - copied);
-    out += RewriteOne(value.substr(url_begin, url_end - url_begin), proxy_template, base_url);
+    out += RewriteOne(value.substr(url_begin, url_end - url_begin), map, base_url);
     copied = url_end;
     if (has_descriptors) {
       // Descriptors run to the next comma outside parentheses.
@@ -365,6 +364,16 @@ std::string ProxyImageUrl(std::string_view image_url, std::string_view proxy_tem
 std::string RewriteImages(std::string_view html, std::string_view proxy_template,
                           std::string_view base_url) {
   if (proxy_template.empty()) return std::string(html);
+  return MapImageUrls(
+      html,
+      [proxy_template](const std::string& url) -> std::optional<std::string> {
+        return ProxyImageUrl(url, proxy_template);
+      },
+      base_url);
+}
+
+std::string MapImageUrls(std::string_view html, const ImageUrlMapper& map, std::string_view base_url,
+                         const ImageAttributesFor& extra_attributes) {
   std::string out;
   size_t copied = 0;
   int media_depth = 0;  // open <video>/<audio>: their <source> is not an image
@@ -403,6 +412,7 @@ std::string RewriteImages(std::string_view html, std::string_view proxy_template
       ++i;
       continue;
     }
+    size_t tag_start = i;
     std::optional<StartTag> tag = ScanStartTag(html, i);
     if (!tag) break;
     i = tag->end;
@@ -414,12 +424,28 @@ std::string RewriteImages(std::string_view html, std::string_view proxy_template
     }
     if (tag->name != "img" && !(tag->name == "source" && media_depth == 0)) continue;
 
+    if (extra_attributes && tag->name == "img") {
+      auto src = std::find_if(tag->attributes.begin(), tag->attributes.end(),
+                              [](const Attribute& a) { return a.name == "src" && a.has_value; });
+      if (src != tag->attributes.end()) {
+        std::optional<std::string> absolute =
+            AbsoluteImageUrl(DecodeAttributeValue(html.substr(src->value_begin, src->value_end - src->value_begin)), base_url);
+        std::string extra = absolute ? extra_attributes(*absolute) : std::string();
+        if (!extra.empty()) {
+          // Right after the tag name, so the original attributes stay byte for byte.
+          size_t name_end = tag_start + 1 + tag->name.size();
+          out.append(html, copied, name_end - copied);
+          out += " " + extra;
+          copied = name_end;
+        }
+      }
+    }
     for (const Attribute& attr : tag->attributes) {  // in document order
       if (!attr.has_value || (attr.name != "src" && attr.name != "srcset")) continue;
       std::string_view raw = html.substr(attr.value_begin, attr.value_end - attr.value_begin);
       std::string decoded = DecodeAttributeValue(raw);
-      std::string rewritten = attr.name == "src" ? RewriteOne(decoded, proxy_template, base_url)
-                                                 : RewriteSrcset(decoded, proxy_template, base_url);
+      std::string rewritten = attr.name == "src" ? RewriteOne(decoded, map, base_url)
+                                                 : RewriteSrcset(decoded, map, base_url);
       if (rewritten == decoded) continue;
       bool used_amp = LowerAscii(raw).find("&amp;") != std::string::npos;
       out.append(html, copied, attr.value_begin - copied);

@@ -12,6 +12,8 @@
 // against `base_url` before they are proxied.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,15 @@ namespace nm {
 
 std::string RewriteImages(std::string_view html, std::string_view proxy_template,
                           std::string_view base_url = {});
+
+// The general form: `map` gets each image URL (absolute http(s)) of <img> and
+// <source> src/srcset and returns its replacement (nullopt = keep). For each
+// <img> whose src is such a URL, `extra_attributes` may return attribute text
+// (e.g. `data-proxy-src="…"`, already escaped) inserted right after "<img".
+using ImageUrlMapper = std::function<std::optional<std::string>(const std::string& absolute_url)>;
+using ImageAttributesFor = std::function<std::string(const std::string& absolute_src)>;
+std::string MapImageUrls(std::string_view html, const ImageUrlMapper& map, std::string_view base_url = {},
+                         const ImageAttributesFor& extra_attributes = nullptr);
 
 // The proxied form of one absolute image URL (or the URL itself when it is
 // already on the proxy's host or the template is empty).

@@ -25,4 +25,12 @@ Status RecoverJournal(const std::string& root, int* replayed);
 
 std::string JournalPath(const std::string& root);
 
+// Files written but not yet committed, kept in .newsmirror/uncommitted so the
+// commit stages exactly these (git_repo.h, CommitOptions::files) instead of
+// scanning the whole archive — also after a run killed between writing and
+// committing. ApplyWrites adds its paths before it writes the journal;
+// ForgetUncommitted clears the list after a commit.
+Result<std::vector<std::string>> UncommittedFiles(const std::string& root);
+Status ForgetUncommitted(const std::string& root);
+
 }  // namespace nm

@@ -5,15 +5,19 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "archive/list_page.h"
 #include "archive/outlet_archive.h"
+#include "complete/complete.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
+#include "pipeline/index_files.h"
 #include "pipeline/journal.h"
-#include "pipeline/run_lock.h"
+#include "pipeline/mirror_session.h"
 #include "util/fs.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -49,46 +53,12 @@ std::string CommitMessage(const RunReport& report) {
 }
 
 namespace {
-
-// Every outlet the mirror knows: the configured ones first, in order, then
-// those that only the archive still holds (sources removed from the config).
-std::vector<std::string> KnownOutlets(const std::string& root, const Config& config) {
-  std::vector<std::string> out;
-  std::set<std::string> seen;
-  for (const SourceConfig& s : config.sources) {
-    if (seen.insert(s.name).second) out.push_back(s.name);
-  }
-  std::set<std::string> others;
-  std::error_code ec;
-  for (const char* dir : {"state", "lists"}) {
-    for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
-      fs::path p = it->path();
-      if (!it->is_regular_file()) continue;
-      std::string ext = p.extension().string();
-      if (ext != ".tsv" && ext != ".md") continue;
-      std::string name = p.stem().string();
-      if (!seen.count(name)) others.insert(name);
-    }
-  }
-  out.insert(out.end(), others.begin(), others.end());
-  return out;
+// Whether CompleteEntries (complete.h) has anything to do for `source`: page
+// text, link repairs or stored images.
+bool NeedsCompletion(const SourceConfig& source, const Config& config) {
+  return source.full_text != FullTextMode::kFeed || !source.rewrite.empty() ||
+         EffectiveImageMode(source, config) != ImageMode::kProxy;
 }
-
-// Planned writes for files outside any outlet: README.md and .gitignore.
-void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes) {
-  std::string readme = FormatReadme(KnownOutlets(root, config));
-  auto existing = ReadFile(root + "/README.md");
-  if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
-  const std::string ignore_line = ".newsmirror/";
-  auto gitignore = ReadFile(root + "/.gitignore");
-  std::string text = gitignore.ok() ? *gitignore : std::string();
-  if (text.find(ignore_line + "\n") == std::string::npos && text != ignore_line) {
-    if (!text.empty() && text.back() != '\n') text += '\n';
-    text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
-    writes.push_back({".gitignore", text});
-  }
-}
-
 }  // namespace
 
 RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer) {
@@ -116,32 +86,16 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     bool wanted = options.sources.empty()
                       ? s.enabled
                       : std::find(options.sources.begin(), options.sources.end(), s.name) != options.sources.end();
-    if (wanted) selected.push_back(&s);
+    if (wanted && ShardOf(s.name, options.shard.count) == options.shard.index) selected.push_back(&s);
   }
 
-  if (Status s = MakeDirs(root); !s.ok()) {
-    report.status = s;
-    return report;
-  }
-  auto lock = RunLock::Acquire(root);
+  auto lock = OpenMirror(root, !options.dry_run, options.commit && !options.dry_run, &report.recovered_files);
   if (!lock.ok()) {
     report.status = lock.status();
     return report;
   }
-  if (!options.dry_run) {
-    if (Status s = RecoverJournal(root, &report.recovered_files); !s.ok()) {
-      report.status = s;
-      return report;
-    }
-    if (report.recovered_files > 0) {
-      obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
-    }
-  }
-  if (options.commit && !options.dry_run) {
-    if (Status s = EnsureRepository(root); !s.ok()) {
-      report.status = s;
-      return report;
-    }
+  if (report.recovered_files > 0) {
+    obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
   }
 
   // Load each outlet's archive first: its validators go into the requests.
@@ -186,7 +140,18 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   obs.FetchStarted(selected.size());
   size_t done = selected.size() - to_fetch.size();
   std::vector<PlannedWrite> writes;
-  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, const FetchResponse& resp) {
+  std::vector<std::optional<Feed>> feeds(selected.size());
+  auto merge = [&](size_t i, const std::vector<Entry>& entries) {
+    SourceReport& sr = report.sources[i];
+    MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    sr.new_articles = m.new_articles;
+    sr.updated = m.updated;
+    sr.unchanged = m.unchanged;
+    for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+    sr.outcome = SourceReport::Outcome::kArchived;
+    obs.SourceFetched(sr, ++done, selected.size());
+  };
+  auto responses = FetchAll(to_fetch, fopts, [&](size_t k, FetchResponse& resp) {
     size_t i = fetch_index[k];
     SourceReport& sr = report.sources[i];
     sr.seconds = resp.seconds;
@@ -202,22 +167,26 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
       auto feed = ParseFeed(resp.body, popts);
+      // The feed is parsed: its bytes need not wait for the other sources.
+      std::string().swap(resp.body);
       if (!feed.ok()) {
         sr.error = feed.status().message() + " (" + popts.url + ")";
       } else {
         sr.encoding = feed->encoding;
         sr.entries = static_cast<int>(feed->entries.size());
         for (const std::string& w : feed->warnings) sr.warnings.push_back(w);
-        MergeStats m = archives[i]->Merge(feed->entries, now_ms, config.archive);
-        sr.new_articles = m.new_articles;
-        sr.updated = m.updated;
-        sr.unchanged = m.unchanged;
-        for (const std::string& w : m.warnings) sr.warnings.push_back(w);
         // Validators only mean something for the URL that sent them; a source
         // without any (file:, servers without caching headers) stores nothing.
         if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
         else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
-        sr.outcome = SourceReport::Outcome::kArchived;
+        if (!NeedsCompletion(src, config)) {
+          // Nothing to complete: merged now, so that no more than one
+          // parsed feed is held at a time.
+          merge(i, feed->entries);
+          return;
+        }
+        feeds[i] = std::move(feed).value();
+        return;  // reported once merged
       }
     }
     obs.SourceFetched(sr, ++done, selected.size());
@@ -226,6 +195,19 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (!archives[i]) obs.SourceFetched(report.sources[i], ++done, selected.size());
   }
   (void)responses;
+  TestPausePoint("fetched");
+
+  // Complete the entries (article pages, repaired links, stored images), then merge.
+  std::vector<CompletionJob> jobs;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (feeds[i]) jobs.push_back({selected[i], archives[i].get(), &feeds[i]->entries, &report.sources[i].warnings});
+  }
+  for (PlannedWrite& w : CompleteEntries(jobs, config, {root, now_ms})) writes.push_back(std::move(w));
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (!feeds[i]) continue;
+    merge(i, feeds[i]->entries);
+    feeds[i].reset();
+  }
 
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!archives[i]) continue;
@@ -239,18 +221,15 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     report.status = s;
     return report;
   }
-  if (options.commit) {
-    auto c = Commit(root, CommitMessage(report));
-    if (!c.ok()) {
-      report.commit_status = c.status();
-    } else {
-      report.committed = c->committed;
-      report.commit = c->oid;
-    }
-  }
-  if (options.push && report.commit_status.ok()) {
-    report.pushes = Push(root, config.publish.remotes);
-  }
+  // The files are on disk; their copies in memory and the archives' records
+  // would only add to the commit's peak.
+  std::vector<PlannedWrite>().swap(writes);
+  archives.clear();
+  Publication pub = Publish(root, *lock, CommitMessage(report), options.commit, options.push, config.publish.remotes);
+  report.committed = pub.committed;
+  report.commit = pub.commit;
+  report.commit_status = pub.commit_status;
+  report.pushes = std::move(pub.pushes);
   return report;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "pipeline/shard.h"
 #include "publish/git_repo.h"
 #include "util/status.h"
 
@@ -22,6 +23,7 @@ namespace nm {
 struct RunOptions {
   std::string out_dir;                 // the mirror repository's root
   std::vector<std::string> sources;    // only these (by name); empty = all enabled
+  Shard shard;                         // only the selected sources of this shard (shard.h)
   int jobs = 0;                        // 0 = the configuration's
   bool commit = false;
   bool push = false;

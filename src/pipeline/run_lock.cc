@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -16,6 +17,7 @@ RunLock& RunLock::operator=(RunLock&& o) noexcept {
   if (this != &o) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = o.fd_;
+    acquired_ns_ = o.acquired_ns_;
     o.fd_ = -1;
   }
   return *this;
@@ -26,6 +28,9 @@ RunLock::~RunLock() {
 }
 
 Result<RunLock> RunLock::Acquire(const std::string& root) {
+  int64_t before_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   Status s = MakeDirs(root + "/.newsmirror");
   if (!s.ok()) return s;
   std::string path = root + "/.newsmirror/lock";
@@ -44,6 +49,7 @@ Result<RunLock> RunLock::Acquire(const std::string& root) {
   if (::ftruncate(fd, 0) == 0) (void)!::write(fd, pid.data(), pid.size());
   RunLock lock;
   lock.fd_ = fd;
+  lock.acquired_ns_ = before_ns;
   return lock;
 }
 

@@ -1,14 +1,19 @@
 #include "publish/git_repo.h"
 
 #include <git2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <filesystem>
 #include <mutex>
 #include <optional>
+
+#include "util/test_pause.h"
 
 namespace nm {
 namespace {
@@ -37,7 +42,14 @@ constexpr int kMaxCredentialAttempts = 3;
 // and shutting down while another thread still uses it would be worse.
 void InitLibgit2() {
   static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
+  std::call_once(once, [] {
+    git_libgit2_init();
+    // Strict creation checks every entry of every tree written against the
+    // object database — for the articles folder of an outlet, thousands of
+    // object reads per commit. The trees come from an index whose blobs
+    // libgit2 itself just wrote, so there is nothing to check.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+  });
 }
 
 std::string LastGitError() {
@@ -134,6 +146,46 @@ Status StageAll(git_index* index, const std::string& dir) {
   // add_all only adds and updates; deleted files leave the index here.
   if (git_index_update_all(index, nullptr, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage deletions in " + dir + ": " + LastGitError());
+  }
+  return Status::Ok();
+}
+
+Status StageFiles(git_index* index, const std::string& dir, const std::vector<std::string>& files) {
+  for (const std::string& f : files) {
+    struct stat st;
+    if (::lstat((dir + "/" + f).c_str(), &st) == 0) {
+      if (git_index_add_bypath(index, f.c_str()) < 0) {
+        return Status::IoError("cannot stage " + dir + "/" + f + ": " + LastGitError());
+      }
+    } else if (int rc = git_index_remove_bypath(index, f.c_str()); rc < 0 && rc != GIT_ENOTFOUND) {
+      return Status::IoError("cannot stage the removal of " + dir + "/" + f + ": " + LastGitError());
+    }
+  }
+  return Status::Ok();
+}
+
+// A killed git process (or a killed run inside libgit2) leaves its lock files
+// behind, and every later commit fails on them. Those written before
+// `before_ns` cannot belong to anyone still working under the caller's lock.
+Status RemoveStaleLocks(git_repository* repo, int64_t before_ns) {
+  std::string git_dir = git_repository_path(repo);  // ends in '/'
+  std::vector<std::string> locks = {"index.lock", "HEAD.lock", "packed-refs.lock"};
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, "HEAD") == 0) {
+    RefPtr head(raw);
+    if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
+      locks.push_back(std::string(git_reference_symbolic_target(head.get())) + ".lock");
+    }
+  }
+  for (const std::string& name : locks) {
+    std::string path = git_dir + name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (mtime_ns >= before_ns) continue;
+    if (::unlink(path.c_str()) != 0) {
+      return Status::IoError("cannot remove the stale lock file " + path + ": " + std::strerror(errno));
+    }
   }
   return Status::Ok();
 }
@@ -264,18 +316,58 @@ Result<std::string> CurrentBranch(git_repository* repo, const std::string& dir) 
   return branch;
 }
 
+// git's url.<base>.pushInsteadOf (else insteadOf) rewriting of a push URL:
+// the longest matching prefix wins. Read with a plain iterator, since
+// libgit2's own rewriting matches regular expressions (see PushOne).
+std::string ApplyInsteadOf(git_config* cfg, const std::string& url) {
+  if (!cfg) return url;
+  git_config_iterator* it = nullptr;
+  if (git_config_iterator_new(&it, cfg) < 0) return url;
+  std::string best_base, best_prefix, push_base, push_prefix;
+  git_config_entry* e = nullptr;
+  while (git_config_next(&e, it) == 0) {
+    std::string name = e->name, value = e->value ? e->value : "";
+    if (name.rfind("url.", 0) != 0 || url.rfind(value, 0) != 0 || value.empty()) continue;
+    bool push = name.size() > 14 && name.substr(name.size() - 14) == ".pushinsteadof";
+    bool plain = name.size() > 10 && name.substr(name.size() - 10) == ".insteadof";
+    if (!push && !plain) continue;
+    std::string base = name.substr(4, name.size() - 4 - (push ? 14 : 10));
+    std::string& prefix = push ? push_prefix : best_prefix;
+    if (value.size() > prefix.size()) {
+      prefix = value;
+      (push ? push_base : best_base) = base;
+    }
+  }
+  git_config_iterator_free(it);
+  if (!push_prefix.empty()) return push_base + url.substr(push_prefix.size());
+  if (!best_prefix.empty()) return best_base + url.substr(best_prefix.size());
+  return url;
+}
+
 Status PushOne(git_repository* repo, const std::string& remote_name, const std::string& refspec) {
-  git_remote* raw = nullptr;
-  int rc = git_remote_lookup(&raw, repo, remote_name.c_str());
-  if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
+  // The remote is read from the configuration by name and pushed through an
+  // in-memory remote: git_remote_lookup matches a regular expression against
+  // every configuration entry, and libgit2 1.5 (Debian 12) leaks a PCRE2
+  // match block on each one that does not match.
+  git_config* raw_cfg = nullptr;
+  ConfigPtr cfg(git_repository_config_snapshot(&raw_cfg, repo) == 0 ? raw_cfg : nullptr);
+  std::string configured = ConfigString(cfg.get(), ("remote." + remote_name + ".pushurl").c_str());
+  if (configured.empty()) configured = ConfigString(cfg.get(), ("remote." + remote_name + ".url").c_str());
+  if (configured.empty()) {
     return Status::NotFound("remote '" + remote_name + "' is not configured: add it with `git remote add " +
                             remote_name + " URL`");
   }
-  if (rc < 0) return Status::InvalidArgument("remote '" + remote_name + "': " + LastGitError());
+  git_remote_create_options create;
+  git_remote_create_options_init(&create, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+  create.repository = repo;
+  create.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC | GIT_REMOTE_CREATE_SKIP_INSTEADOF;
+  configured = ApplyInsteadOf(cfg.get(), configured);
+  git_remote* raw = nullptr;
+  if (git_remote_create_with_opts(&raw, configured.c_str(), &create) < 0) {
+    return Status::InvalidArgument("remote '" + remote_name + "': " + LastGitError());
+  }
   RemotePtr remote(raw);
-
-  const char* url = git_remote_pushurl(remote.get());
-  if (!url) url = git_remote_url(remote.get());
+  const char* url = git_remote_url(remote.get());
   if (!url) return Status::InvalidArgument("remote '" + remote_name + "' has no URL");
 
   PushContext ctx;
@@ -319,6 +411,14 @@ Status PushOne(git_repository* repo, const std::string& remote_name, const std::
     for (const auto& r : ctx.rejections) list += (list.empty() ? "" : ", ") + r;
     return Status::NetworkError(where + " was rejected: " + list);
   }
+  // As git does after a push: the remote-tracking branch follows.
+  std::string branch = refspec.substr(0, refspec.find(':'));
+  git_oid oid;
+  if (branch.rfind("refs/heads/", 0) == 0 && git_reference_name_to_id(&oid, repo, branch.c_str()) == 0) {
+    std::string tracking = "refs/remotes/" + remote_name + "/" + branch.substr(11);
+    git_reference* ref = nullptr;
+    if (git_reference_create(&ref, repo, tracking.c_str(), &oid, 1, "push") == 0) git_reference_free(ref);
+  }
   return Status::Ok();
 }
 
@@ -343,7 +443,7 @@ Status EnsureRepository(const std::string& dir) {
   return Status::Ok();
 }
 
-Result<CommitInfo> Commit(const std::string& dir, const std::string& message) {
+Result<CommitInfo> Commit(const std::string& dir, const std::string& message, const CommitOptions& options) {
   auto opened = OpenRepository(dir);
   if (!opened.ok()) return opened.status();
   git_repository* repo = opened->get();
@@ -351,12 +451,25 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message) {
     return Status::InvalidArgument("the git repository at " + dir + " is bare: it has no files to commit");
   }
 
+  if (options.remove_locks_before_ns > 0) {
+    if (Status s = RemoveStaleLocks(repo, options.remove_locks_before_ns); !s.ok()) return s;
+  }
+  if (options.files && options.files->empty() && git_repository_head_unborn(repo) != 1) {
+    // Nothing to stage: the index already is what the last commit holds,
+    // unless someone else staged things, which are theirs to commit.
+    git_oid head;
+    if (git_reference_name_to_id(&head, repo, "HEAD") == 0) return CommitInfo{false, OidHex(head)};
+  }
   git_index* raw_index = nullptr;
   if (git_repository_index(&raw_index, repo) < 0) {
     return Status::Corruption("cannot read the git index in " + dir + ": " + LastGitError());
   }
   IndexPtr index(raw_index);
-  if (Status s = StageAll(index.get(), dir); !s.ok()) return s;
+  // The first commit takes the whole work tree (an archive being taken over
+  // is there before newsmirror wrote anything).
+  bool unborn = git_repository_head_unborn(repo) == 1;
+  Status staged = options.files && !unborn ? StageFiles(index.get(), dir, *options.files) : StageAll(index.get(), dir);
+  if (!staged.ok()) return staged;
 
   git_oid tree_id;
   if (git_index_write_tree(&tree_id, index.get()) < 0) {
@@ -371,6 +484,7 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message) {
     return Status::IoError("cannot write the git index in " + dir + ": " + LastGitError());
   }
 
+  TestPausePoint("index-written");
   CommitPtr parent;
   git_reference* raw_head = nullptr;
   int rc = git_repository_head(&raw_head, repo);

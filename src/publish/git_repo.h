@@ -15,6 +15,7 @@
 // and then stalls holds Push() until the operating system gives up.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,10 +36,30 @@ struct PushOutcome {
 // Opens the repository at `dir`, creating it (with branch "main") if there is none.
 Status EnsureRepository(const std::string& dir);
 
-// Stages everything and commits with `message` when something changed. The
-// author and committer come from git's configuration (user.name/user.email)
-// and default to "newsmirror <newsmirror@localhost>".
-Result<CommitInfo> Commit(const std::string& dir, const std::string& message);
+struct CommitOptions {
+  // Stage exactly these files (relative to the work tree): added or updated
+  // when present, removed from the index when missing. Without a list, the
+  // whole work tree is scanned — which costs a stat (and, for files that git
+  // marked racily clean, a read) of every file; with one, the cost follows
+  // the list. An empty list stages nothing and reuses the index as it is.
+  // A repository without commits is always staged whole: its first commit
+  // takes everything there.
+  std::optional<std::vector<std::string>> files;
+  // Git lock files (index.lock, HEAD.lock, the branch's ref lock, packed-refs.lock)
+  // last modified before this time (nanoseconds since the Unix epoch) were
+  // left by a killed process and are removed; 0 = never remove one. Only a
+  // caller that holds its own lock on the repository (the run lock) and
+  // started after the lock file was written may pass this.
+  int64_t remove_locks_before_ns = 0;
+};
+
+// Stages the changes (see CommitOptions::paths) and commits with `message`
+// when the tree differs from HEAD's. The author and committer come from git's
+// configuration (user.name/user.email) and default to
+// "newsmirror <newsmirror@localhost>". A lock file in the way is kBusy, and
+// the message names it.
+Result<CommitInfo> Commit(const std::string& dir, const std::string& message,
+                          const CommitOptions& options = {});
 
 // Pushes the current branch to every remote in `remotes`, each on its own.
 std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes);

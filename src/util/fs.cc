@@ -39,24 +39,32 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync, const std::string& tmp_dir) {
+  return WriteFileAtomic(path, std::vector<std::string_view>{data}, sync, tmp_dir);
+}
+
+Status WriteFileAtomic(const std::string& path, const std::vector<std::string_view>& pieces, bool sync,
+                       const std::string& tmp_dir) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string tmp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000);
+  std::string base = tmp_dir.empty() ? path : tmp_dir + "/" + std::filesystem::path(path).filename().string();
+  std::string tmp = base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(Errno("cannot create", tmp));
-  const char* p = data.data();
-  size_t left = data.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Status s = Status::IoError(Errno("cannot write", path));
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return s;
+  for (std::string_view data : pieces) {
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        Status s = Status::IoError(Errno("cannot write", path));
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return s;
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
     }
-    p += n;
-    left -= static_cast<size_t>(n);
   }
   if (sync && ::fsync(fd) != 0) {
     Status s = Status::IoError(Errno("cannot sync", path));

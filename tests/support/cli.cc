@@ -65,6 +65,12 @@ CliResult RunNewsmirror(const std::vector<std::string>& args, const std::vector<
   return result;
 }
 
+const std::vector<std::string>& TestGitEnv() {
+  static const std::vector<std::string> env = {"GIT_AUTHOR_NAME=Test", "GIT_AUTHOR_EMAIL=test@example.invalid",
+                                               "GIT_COMMITTER_NAME=Test", "GIT_COMMITTER_EMAIL=test@example.invalid"};
+  return env;
+}
+
 std::string Shell(const std::string& command, int* exit_code) {
   std::string out;
   FILE* p = ::popen(command.c_str(), "r");

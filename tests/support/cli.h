@@ -16,6 +16,9 @@ struct CliResult {
 // `env` entries ("NAME=value") are added to the environment.
 CliResult RunNewsmirror(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
+// GIT_AUTHOR_* / GIT_COMMITTER_* for a test identity, as `env` entries.
+const std::vector<std::string>& TestGitEnv();
+
 // Runs a shell command and returns its standard output (for git inspections).
 std::string Shell(const std::string& command, int* exit_code = nullptr);
 

@@ -1,0 +1,303 @@
+#include "complete/complete.h"
+
+#include <unicode/ucnv.h>
+#include <uchardet.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "archive/article.h"
+#include "complete/completion_state.h"
+#include "complete/compose.h"
+#include "complete/local_images.h"
+#include "complete/rewrite_rules.h"
+#include "decode/charset.h"
+#include "extract/extractor.h"
+#include "fetch/http_client.h"
+#include "url/url.h"
+#include "util/fs.h"
+#include "util/hash.h"
+
+namespace nm {
+namespace {
+
+// The charset a page declares in its first bytes (<meta charset> or
+// <meta http-equiv content="…charset=…">), "" when none.
+std::string MetaCharset(std::string_view bytes) {
+  std::string head(bytes.substr(0, 2048));
+  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  size_t at = head.find("charset=");
+  while (at != std::string::npos) {
+    size_t meta = head.rfind("<meta", at);
+    size_t close = head.rfind('>', at);
+    if (meta != std::string::npos && (close == std::string::npos || close < meta)) {
+      size_t i = at + 8;
+      while (i < head.size() && (head[i] == '"' || head[i] == '\'' || head[i] == ' ')) ++i;
+      size_t end = i;
+      while (end < head.size() && (std::isalnum(static_cast<unsigned char>(head[end])) || head[end] == '-' ||
+                                   head[end] == '_' || head[end] == ':')) {
+        ++end;
+      }
+      if (end > i) return head.substr(i, end - i);
+    }
+    at = head.find("charset=", at + 8);
+  }
+  return {};
+}
+
+std::string Detected(std::string_view bytes) {
+  uchardet_t d = uchardet_new();
+  uchardet_handle_data(d, bytes.data(), std::min<size_t>(bytes.size(), 64 * 1024));
+  uchardet_data_end(d);
+  std::string charset = uchardet_get_charset(d);
+  uchardet_delete(d);
+  return charset;
+}
+
+// The page as UTF-8: BOM, then the HTTP charset, then <meta>, then detection.
+std::string PageToUtf8(std::string_view bytes, std::string_view content_type) {
+  std::string charset;
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return std::string(bytes.substr(3));
+  if (bytes.substr(0, 2) == "\xFF\xFE") charset = "utf-16le";
+  else if (bytes.substr(0, 2) == "\xFE\xFF") charset = "utf-16be";
+  if (charset.empty()) charset = CharsetFromContentType(content_type);
+  if (charset.empty()) charset = MetaCharset(bytes);
+  if (charset.empty()) charset = Detected(bytes);
+  std::string lower = charset;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.empty() || lower == "utf-8" || lower == "utf8" || lower == "ascii" || lower == "us-ascii") {
+    return std::string(bytes);
+  }
+  std::string from = WidenCharset(lower);
+  UErrorCode err = U_ZERO_ERROR;
+  std::string out(bytes.size() * 4 + 16, '\0');
+  int32_t n = ucnv_convert("utf-8", from.c_str(), out.data(), static_cast<int32_t>(out.size()), bytes.data(),
+                           static_cast<int32_t>(bytes.size()), &err);
+  if (U_FAILURE(err)) return std::string(bytes);
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<int64_t> EntryTime(const Entry& e) {
+  for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
+    if (d->has_value() && (*d)->ms) return (*d)->ms;
+  }
+  return std::nullopt;
+}
+
+std::string Origin(const std::string& url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  size_t slash = url.find('/', scheme + 3);
+  return url.substr(0, slash == std::string::npos ? url.size() : slash) + "/";
+}
+
+// Feed content hashes are short: they only tell one version from the next.
+std::string ContentHash(const std::string& content) { return GitBlobId(content).substr(0, 16); }
+
+std::string EntryLinkKey(const Entry& e) {
+  return LinkKey(NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link))));
+}
+
+// The article as archived, or nullopt when its file cannot be read.
+std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const ArticleRecord& r) {
+  auto text = ReadFile(archive.root() + "/articles/" + archive.outlet() + "/" + r.file);
+  if (!text.ok()) return std::nullopt;
+  auto doc = ParseArticle(*text);
+  if (!doc.ok()) return std::nullopt;
+  return std::move(doc).value();
+}
+
+struct PageFetch {
+  size_t job;
+  size_t entry;
+  std::string feed_hash;
+};
+
+}  // namespace
+
+ImageMode EffectiveImageMode(const SourceConfig& source, const Config& config) {
+  return source.images.value_or(config.complete.images);
+}
+
+ArchiveOptions ArchiveOptionsFor(const SourceConfig& source, const Config& config) {
+  ArchiveOptions a = config.archive;
+  if (EffectiveImageMode(source, config) != ImageMode::kProxy) a.image_proxy.clear();
+  return a;
+}
+
+Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string& selector,
+                                    std::optional<int64_t> published_ms, int64_t fallback_published_ms) {
+  std::string html = PageToUtf8(page.body, page.content_type);
+  ExtractOptions eo;
+  eo.url = page.effective_url;
+  eo.selector = selector;
+  auto extracted = ExtractArticle(html, eo);
+  if (!extracted.ok()) return extracted.status();
+  PageArticle a;
+  a.title = extracted->title;
+  a.text = extracted->text;
+  a.published_ms = published_ms.value_or(extracted->published_ms.value_or(fallback_published_ms));
+  a.content = ComposeArticle(*extracted, a.published_ms, page.effective_url);
+  if (JsTrim(VisibleText(extracted->body_html)).empty()) {
+    return Status::ParseError("the page's article body is empty");
+  }
+  return a;
+}
+
+std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, const Config& config,
+                                          const CompletionOptions& options) {
+  std::vector<CompletionState> states(jobs.size());
+  std::vector<CompletionState> loaded(jobs.size());
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const std::string& outlet = jobs[j].archive->outlet();
+    auto text = ReadFile(options.root + "/" + CompletionStatePath(outlet));
+    if (text.ok()) {
+      auto parsed = ParseCompletionState(*text);
+      if (parsed.ok()) states[j] = std::move(parsed).value();
+      else jobs[j].warnings->push_back(CompletionStatePath(outlet) + ": " + parsed.status().message() +
+                                       "; starting it afresh");
+    }
+    loaded[j] = states[j];
+  }
+
+  // 1. Links first: the page to fetch is the repaired one.
+  for (CompletionJob& job : jobs) {
+    if (job.source->rewrite.empty()) continue;
+    for (Entry& e : *job.entries) e.link = ApplyRewriteRules(e.link, job.source->rewrite);
+  }
+
+  // 2. Pages of new and changed entries.
+  std::vector<PageFetch> fetches;
+  std::vector<FetchRequest> requests;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    CompletionJob& job = jobs[j];
+    FullTextMode mode = job.source->full_text;
+    if (mode == FullTextMode::kFeed) continue;
+    for (size_t k = 0; k < job.entries->size(); ++k) {
+      Entry& e = (*job.entries)[k];
+      std::string key = EntryLinkKey(e);
+      std::string hash = ContentHash(e.content);
+      if (const ArticleRecord* r = job.archive->FindEntry(e)) {
+        auto seen = states[j].pages.find(key);
+        if (seen == states[j].pages.end() || seen->second == hash) {
+          // Known, and the feed says nothing new: the archived text stands.
+          if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) {
+            e.content = doc->content;
+            if (!key.empty()) states[j].pages[key] = hash;
+            continue;
+          }
+        }
+      }
+      if (!key.empty()) states[j].pages[key] = hash;
+      if (mode == FullTextMode::kAuto && !LooksLikeSummary(e.content)) continue;
+      if (e.link.rfind("http://", 0) != 0 && e.link.rfind("https://", 0) != 0) continue;
+      FetchRequest req;
+      req.url = e.link;
+      req.referer = Origin(e.link);
+      req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
+      requests.push_back(std::move(req));
+      fetches.push_back({j, k, hash});
+    }
+  }
+  if (!requests.empty()) {
+    FetchOptions fo = config.fetch;
+    fo.host_spacing_ms = config.complete.page_spacing_ms;
+    std::vector<FetchResponse> pages = FetchAll(requests, fo);
+    for (size_t i = 0; i < fetches.size(); ++i) {
+      CompletionJob& job = jobs[fetches[i].job];
+      Entry& e = (*job.entries)[fetches[i].entry];
+      const FetchResponse& page = pages[i];
+      Result<PageArticle> article = page.status.ok()
+                                        ? ArticleFromPage(page, job.source->selector, EntryTime(e), options.now_ms)
+                                        : Result<PageArticle>(page.status);
+      if (!article.ok()) {
+        ++job.pages_failed;
+        job.warnings->push_back("kept the feed's text of \"" + CleanTitle(e.title) + "\": " +
+                                article.status().message());
+        continue;
+      }
+      if (job.source->full_text == FullTextMode::kAuto && !PageAddsToFeed(e.content, article->text)) continue;
+      e.content = std::move(article->content);
+      ++job.pages_fetched;
+    }
+  }
+
+  // Content links, after the page's text is in.
+  for (CompletionJob& job : jobs) {
+    if (job.source->rewrite.empty()) continue;
+    for (Entry& e : *job.entries) e.content = ApplyRewriteRules(e.content, job.source->rewrite);
+  }
+
+  // 3. Images.
+  std::vector<OutletImages> image_jobs;
+  std::vector<size_t> image_job_of;
+  std::vector<std::vector<Entry>> retried(jobs.size());  // archived articles with pending images
+  std::vector<std::vector<std::string>> retried_before(jobs.size());
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    CompletionJob& job = jobs[j];
+    ImageMode mode = EffectiveImageMode(*job.source, config);
+    if (mode != ImageMode::kLocal && mode != ImageMode::kBoth) continue;
+    std::set<std::string> in_feed;
+    for (const Entry& e : *job.entries) in_feed.insert(EntryLinkKey(e));
+    std::set<std::string> added;
+    for (const auto& [key, attempts] : states[j].retries) {
+      const std::string& link = key.second;
+      std::string lk = LinkKey(link);
+      if (in_feed.count(lk) || !added.insert(lk).second) continue;
+      Entry probe;
+      probe.link = link;
+      const ArticleRecord* r = job.archive->FindEntry(probe);
+      std::optional<ArticleDoc> doc = r ? ArchivedArticle(*job.archive, *r) : std::nullopt;
+      if (!doc) continue;
+      Entry e;
+      e.id = r->guid;
+      e.title = doc->title;
+      e.link = doc->link;
+      e.published = Date{"", doc->published_ms};
+      e.content = doc->content;
+      retried[j].push_back(std::move(e));
+    }
+    OutletImages oi;
+    oi.outlet = job.archive->outlet();
+    oi.mode = mode;
+    oi.state = &states[j];
+    oi.warnings = job.warnings;
+    for (Entry& e : *job.entries) oi.documents.push_back({&e.content, e.link});
+    for (Entry& e : retried[j]) {
+      retried_before[j].push_back(e.content);
+      oi.documents.push_back({&e.content, e.link});
+    }
+    image_jobs.push_back(std::move(oi));
+    image_job_of.push_back(j);
+  }
+  std::vector<PlannedWrite> writes;
+  if (!image_jobs.empty()) {
+    ImageStoreOptions io;
+    io.root = options.root;
+    io.proxy_template = config.archive.image_proxy;
+    io.max_bytes = config.complete.image_max_bytes;
+    io.fetch = config.fetch;
+    io.fetch.host_spacing_ms = config.complete.page_spacing_ms;
+    io.fetch.retries = 0;  // a failed image is retried by the next run
+    writes = StoreImages(image_jobs, io);
+    for (size_t n = 0; n < image_jobs.size(); ++n) {
+      size_t j = image_job_of[n];
+      jobs[j].images_stored = image_jobs[n].stored;
+      jobs[j].images_failed = image_jobs[n].failed;
+      // Only archived articles whose images did change go to the merge.
+      for (size_t k = 0; k < retried[j].size(); ++k) {
+        if (retried[j][k].content != retried_before[j][k]) jobs[j].entries->push_back(std::move(retried[j][k]));
+      }
+    }
+  }
+
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    if (states[j] == loaded[j]) continue;
+    writes.push_back({CompletionStatePath(jobs[j].archive->outlet()), SerializeCompletionState(states[j])});
+  }
+  return writes;
+}
+
+}  // namespace nm

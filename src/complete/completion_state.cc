@@ -1,0 +1,80 @@
+#include "complete/completion_state.h"
+
+#include <charconv>
+#include <vector>
+
+namespace nm {
+namespace {
+
+constexpr std::string_view kHeader =
+    "# newsmirror completion state v1: page {link key} {feed hash} | image {url} {file} | "
+    "retry {url} {attempts} {article link}\n";
+
+std::vector<std::string_view> Fields(std::string_view line) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    size_t tab = line.find('\t', start);
+    out.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+    if (tab == std::string_view::npos) return out;
+    start = tab + 1;
+  }
+}
+
+// URLs and keys never hold tabs or line breaks once normalized; a value that
+// does is left out rather than breaking the file.
+bool Clean(std::string_view s) { return s.find_first_of("\t\r\n") == std::string_view::npos; }
+
+}  // namespace
+
+std::string CompletionStatePath(std::string_view outlet) {
+  return "state/" + std::string(outlet) + ".complete.txt";
+}
+
+std::string SerializeCompletionState(const CompletionState& state) {
+  std::string out(kHeader);
+  for (const auto& [key, hash] : state.pages) {
+    if (Clean(key) && Clean(hash)) out += "page\t" + key + "\t" + hash + "\n";
+  }
+  for (const auto& [url, file] : state.images) {
+    if (Clean(url) && Clean(file)) out += "image\t" + url + "\t" + file + "\n";
+  }
+  for (const auto& [key, attempts] : state.retries) {
+    if (Clean(key.first) && Clean(key.second)) {
+      out += "retry\t" + key.first + "\t" + std::to_string(attempts) + "\t" + key.second + "\n";
+    }
+  }
+  return out;
+}
+
+Result<CompletionState> ParseCompletionState(std::string_view text) {
+  CompletionState state;
+  int line_no = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string_view> f = Fields(line);
+    auto bad = [&] {
+      return Status::Corruption("line " + std::to_string(line_no) + " is not a completion record: " +
+                                std::string(line.substr(0, 80)));
+    };
+    if (f[0] == "page" && f.size() == 3) {
+      state.pages[std::string(f[1])] = std::string(f[2]);
+    } else if (f[0] == "image" && f.size() == 3) {
+      state.images[std::string(f[1])] = std::string(f[2]);
+    } else if (f[0] == "retry" && f.size() == 4) {
+      int attempts = 0;
+      auto [p, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), attempts);
+      if (ec != std::errc() || p != f[2].data() + f[2].size()) return bad();
+      state.retries[{std::string(f[1]), std::string(f[3])}] = attempts;
+    } else {
+      return bad();
+    }
+  }
+  return state;
+}
+
+}  // namespace nm

@@ -1,0 +1,36 @@
+// What the completion step remembers about one outlet between runs.
+//
+// state/{outlet}.complete.txt sits beside the outlet's state/{outlet}.tsv in
+// the mirror, so a fresh clone knows it too. It is text, one sorted record per
+// line, tab-separated, so it diffs well:
+//   page   {link key}  {feed content hash}   an article whose text the page decided
+//   image  {image URL} {file}                 stored as assets/{outlet}/{file}
+//   retry  {image URL} {attempts} {article link}  a download that failed; tried again next run
+// The feed content hash lets a run tell an entry whose feed content changed
+// (its page is fetched again) from one it has seen (its page never is).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "util/status.h"
+
+namespace nm {
+
+struct CompletionState {
+  std::map<std::string, std::string> pages;   // link key → feed content hash
+  std::map<std::string, std::string> images;  // image URL → file name in assets/{outlet}/
+  std::map<std::pair<std::string, std::string>, int> retries;  // (image URL, article link) → attempts
+
+  bool operator==(const CompletionState&) const = default;
+};
+
+std::string SerializeCompletionState(const CompletionState& state);
+Result<CompletionState> ParseCompletionState(std::string_view text);
+
+// "state/{outlet}.complete.txt", relative to the mirror's root.
+std::string CompletionStatePath(std::string_view outlet);
+
+}  // namespace nm

@@ -1,0 +1,57 @@
+#include "pipeline/index_files.h"
+
+#include <filesystem>
+#include <set>
+
+#include "archive/list_page.h"
+#include "util/fs.h"
+
+namespace nm {
+
+namespace fs = std::filesystem;
+
+// Every outlet the mirror knows: the configured ones first, in order, then
+// those that only the archive still holds (sources removed from the config).
+std::vector<std::string> KnownOutlets(const std::string& root, const Config& config,
+                                      const std::vector<std::string>& also) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const SourceConfig& s : config.sources) {
+    if (seen.insert(s.name).second) out.push_back(s.name);
+  }
+  std::set<std::string> others;
+  for (const std::string& name : also) {
+    if (!seen.count(name)) others.insert(name);
+  }
+  std::error_code ec;
+  for (const char* dir : {"state", "lists"}) {
+    for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
+      fs::path p = it->path();
+      if (!it->is_regular_file()) continue;
+      std::string ext = p.extension().string();
+      if (ext != ".tsv" && ext != ".md") continue;
+      std::string name = p.stem().string();
+      if (!seen.count(name)) others.insert(name);
+    }
+  }
+  out.insert(out.end(), others.begin(), others.end());
+  return out;
+}
+
+// Planned writes for files outside any outlet: README.md and .gitignore.
+void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
+                    const std::vector<std::string>& also) {
+  std::string readme = FormatReadme(KnownOutlets(root, config, also));
+  auto existing = ReadFile(root + "/README.md");
+  if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
+  const std::string ignore_line = ".newsmirror/";
+  auto gitignore = ReadFile(root + "/.gitignore");
+  std::string text = gitignore.ok() ? *gitignore : std::string();
+  if (text.find(ignore_line + "\n") == std::string::npos && text != ignore_line) {
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
+    writes.push_back({".gitignore", text});
+  }
+}
+
+}  // namespace nm

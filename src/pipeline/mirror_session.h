@@ -1,0 +1,35 @@
+// The frame of every command that writes a mirror (run, add): open the
+// mirror before writing, publish it after.
+//
+// OpenMirror creates the folder, takes its run lock (kBusy while another run
+// holds it), replays the journal of a killed run when `recover` is set, and
+// makes the git repository when a commit will follow. Publish commits with
+// `message` and pushes to each remote on its own; a failed commit is not
+// pushed. It stages exactly the files written since the last commit
+// (journal.h, UncommittedFiles) — so its cost follows the new work, not the
+// archive's size, and a sharded run never commits another shard's files —
+// and removes git lock files older than `lock` (left by a killed run).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "pipeline/run_lock.h"
+#include "publish/git_repo.h"
+#include "util/status.h"
+
+namespace nm {
+
+Result<RunLock> OpenMirror(const std::string& root, bool recover, bool create_repository, int* recovered);
+
+struct Publication {
+  bool committed = false;
+  std::string commit;              // commit id when committed
+  Status commit_status;
+  std::vector<PushOutcome> pushes;
+};
+
+Publication Publish(const std::string& root, const RunLock& lock, const std::string& message, bool commit,
+                    bool push, const std::vector<std::string>& remotes);
+
+}  // namespace nm

@@ -1,0 +1,192 @@
+// Crash consistency: `newsmirror run --commit` killed with SIGKILL at random
+// moments and at every named step (NEWSMIRROR_TEST_PAUSE_AT, util/test_pause.h),
+// then run again normally. After each recovery run the mirror must hold every
+// entry served so far exactly once, no partial or temporary file, state that
+// matches the files, and a valid, fully committed git repository.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fcntl.h>
+#include <random>
+#include <thread>
+
+#include "publish/git_repo.h"
+#include "support/cli.h"
+#include "support/http_server.h"
+#include "support/mirror_check.h"
+#include "support/temp_dir.h"
+#include "util/fs.h"
+
+extern char** environ;
+
+namespace nm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const std::vector<std::string> kOutlets = {"甲台", "乙台", "丙台"};
+
+// Feed `outlet` as of round `round`: items 0..2*round+3, the newest 12 shown;
+// the newest item's text changes every round, so there are updates too.
+std::string Feed(const std::string& outlet, int round, std::set<std::string>& served) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>" + outlet +
+                    "</title>";
+  int last = 2 * round + 3;
+  std::string filler;
+  for (int k = 0; k < 400; ++k) filler += "<p>段落" + std::to_string(k) + "，内容。</p>";
+  for (int n = std::max(0, last - 11); n <= last; ++n) {
+    std::string guid = outlet + "-" + std::to_string(n);
+    served.insert(guid);
+    std::string text = n == last ? "第" + std::to_string(round) + "版" : "定稿";
+    xml += "<item><title>" + outlet + "新闻" + std::to_string(n) + "</title><link>https://news.example/" +
+           std::to_string(n) + "</link><guid isPermaLink=\"false\">" + guid + "</guid><pubDate>" +
+           "Mon, 01 Jan 2024 " + std::to_string(n / 60 % 24) + ":" + std::to_string(n % 60) +
+           ":00 GMT</pubDate><description><![CDATA[<p>" + text + "</p>" + filler + "]]></description></item>";
+  }
+  return xml + "</channel></rss>";
+}
+
+// Starts the binary with stderr into `err_path`; returns its pid.
+pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& err_path) {
+  pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  int fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  ::dup2(fd, 2);
+  int null = ::open("/dev/null", O_RDWR);
+  ::dup2(null, 0);
+  ::dup2(null, 1);
+  std::vector<std::string> argv_s = {NEWSMIRROR_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  for (const std::string& e : env) ::putenv(const_cast<char*>(e.c_str()));
+  ::execv(argv[0], argv.data());
+  ::_exit(127);
+}
+
+class CrashTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string text = "[fetch]\nretries = 0\ntimeout = 10\n";
+    for (size_t i = 0; i < kOutlets.size(); ++i) {
+      text += "[[source]]\nname = \"" + kOutlets[i] + "\"\nurl = \"" + server_.Url("/f" + std::to_string(i)) + "\"\n";
+    }
+    config_ = dir_.path() + "/newsmirror.toml";
+    ASSERT_TRUE(WriteFileAtomic(config_, text).ok());
+  }
+  void ServeRound(int round) {
+    for (size_t i = 0; i < kOutlets.size(); ++i) {
+      server_.Serve("/f" + std::to_string(i), 200, Feed(kOutlets[i], round, expect_.guids[kOutlets[i]]));
+    }
+  }
+  std::vector<std::string> Args() { return {"run", "--config", config_, "--out", mirror_, "--commit", "-q"}; }
+
+  TempDir dir_;
+  std::string mirror_ = dir_.path() + "/mirror";
+  std::string config_;
+  TestHttpServer server_;
+  MirrorExpectation expect_;
+};
+
+TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
+  ServeRound(0);
+  auto t0 = Clock::now();
+  CliResult first = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
+
+  const std::vector<std::string> stages = {"fetched",       "before-journal", "journal-written", "mid-write",
+                                           "files-written", "before-commit",  "index-written"};
+  std::mt19937 rng(20240101);
+  // A random delay may outlast the run; trials go on until 50 were killed.
+  const int kMinTrials = 56, kMaxTrials = 90;
+  int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
+  for (; trial <= kMaxTrials && (trial <= kMinTrials || killed < 50); ++trial) {
+    ServeRound(trial);
+    std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
+    std::vector<std::string> env = TestGitEnv();
+    bool aimed = trial % 2 == 0;
+    std::string stage = stages[(trial / 2) % stages.size()];
+    if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
+    aimed_trials += aimed;
+    pid_t pid = Spawn(Args(), env, err_path);
+    ASSERT_GT(pid, 0);
+    if (aimed) {
+      // Wait until it stops at the step (or ends without reaching it).
+      auto deadline = Clock::now() + std::chrono::seconds(10);
+      while (Clock::now() < deadline) {
+        auto err = ReadFile(err_path);
+        if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
+          ++paused;
+          break;
+        }
+        if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+          pid = -1;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    } else {
+      std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
+    }
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      int status = 0;
+      ::waitpid(pid, &status, 0);
+      if (WIFSIGNALED(status)) ++killed;
+    }
+    // A kill inside libgit2's index write leaves its lock behind.
+    if (trial % 9 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
+      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
+    }
+
+    CliResult again = RunNewsmirror(Args(), TestGitEnv());
+    ASSERT_EQ(again.exit_code, 0) << "trial " << trial << (aimed ? " at " + stage : " random") << ": "
+                                  << again.err;
+    std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
+    ASSERT_TRUE(problems.empty()) << "trial " << trial << (aimed ? " at " + stage : " random") << ":\n"
+                                  << JoinProblems(problems);
+  }
+  EXPECT_GE(killed, 50);
+  EXPECT_GE(paused, aimed_trials - 2);  // every step is reached
+}
+
+// The recovery rule for git's lock file: one older than the run is removed,
+// one that appeared while the run holds its lock is another git's, reported
+// as busy with its name.
+TEST(StaleGitLockTest, OldLockIsRemovedNewLockIsReportedByName) {
+  TempDir dir;
+  std::string repo = dir.path() + "/repo";
+  ASSERT_TRUE(EnsureRepository(repo).ok());
+  ASSERT_TRUE(WriteFileAtomic(repo + "/a.md", "a\n").ok());
+  std::string lock = repo + "/.git/index.lock";
+  ASSERT_TRUE(WriteFileAtomic(lock, "").ok());
+  auto now_ns = [] {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  };
+
+  CommitOptions before_lock;
+  before_lock.remove_locks_before_ns = now_ns() - 60'000'000'000LL;
+  auto busy = Commit(repo, "m\n", before_lock);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.status().kind(), Status::Kind::kBusy);
+  EXPECT_NE(busy.status().message().find(lock), std::string::npos) << busy.status().message();
+  EXPECT_EQ(::access(lock.c_str(), F_OK), 0);
+
+  CommitOptions after_lock;
+  after_lock.remove_locks_before_ns = now_ns();
+  auto done = Commit(repo, "m\n", after_lock);
+  ASSERT_TRUE(done.ok()) << done.status().message();
+  EXPECT_TRUE(done->committed);
+  EXPECT_NE(::access(lock.c_str(), F_OK), 0);
+}
+
+}  // namespace
+}  // namespace nm

@@ -1,0 +1,86 @@
+#include "support/mirror_check.h"
+
+#include <filesystem>
+
+#include "archive/article.h"
+#include "state/outlet_state.h"
+#include "support/cli.h"
+#include "util/fs.h"
+#include "util/hash.h"
+
+namespace nm {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void CheckOutlet(const std::string& mirror, const std::string& outlet, const std::set<std::string>& want,
+                 std::vector<std::string>& problems) {
+  std::string where = "state/" + outlet + ".tsv";
+  auto text = ReadFile(mirror + "/" + OutletStatePath(outlet));
+  if (!text.ok()) {
+    if (!want.empty()) problems.push_back(where + ": " + text.status().message());
+    return;
+  }
+  auto state = ParseOutletState(*text);
+  if (!state.ok()) {
+    problems.push_back(where + ": " + state.status().message());
+    return;
+  }
+  std::string folder = mirror + "/articles/" + outlet + "/";
+  std::set<std::string> files, guids;
+  for (const ArticleRecord& r : state->records) {
+    files.insert(r.file);
+    if (!r.guid.empty() && !guids.insert(r.guid).second) problems.push_back(where + ": guid " + r.guid + " twice");
+    auto bytes = ReadFile(folder + r.file);
+    if (!bytes.ok()) {
+      problems.push_back(where + ": record " + std::to_string(r.id) + " has no file " + r.file);
+      continue;
+    }
+    if (GitBlobId(*bytes) != r.blob) problems.push_back(where + ": " + r.file + " differs from its blob id");
+    if (!ParseArticle(*bytes).ok()) problems.push_back("articles/" + outlet + "/" + r.file + " does not parse");
+  }
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!files.count(name)) problems.push_back("articles/" + outlet + "/" + name + " has no state record");
+  }
+  for (const std::string& g : want) {
+    if (!guids.count(g)) problems.push_back(where + ": guid " + g + " was never archived");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> MirrorProblems(const std::string& mirror, const MirrorExpectation& expect) {
+  std::vector<std::string> problems;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(mirror, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    std::string rel = fs::relative(it->path(), mirror).string();
+    if (rel == ".git" || rel == ".newsmirror") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (rel.find(".tmp-") != std::string::npos) problems.push_back("temporary file left: " + rel);
+  }
+  for (const auto& [outlet, guids] : expect.guids) CheckOutlet(mirror, outlet, guids, problems);
+  if (expect.committed) {
+    int rc = -1;
+    std::string fsck = Shell("git -C '" + mirror + "' fsck --no-progress 2>&1", &rc);
+    if (rc != 0) problems.push_back("git fsck: " + fsck);
+    std::string status = Shell("git -C '" + mirror + "' status --porcelain 2>&1", &rc);
+    if (rc != 0 || !status.empty()) problems.push_back("uncommitted changes: " + status);
+    std::string tracked_tmp = Shell("git -C '" + mirror + "' ls-files | grep -c '\\.tmp-'");
+    if (tracked_tmp != "0\n") problems.push_back("temporary files committed: " + tracked_tmp);
+  }
+  return problems;
+}
+
+std::string JoinProblems(const std::vector<std::string>& problems) {
+  std::string out;
+  for (const std::string& p : problems) out += "  " + p + "\n";
+  return out;
+}
+
+}  // namespace nm
