@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   zlib1g-dev libbrotli-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev    # libFuzzer and the sanitizers for scripts/fuzz.sh
 )
 
 missing=()

@@ -165,12 +165,13 @@ Result<Feed> ParseFeed(std::string_view bytes, const ParseOptions& options) {
   ctx.default_zone_minutes = options.default_zone_minutes;
   if (LooksLikeJson(bytes)) return ReadJsonFeed(bytes, ctx);
 
-  std::string encoding = XmlEncodingOverride(bytes, options.content_type);
-  auto read = ReadXml(bytes, options.url, encoding);
+  Decoded text = DecodeDocument(bytes, options.content_type, DocumentKind::kXml);
+  auto read = ReadXml(text.text, options.url);
   if (!read.ok()) return read.status();
   Feed feed;
-  feed.encoding = read->encoding;
-  feed.warnings = std::move(read->warnings);
+  feed.encoding = text.charset;
+  feed.warnings = std::move(text.warnings);
+  feed.warnings.insert(feed.warnings.end(), read->warnings.begin(), read->warnings.end());
   const xmlNode* root = xmlDocGetRootElement(read->doc.get());
   std::string_view name = LocalName(root);
   std::string_view nsuri = NamespaceOf(root);
