@@ -12,6 +12,7 @@ inline constexpr int kExitFailed = 3;
 
 void AddRunCommand(CLI::App& app, int& exit_code);        // cmd_run.cc
 void AddParseDateCommand(CLI::App& app, int& exit_code);  // cmd_parse_date.cc
+void AddParseCommand(CLI::App& app, int& exit_code);      // cmd_parse.cc
 void AddAddCommand(CLI::App& app, int& exit_code);        // cmd_add.cc
 void AddExtractCommand(CLI::App& app, int& exit_code);    // cmd_extract.cc
 void AddSearchCommand(CLI::App& app, int& exit_code);     // cmd_search.cc

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
       "Run 'newsmirror COMMAND --help' for a command's options.");
   int exit_code = 0;
   nm::cli::AddRunCommand(app, exit_code);
+  nm::cli::AddParseCommand(app, exit_code);
   nm::cli::AddParseDateCommand(app, exit_code);
   nm::cli::AddAddCommand(app, exit_code);
   nm::cli::AddExtractCommand(app, exit_code);

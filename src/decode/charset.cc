@@ -1,28 +1,326 @@
 #include "decode/charset.h"
 
+#include <unicode/ucnv.h>
+#include <unicode/ucnv_cb.h>
+#include <unicode/ucsdet.h>
+#include <unicode/ustring.h>
+
 #include <algorithm>
 #include <cctype>
+#include <memory>
+#include <optional>
 
 namespace nm {
 
 namespace {
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
+
+std::string TrimLabel(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t\r\n\"'");
+  size_t e = s.find_last_not_of(" \t\r\n\"'");
+  return b == std::string_view::npos ? std::string() : Lower(s.substr(b, e - b + 1));
+}
+
+struct ConverterCloser {
+  void operator()(UConverter* c) const { ucnv_close(c); }
+};
+using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
+
+ConverterPtr OpenConverter(const std::string& name) {
+  if (name.empty()) return nullptr;
+  UErrorCode err = U_ZERO_ERROR;
+  ConverterPtr c(ucnv_open(name.c_str(), &err));
+  if (U_FAILURE(err)) return nullptr;
+  return c;
+}
+
+// Counts every invalid or unmapped byte sequence and puts U+FFFD in its place
+// (ICU's own substitute would be U+001A for single-byte code pages).
+void CountingSubstitute(const void* context, UConverterToUnicodeArgs* args, const char*, int32_t,
+                        UConverterCallbackReason reason, UErrorCode* err) {
+  if (reason != UCNV_UNASSIGNED && reason != UCNV_ILLEGAL && reason != UCNV_IRREGULAR) return;
+  ++*static_cast<size_t*>(const_cast<void*>(context));
+  *err = U_ZERO_ERROR;
+  const UChar replacement = 0xFFFD;
+  ucnv_cbToUWriteUChars(args, &replacement, 1, 0, err);
+}
+
+// Decodes with ICU converter `name` straight into UTF-8 (no UTF-16 copy of a
+// large document); nullopt when there is no such converter.
+std::optional<std::string> Convert(std::string_view bytes, const std::string& name, size_t* errors) {
+  ConverterPtr from = OpenConverter(name);
+  ConverterPtr to = OpenConverter("UTF-8");
+  if (!from || !to) return std::nullopt;
+  *errors = 0;
+  UErrorCode err = U_ZERO_ERROR;
+  ucnv_setToUCallBack(from.get(), CountingSubstitute, errors, nullptr, nullptr, &err);
+  if (U_FAILURE(err)) return std::nullopt;
+  std::string out;
+  out.resize(bytes.size() + bytes.size() / 2 + 16);  // two-byte CJK grows to three
+  const char* src = bytes.data();
+  const char* src_end = bytes.data() + bytes.size();
+  char* target = out.data();
+  UChar pivot[1024];
+  UChar* pivot_source = pivot;
+  UChar* pivot_target = pivot;
+  bool reset = true;
+  for (;;) {
+    err = U_ZERO_ERROR;
+    ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &src, src_end, pivot,
+                   &pivot_source, &pivot_target, pivot + 1024, reset, true, &err);
+    reset = false;
+    if (err != U_BUFFER_OVERFLOW_ERROR) break;
+    size_t used = static_cast<size_t>(target - out.data());
+    out.resize(out.size() * 2);
+    target = out.data() + used;
+  }
+  if (U_FAILURE(err)) return std::nullopt;
+  out.resize(static_cast<size_t>(target - out.data()));
+  out.shrink_to_fit();
+  return out;
+}
+
+// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF);
+// counts the bad sequences and the good multi-byte ones.
+void ScanUtf8(std::string_view b, size_t* bad, size_t* good_multibyte) {
+  *bad = *good_multibyte = 0;
+  size_t i = 0;
+  const size_t n = b.size();
+  while (i < n) {
+    unsigned char c = b[i];
+    if (c < 0x80) { ++i; continue; }
+    int more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    bool ok = more > 0;
+    for (int k = 1; ok && k <= more; ++k) {
+      if (i + k >= n) { ok = false; break; }
+      unsigned char d = b[i + k];
+      ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
+    }
+    if (ok) {
+      ++*good_multibyte;
+      i += static_cast<size_t>(more) + 1;
+    } else {
+      ++*bad;
+      ++i;
+    }
+  }
+}
+
+// A label of a charset that spells ASCII differently (UTF-16/32, EBCDIC) is
+// wrong for a document whose bytes did not match those patterns.
+bool IsAsciiCompatible(const std::string& converter) {
+  constexpr std::string_view kProbe = "<?xml version=\"1.0\"?><a b='c'>&#9;</a>";
+  size_t errors = 0;
+  auto out = Convert(kProbe, converter, &errors);
+  return out && errors == 0 && *out == kProbe;
+}
+
+bool IsSingleByte(const std::string& converter) {
+  ConverterPtr conv = OpenConverter(converter);
+  return conv && ucnv_getMaxCharSize(conv.get()) == 1;
+}
+
+bool IsAscii(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The name reported for a label: GB2312 and GBK are reported as the GB18030
+// they are read with; every other label as written (lower-case).
+std::string ReportedName(const std::string& label) {
+  if (WidenCharset(label) == "gb18030") return "gb18030";
+  if (label == "utf8") return "utf-8";
+  return label;
+}
+
+// Code points 0x80-0x9F of windows-1252; 0 where cp1252 leaves the byte undefined.
+constexpr char16_t kCp1252C1[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+// UTF-8 text holding C1 controls (U+0080-U+009F) was cp1252 that someone read
+// as Latin-1; no news text means a C1 control.
+size_t DemoronizeC1(std::string& text) {
+  if (text.find('\xC2') == std::string::npos) return 0;
+  std::string out;
+  out.reserve(text.size() + 16);
+  size_t fixed = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = text[i];
+    if (c == 0xC2 && i + 1 < text.size()) {
+      unsigned char d = text[i + 1];
+      if (d >= 0x80 && d <= 0x9F && Windows1252ForC1(d) != d) {
+        char32_t cp = Windows1252ForC1(d);
+        if (cp < 0x800) {
+          out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        } else {
+          out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+          out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        }
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        ++i;
+        ++fixed;
+        continue;
+      }
+    }
+    out.push_back(static_cast<char>(c));
+  }
+  text = std::move(out);
+  return fixed;
+}
+
+struct Pattern {
+  std::string_view prefix;
+  const char* converter;
+  const char* name;
+};
+
+// Byte order marks, longest first (UTF-32LE's starts like UTF-16LE's).
+constexpr Pattern kBoms[] = {
+    {std::string_view("\x00\x00\xFE\xFF", 4), "UTF-32BE", "utf-32be"},
+    {std::string_view("\xFF\xFE\x00\x00", 4), "UTF-32LE", "utf-32le"},
+    {"\xEF\xBB\xBF", "UTF-8", "utf-8"},
+    {"\xFE\xFF", "UTF-16BE", "utf-16be"},
+    {"\xFF\xFE", "UTF-16LE", "utf-16le"},
+};
+
+// XML appendix F without a BOM: how the first characters ("<?xml", or any
+// ASCII markup) look in the wide encodings.
+const Pattern* WidePattern(std::string_view b) {
+  static constexpr Pattern k32be{"", "UTF-32BE", "utf-32be"}, k32le{"", "UTF-32LE", "utf-32le"},
+      k16be{"", "UTF-16BE", "utf-16be"}, k16le{"", "UTF-16LE", "utf-16le"};
+  if (b.size() < 4) return nullptr;
+  unsigned char c0 = b[0], c1 = b[1], c2 = b[2], c3 = b[3];
+  if (c0 == 0 && c1 == 0 && c2 == 0 && c3 != 0) return &k32be;
+  if (c0 != 0 && c1 == 0 && c2 == 0 && c3 == 0) return &k32le;
+  if (c0 == 0 && c1 != 0 && c2 == 0 && c3 != 0) return &k16be;
+  if (c0 != 0 && c1 == 0 && c2 != 0 && c3 == 0) return &k16le;
+  return nullptr;
+}
+
+Decoded Finish(std::string_view bytes, const std::string& converter, std::string charset,
+               std::string source, Decoded d) {
+  size_t errors = 0;
+  std::optional<std::string> text;
+  if (converter == "utf-8" || converter == "UTF-8") {
+    size_t good = 0;
+    ScanUtf8(bytes, &errors, &good);
+    if (errors == 0) text = std::string(bytes);  // nothing to convert
+  }
+  if (!text) text = Convert(bytes, converter, &errors);
+  if (!text) {  // cannot happen for the converters chosen above; stay readable anyway
+    text = Convert(bytes, "windows-1252", &errors);
+    charset = "windows-1252";
+  }
+  d.text = std::move(*text);
+  d.charset = std::move(charset);
+  d.source = std::move(source);
+  d.replaced = errors;
+  if (errors) {
+    d.warnings.push_back("replaced " + std::to_string(errors) + " invalid byte sequences (" +
+                         d.charset + ") with U+FFFD");
+  }
+  if (converter == "UTF-8" || converter == "utf-8") {
+    if (size_t fixed = DemoronizeC1(d.text)) {
+      d.warnings.push_back("read " + std::to_string(fixed) + " C1 control characters as windows-1252");
+    }
+  }
+  return d;
+}
+
+// EBCDIC "<?xm": the declaration, read in the invariant characters every
+// EBCDIC code page shares, names the code page.
+Decoded DecodeEbcdic(std::string_view bytes, Decoded d) {
+  size_t errors = 0;
+  std::string label = "cp037";
+  if (auto head = Convert(bytes.substr(0, 512), "ibm-37", &errors)) {
+    std::string declared = XmlDeclaredEncoding(*head);
+    std::string conv = WidenCharset(declared);
+    if (!conv.empty() && !IsAsciiCompatible(conv)) label = declared;
+    else if (!declared.empty()) d.warnings.push_back("EBCDIC document declares \"" + declared + "\"; read as cp037");
+  }
+  d = Finish(bytes, WidenCharset(label), ReportedName(label), "bytes", std::move(d));
+  // EBCDIC ends lines with NEL.
+  std::string out;
+  out.reserve(d.text.size());
+  for (size_t i = 0; i < d.text.size(); ++i) {
+    if (d.text.compare(i, 2, "\xC2\x85") == 0) {
+      out.push_back('\n');
+      ++i;
+    } else {
+      out.push_back(d.text[i]);
+    }
+  }
+  d.text = std::move(out);
+  return d;
+}
+
+// Charsets ICU's detector proposes, most likely first, that decode `bytes` without error.
+std::optional<std::string> Detect(std::string_view bytes) {
+  UErrorCode err = U_ZERO_ERROR;
+  UCharsetDetector* det = ucsdet_open(&err);
+  if (U_FAILURE(err)) return std::nullopt;
+  std::unique_ptr<UCharsetDetector, void (*)(UCharsetDetector*)> guard(det, ucsdet_close);
+  // The detector reads a sample; the choice is then checked against every byte.
+  std::string_view sample = bytes.substr(0, 1 << 16);
+  ucsdet_setText(det, sample.data(), static_cast<int32_t>(sample.size()), &err);
+  ucsdet_enableInputFilter(det, true);  // markup says nothing about the language
+  int32_t n = 0;
+  const UCharsetMatch** matches = ucsdet_detectAll(det, &n, &err);
+  if (U_FAILURE(err)) return std::nullopt;
+  for (int32_t i = 0; i < n; ++i) {
+    UErrorCode e = U_ZERO_ERROR;
+    const char* name = ucsdet_getName(matches[i], &e);
+    if (U_FAILURE(e) || !name) continue;
+    std::string label = Lower(name);
+    std::string conv = WidenCharset(label);
+    if (conv.empty() || !IsAsciiCompatible(conv)) continue;
+    size_t errors = 0;
+    auto text = Convert(bytes, conv, &errors);
+    if (text && errors == 0) return label;
+  }
+  return std::nullopt;
+}
+
+struct Candidate {
+  std::string label;
+  std::string source;
+};
+
 }  // namespace
+
+char32_t Windows1252ForC1(char32_t cp) {
+  if (cp < 0x80 || cp > 0x9F || kCp1252C1[cp - 0x80] == 0) return cp;
+  return kCp1252C1[cp - 0x80];
+}
 
 std::string CharsetFromContentType(std::string_view ct) {
   std::string lower = Lower(ct);
-  size_t p = lower.find("charset=");
-  if (p == std::string::npos) return {};
-  p += 8;
-  size_t end = lower.find_first_of(";, \t", p);
-  std::string v = lower.substr(p, end == std::string::npos ? std::string::npos : end - p);
-  if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'')) v = v.substr(1, v.size() - 2);
-  return v;
+  size_t p = 0;
+  while ((p = lower.find("charset", p)) != std::string::npos) {
+    size_t q = p + 7;
+    while (q < lower.size() && (lower[q] == ' ' || lower[q] == '\t')) ++q;
+    if (q >= lower.size() || lower[q] != '=') {  // "charset:x" is no parameter
+      p = q;
+      continue;
+    }
+    ++q;
+    while (q < lower.size() && (lower[q] == ' ' || lower[q] == '\t')) ++q;
+    size_t end = lower.find_first_of(";,", q);
+    return TrimLabel(lower.substr(q, end == std::string::npos ? std::string::npos : end - q));
+  }
+  return {};
 }
 
 std::string XmlDeclaredEncoding(std::string_view bytes) {
@@ -36,32 +334,134 @@ std::string XmlDeclaredEncoding(std::string_view bytes) {
   if (p == std::string_view::npos) return {};
   size_t q = decl.find(decl[p], p + 1);
   if (q == std::string_view::npos) return {};
-  return Lower(decl.substr(p + 1, q - p - 1));
+  return TrimLabel(decl.substr(p + 1, q - p - 1));
 }
 
-std::string WidenCharset(std::string_view charset) {
-  std::string c = Lower(charset);
-  if (c == "gb2312" || c == "gbk" || c == "x-gbk" || c == "gb_2312-80" || c == "cp936" ||
-      c == "euc-cn" || c == "csgb2312" || c == "windows-936") {
-    return "GB18030";
+std::string HtmlMetaCharset(std::string_view bytes) {
+  std::string head = Lower(bytes.substr(0, 1024));
+  size_t p = 0;
+  while ((p = head.find("<meta", p)) != std::string::npos) {
+    size_t end = head.find('>', p);
+    std::string_view tag = std::string_view(head).substr(p, end == std::string::npos ? std::string::npos : end - p);
+    p += 5;
+    // Both <meta charset="x"> and <meta http-equiv=content-type content="…; charset=x">.
+    size_t c = tag.find("charset");
+    if (c == std::string_view::npos) continue;
+    c += 7;
+    while (c < tag.size() && std::isspace(static_cast<unsigned char>(tag[c]))) ++c;
+    if (c >= tag.size() || tag[c] != '=') continue;
+    ++c;
+    while (c < tag.size() && (std::isspace(static_cast<unsigned char>(tag[c])) || tag[c] == '"' || tag[c] == '\'')) ++c;
+    size_t e = c;
+    while (e < tag.size() && !std::isspace(static_cast<unsigned char>(tag[e])) && tag[e] != '"' &&
+           tag[e] != '\'' && tag[e] != ';' && tag[e] != '/') {
+      ++e;
+    }
+    if (e > c) return std::string(tag.substr(c, e - c));
   }
-  if (c == "big5" || c == "x-x-big5" || c == "cn-big5" || c == "csbig5") return "BIG5-HKSCS";
-  return c;
+  return {};
 }
 
-std::string XmlEncodingOverride(std::string_view bytes, std::string_view content_type) {
-  // A byte order mark decides (libxml2 reads it itself).
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF" || bytes.substr(0, 2) == "\xFE\xFF" ||
-      bytes.substr(0, 2) == "\xFF\xFE") {
-    return {};
+std::string WidenCharset(std::string_view label) {
+  std::string c = TrimLabel(label);
+  std::replace(c.begin(), c.end(), '_', '-');
+  static constexpr std::pair<std::string_view, std::string_view> kTable[] = {
+      // Feeds labelled gb2312 routinely carry GBK characters, and GBK ones GB18030.
+      {"gb2312", "gb18030"}, {"gbk", "gb18030"}, {"x-gbk", "gb18030"}, {"gb-2312-80", "gb18030"},
+      {"cp936", "gb18030"}, {"ms936", "gb18030"}, {"windows-936", "gb18030"}, {"euc-cn", "gb18030"},
+      {"csgb2312", "gb18030"}, {"chinese", "gb18030"}, {"iso-ir-58", "gb18030"},
+      {"csiso58gb231280", "gb18030"}, {"gb18030", "gb18030"},
+      {"big5", "big5-hkscs"}, {"x-x-big5", "big5-hkscs"}, {"cn-big5", "big5-hkscs"},
+      {"csbig5", "big5-hkscs"}, {"big5hkscs", "big5-hkscs"}, {"big5-hkscs", "big5-hkscs"},
+      // As browsers do: Latin-1 and ASCII labels are windows-1252 in practice.
+      {"iso-8859-1", "windows-1252"}, {"iso8859-1", "windows-1252"}, {"latin1", "windows-1252"},
+      {"l1", "windows-1252"}, {"iso-ir-100", "windows-1252"}, {"cp819", "windows-1252"},
+      {"ibm819", "windows-1252"}, {"csisolatin1", "windows-1252"}, {"us-ascii", "windows-1252"},
+      {"ascii", "windows-1252"}, {"ansi-x3.4-1968", "windows-1252"}, {"us", "windows-1252"},
+      {"cp1252", "windows-1252"}, {"x-cp1252", "windows-1252"},
+      {"iso-8859-9", "windows-1254"}, {"latin5", "windows-1254"}, {"iso-8859-11", "windows-874"},
+      {"tis-620", "windows-874"}, {"cp874", "windows-874"}, {"euc-kr", "windows-949"}, {"ks-c-5601-1987", "windows-949"},
+      {"utf8", "utf-8"}, {"unicode-1-1-utf-8", "utf-8"},
+      // Python codec names feeds carry that ICU spells otherwise.
+      {"ibm039", "ibm-37"}, {"macgreek", "x-mac-greek"}, {"maclatin2", "x-mac-centraleurroman"},
+      {"macturkish", "x-mac-turkish"}, {"cp-is", "ibm-861"},
+  };
+  for (const auto& [from, to] : kTable) {
+    if (c == from) return std::string(to);
   }
+  return OpenConverter(c) ? c : std::string();
+}
+
+Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind) {
+  Decoded d;
+  for (const Pattern& bom : kBoms) {
+    if (bytes.substr(0, bom.prefix.size()) == bom.prefix) {
+      return Finish(bytes.substr(bom.prefix.size()), bom.converter, bom.name, "bom", std::move(d));
+    }
+  }
+  if (const Pattern* wide = WidePattern(bytes)) {
+    return Finish(bytes, wide->converter, wide->name, "bytes", std::move(d));
+  }
+  if (kind == DocumentKind::kXml && bytes.substr(0, 4) == "\x4C\x6F\xA7\x94") {
+    return DecodeEbcdic(bytes, std::move(d));
+  }
+
+  std::string declared = kind == DocumentKind::kXml ? XmlDeclaredEncoding(bytes) : HtmlMetaCharset(bytes);
+  std::vector<Candidate> candidates;
   std::string http = CharsetFromContentType(content_type);
-  std::string declared = XmlDeclaredEncoding(bytes);
-  std::string chosen = !http.empty() ? http : declared;
-  if (chosen.empty()) return {};
-  std::string widened = WidenCharset(chosen);
-  if (widened == Lower(declared)) return {};
-  return widened == "utf-8" || widened == "utf8" ? std::string("UTF-8") : widened;
+  if (!http.empty()) {
+    candidates.push_back({http, "http"});
+  } else if (kind == DocumentKind::kXml && Lower(content_type).rfind("text/", 0) == 0) {
+    // RFC 3023's default for text/xml; RFC 7303 dropped it, so it only holds
+    // for bytes that are ASCII.
+    candidates.push_back({"us-ascii", "http"});
+  }
+  if (!declared.empty()) candidates.push_back({declared, "declaration"});
+  candidates.push_back({"utf-8", "default"});
+
+  size_t utf8_errors = 0, utf8_good = 0;
+  ScanUtf8(bytes, &utf8_errors, &utf8_good);
+  bool valid_utf8 = utf8_errors == 0;
+  std::optional<Candidate> fallback;  // the first usable label, for when nothing decodes
+  for (const Candidate& c : candidates) {
+    std::string conv = WidenCharset(c.label);
+    if (conv.empty() || !IsAsciiCompatible(conv)) {
+      d.warnings.push_back("ignored the " + std::string(c.source == "http" ? "HTTP" : "declared") +
+                           " charset \"" + c.label + "\": " + (conv.empty() ? "unknown" : "does not fit the bytes"));
+      continue;
+    }
+    if (!fallback) fallback = c;
+    if (c.label == "us-ascii" || c.label == "ascii") {
+      if (IsAscii(bytes)) return Finish(bytes, conv, "us-ascii", c.source, std::move(d));
+      continue;
+    }
+    // A server's single-byte default must not garble a document that is valid
+    // UTF-8 and says so (or says nothing).
+    if (c.source == "http" && valid_utf8 && utf8_good > 0 && IsSingleByte(conv) &&
+        (declared.empty() || WidenCharset(declared) == "utf-8")) {
+      d.warnings.push_back("ignored the HTTP charset \"" + c.label + "\": the document is UTF-8");
+      continue;
+    }
+    size_t errors = 0;
+    if (conv == "utf-8" ? valid_utf8 : (Convert(bytes, conv, &errors) && errors == 0)) {
+      return Finish(bytes, conv, ReportedName(c.label), c.source, std::move(d));
+    }
+  }
+  // Nothing declared decodes every byte. UTF-8 with a few broken sequences
+  // among many good ones stays UTF-8 (replaced); otherwise ask the detector.
+  if (fallback && WidenCharset(fallback->label) == "utf-8") {
+    if (utf8_good >= 4 * utf8_errors) {
+      return Finish(bytes, "utf-8", "utf-8", fallback->source, std::move(d));
+    }
+  }
+  if (auto detected = Detect(bytes)) {
+    d.warnings.push_back("the bytes are not " + (fallback ? fallback->label : std::string("utf-8")) +
+                         "; detected " + *detected);
+    return Finish(bytes, WidenCharset(*detected), ReportedName(*detected), "detected", std::move(d));
+  }
+  if (!fallback) fallback = Candidate{"utf-8", "default"};
+  return Finish(bytes, WidenCharset(fallback->label), ReportedName(fallback->label), fallback->source,
+                std::move(d));
 }
 
 }  // namespace nm

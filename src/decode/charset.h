@@ -1,26 +1,63 @@
-// Which charset a document's bytes are in, before they are parsed.
+// Turns the bytes of a feed or an HTML page into UTF-8 and says which charset
+// they were read in.
 //
-// Declared legacy Chinese charsets are widened to their supersets, as
-// browsers do: GB2312 and GBK are read as GB18030 (feeds labelled gb2312
-// routinely carry GBK characters), Big5 as Big5-HKSCS.
+// The charset is chosen in the order of the standards: a byte order mark;
+// the byte patterns of XML's appendix F (UTF-16/32 without a BOM, EBCDIC
+// "<?xm" with the code page its declaration names); the HTTP Content-Type
+// charset; the XML declaration (for HTML, <meta charset> or http-equiv in the
+// first 1024 bytes); UTF-8. A candidate that does not decode the bytes
+// cleanly gives way to the next one, and when none does, ICU's statistical
+// detector picks the charset. Following RFC 7303 rather than RFC 3023, text/xml
+// without a charset is US-ASCII only when the bytes are ASCII.
+//
+// Legacy labels are decoded with the supersets browsers use: GB2312 and GBK as
+// GB18030, Big5 as Big5-HKSCS, ISO-8859-1 and US-ASCII as windows-1252. C1
+// control characters in UTF-8 text (cp1252 bytes misread as Latin-1 upstream)
+// become the cp1252 characters they stood for. Invalid bytes become U+FFFD and
+// are counted; decoding never fails. Thread-safe; ICU converters only.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nm {
 
-// The charset parameter of a Content-Type header ("" when none).
+enum class DocumentKind { kXml, kHtml };
+
+struct Decoded {
+  std::string text;     // UTF-8 without a byte order mark
+  // The charset the bytes were read in, lower-case, as the document or the
+  // server labelled it ("utf-8", "iso-8859-1", "cp037"), except that GB2312
+  // and GBK are named "gb18030" and UTF-16/32 carry their byte order
+  // ("utf-16le").
+  std::string charset;
+  // What decided: "bom", "bytes" (appendix F patterns), "http", "declaration"
+  // (XML declaration or HTML meta), "default" or "detected".
+  std::string source;
+  size_t replaced = 0;  // invalid byte sequences replaced by U+FFFD
+  std::vector<std::string> warnings;  // declared charsets that were unknown or wrong
+};
+
+// Decodes `bytes` as described above; `content_type` is the HTTP header ("" when none).
+Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind);
+
+// The charset parameter of a Content-Type header, lower-case, unquoted ("" when none).
 std::string CharsetFromContentType(std::string_view content_type);
 
-// The encoding name declared in an XML declaration ("" when none).
+// The encoding name declared in an XML declaration, lower-case ("" when none).
 std::string XmlDeclaredEncoding(std::string_view bytes);
 
-// The superset to decode a declared charset with (lower-case input accepted).
-std::string WidenCharset(std::string_view charset);
+// The charset an HTML page declares with <meta> in its first 1024 bytes ("" when none).
+std::string HtmlMetaCharset(std::string_view bytes);
 
-// The encoding the XML parser should be told to use instead of the document's
-// own declaration, or "" to let it follow the document.
-std::string XmlEncodingOverride(std::string_view bytes, std::string_view content_type);
+// The ICU converter to decode a charset label with (its superset where there
+// is one), or "" when ICU has no converter for it.
+std::string WidenCharset(std::string_view label);
+
+// The windows-1252 character a C1 control code point (U+0080-U+009F) stands
+// for in mislabelled text; `cp` itself for every other code point and for
+// the five bytes cp1252 leaves undefined.
+char32_t Windows1252ForC1(char32_t cp);
 
 }  // namespace nm

@@ -2,8 +2,9 @@
 //
 // RSS 0.9x/2.0, RSS 1.0 (RDF), Atom and JSON Feed each have an adapter in this
 // folder that fills these structs; nothing past feed/ knows which format an
-// entry came from. Strings are UTF-8. URLs are absolute (resolved against
-// xml:base and the document's URL) but not yet normalized. Dates are kept both
+// entry came from. Strings are UTF-8, trimmed. URLs, also those inside the
+// HTML, are absolute (relative ones joined with xml:base / Content-Location /
+// the document's URL) but not normalized. Dates are kept both
 // as the text the feed carried and as milliseconds since the Unix epoch (UTC).
 #pragma once
 
@@ -28,7 +29,8 @@ struct Person {
 struct Entry {
   std::string id;                   // guid / atom:id / JSON id ("" when absent)
   std::string title;                // plain text (entities decoded, markup removed)
-  std::string link;                 // the alternate link, absolute
+  std::string title_html;           // the title's markup when the feed gave it as HTML, else ""
+  std::string link;                 // the alternate link, absolute (as written when it was)
   std::optional<Date> published;
   std::optional<Date> updated;
   std::optional<Date> created;
@@ -40,14 +42,16 @@ struct Entry {
 };
 
 struct Feed {
-  std::string format;               // "rss20", "rss10", "atom10", "atom03", "json11", …
+  std::string format;               // "rss20", "rss10", "atom10", "atom03", "cdf", "json11", …
   std::string encoding;             // the charset the bytes were decoded from
   std::string title;
+  std::string title_html;
   std::string link;
   std::string id;
   std::optional<Person> author;
   std::optional<Date> published;
   std::optional<Date> updated;
+  std::optional<Date> created;
   std::vector<Entry> entries;
   std::vector<std::string> warnings;  // recovered errors, for the operator's log
 };

@@ -4,7 +4,7 @@
 
 namespace nm {
 
-void ReadRssItemCommon(const xmlNode* item, const AdapterContext& ctx, Entry& e);  // rss.cc
+void ReadRssItem(const xmlNode* item, std::string_view root_ns, const AdapterContext& ctx, Entry& e);  // rss.cc
 
 void ReadRdf(const xmlNode* root, const AdapterContext& ctx, Feed& feed) {
   feed.format = "rss10";
@@ -14,16 +14,16 @@ void ReadRdf(const xmlNode* root, const AdapterContext& ctx, Feed& feed) {
     if (nsuri != ns::kRss10 && nsuri != ns::kRss090) continue;
     if (nsuri == ns::kRss090) feed.format = "rss090";
     if (LocalName(c) == "channel") {
-      if (const xmlNode* t = Child(c, nsuri, "title")) feed.title = Text(t);
+      if (const xmlNode* t = Child(c, nsuri, "title")) SetTitle(Text(t), feed.title, feed.title_html);
       if (const xmlNode* l = Child(c, nsuri, "link")) feed.link = ResolveLink(l, Text(l), ctx);
-      if (const xmlNode* d = Child(c, ns::kDc, "date")) feed.updated = MakeDate(Text(d), ctx);
+      ReadCommonModules(c, ctx, feed);
     } else if (LocalName(c) == "item") {
       Entry e;
-      ReadRssItemCommon(c, ctx, e);
+      ReadRssItem(c, nsuri, ctx, e);
       if (e.id.empty()) {
         xmlChar* about = xmlGetNsProp(c, BAD_CAST "about", BAD_CAST ns::kRdf.data());
         if (about) {
-          e.id = reinterpret_cast<const char*>(about);
+          e.id = Trim(reinterpret_cast<const char*>(about));
           xmlFree(about);
         }
       }

@@ -6,9 +6,16 @@
 #include <libxml/xmlerror.h>
 #include <libxml/xmlsave.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
+#include <algorithm>
+#include <set>
 
+#include "decode/charset.h"
+#include "html/escape.h"
+
+#include "html/escape.h"
 #include "url/url.h"
 
 namespace nm {
@@ -16,6 +23,13 @@ namespace nm {
 namespace {
 
 constexpr size_t kEntityBudget = 1 << 20;  // bytes of entity text one Text() may expand
+// Bytes of entity text all the Text() calls on one document may expand
+// together: one entity referenced in every item must not multiply memory.
+constexpr size_t kDocumentEntityBudget = 8 << 20;
+
+size_t* DocumentBudget(const xmlNode* n) {
+  return n && n->doc ? static_cast<size_t*>(n->doc->_private) : nullptr;
+}
 
 void InitLibxml() {
   static std::once_flag once;
@@ -50,10 +64,197 @@ void AppendUtf8(std::string& out, unsigned cp) {
   }
 }
 
-bool IsUtf16Or32(std::string_view b) {
-  if (b.size() < 2) return false;
-  unsigned char c0 = b[0], c1 = b[1];
-  return (c0 == 0xFE && c1 == 0xFF) || (c0 == 0xFF && c1 == 0xFE) || c0 == 0 || c1 == 0;
+// The elements open at the current point of RepairXml's scan.
+struct OpenElements {
+  std::vector<std::string_view> names;
+  int repairs = 0;
+};
+
+bool IsHtmlVoid(std::string_view name) {
+  // Not "link", "source" or "meta": RSS and Atom use those names with content.
+  for (std::string_view v : {"br", "hr", "img", "input", "area", "col", "embed", "param", "wbr", "basefont", "frame"}) {
+    if (name.size() == v.size() && std::equal(name.begin(), name.end(), v.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Keeps tags balanced the way HTML parsers do, since libxml2's recovery
+// leaves an element open after a mismatched end tag and swallows the rest of
+// the feed into it: an end tag closes the elements left open inside its
+// element; an end tag of no open element is dropped; HTML void elements
+// (<br>, <img …>) are closed at once. `i` is at '<' outside markup
+// declarations. Returns the position after the tag, or 0 when there is no
+// tag to look at.
+size_t BalanceTag(std::string_view in, size_t i, OpenElements& open, std::string& out, size_t& copied,
+                  bool& changed) {
+  const size_t n = in.size();
+  bool end_tag = i + 1 < n && in[i + 1] == '/';
+  size_t b = i + (end_tag ? 2 : 1);
+  size_t e = b;
+  while (e < n && IsNameChar(in[e])) ++e;
+  if (e == b) return 0;
+  std::string_view name = in.substr(b, e - b);
+  // The end of the tag, stepping over quoted attribute values.
+  size_t gt = e;
+  while (gt < n && in[gt] != '>' && in[gt] != '<') {
+    if (!end_tag && (in[gt] == '"' || in[gt] == '\'')) {
+      size_t q = in.find(in[gt], gt + 1);
+      if (q == std::string_view::npos) return 0;
+      gt = q;
+    }
+    ++gt;
+  }
+  if (gt >= n || in[gt] != '>') return 0;  // a broken tag: libxml2 copes
+  auto edit = [&](size_t at) {
+    if (!changed) { out.reserve(n + 64); changed = true; }
+    out.append(in.substr(copied, at - copied));
+    copied = at;
+    ++open.repairs;
+  };
+  if (!end_tag) {
+    if (in[gt - 1] == '/') return gt + 1;
+    if (IsHtmlVoid(name)) {
+      edit(gt);
+      out += "/";
+      return gt + 1;
+    }
+    open.names.push_back(name);
+    return gt + 1;
+  }
+  if (!open.names.empty() && open.names.back() == name) {
+    open.names.pop_back();
+    return gt + 1;
+  }
+  // Look a little way down: the search must stay cheap in deep documents.
+  constexpr size_t kReach = 64;
+  size_t depth = open.names.size();
+  for (size_t k = 1; k <= std::min(depth, kReach); ++k) {
+    if (open.names[depth - k] != name) continue;
+    edit(i);
+    for (size_t m = 1; m < k; ++m) out += "</" + std::string(open.names[depth - m]) + ">";
+    open.names.resize(depth - k);
+    return gt + 1;
+  }
+  if (depth > kReach) return gt + 1;  // too deep to tell; libxml2 decides
+  edit(i);
+  copied = gt + 1;  // drop the stray end tag
+  return gt + 1;
+}
+
+// Where a <!DOCTYPE at `i` ends: after "]>" when it has an internal subset,
+// else after its first '>'.
+size_t DoctypeEnd(std::string_view in, size_t i) {
+  size_t gt = in.find('>', i);
+  size_t bracket = in.substr(0, gt == std::string_view::npos ? in.size() : gt).find('[', i);
+  size_t end = bracket != std::string_view::npos ? in.find("]>", bracket) : gt;
+  if (end == std::string_view::npos) return in.size();
+  return end + (in[end] == ']' ? 2 : 1);
+}
+
+// The document's first DOCTYPE. It is hostile when its entities could reach
+// the disk or network (SYSTEM / PUBLIC), use parameter entities, or nest
+// references (the shape of "billion laughs"); feeds need none of that, and
+// dropping it keeps the rest of the document readable.
+struct Doctype {
+  size_t begin = std::string_view::npos;
+  size_t end = std::string_view::npos;
+  bool hostile = false;
+};
+
+Doctype FindDoctype(std::string_view in) {
+  Doctype d;
+  d.begin = in.find("<!DOCTYPE");
+  if (d.begin == std::string_view::npos) {
+    d.begin = d.end = in.size();
+    return d;
+  }
+  d.end = DoctypeEnd(in, d.begin);
+  std::string_view decl = in.substr(d.begin, d.end - d.begin);
+  for (size_t p = decl.find("<!ENTITY"); p != std::string_view::npos; p = decl.find("<!ENTITY", p + 8)) {
+    size_t close = decl.find('>', p);
+    std::string_view entity = decl.substr(p, close == std::string_view::npos ? std::string_view::npos : close - p);
+    bool nests = false;  // a reference to another entity (character references are fine)
+    for (size_t a = entity.find('&'); a != std::string_view::npos && !nests; a = entity.find('&', a + 1)) {
+      nests = a + 1 < entity.size() && entity[a + 1] != '#';
+    }
+    if (nests || entity.find('%') != std::string_view::npos ||
+        entity.find("SYSTEM") != std::string_view::npos || entity.find("PUBLIC") != std::string_view::npos) {
+      d.hostile = true;
+    }
+  }
+  return d;
+}
+
+// A reference at in[i] == '&': one XML resolves itself (predefined, declared
+// by the document, or numeric), an HTML entity XML does not know, or none.
+struct Reference {
+  enum Kind { kNone, kXml, kNumeric, kHtml } kind = kNone;
+  char32_t value = 0;  // the code point, for kNumeric and kHtml
+  size_t end = 0;      // just past the ';'
+};
+
+Reference ReadReference(std::string_view in, size_t i, const std::set<std::string, std::less<>>& declared) {
+  Reference r;
+  const size_t n = in.size();
+  size_t j = i + 1;
+  if (j < n && in[j] == '#') {
+    size_t k = j + 1;
+    bool hex = k < n && (in[k] == 'x' || in[k] == 'X');
+    if (hex) ++k;
+    size_t digits = k;
+    while (k < n && (hex ? std::isxdigit(static_cast<unsigned char>(in[k])) : std::isdigit(static_cast<unsigned char>(in[k])))) ++k;
+    if (k > digits && k < n && in[k] == ';') {
+      r.kind = Reference::kNumeric;
+      r.end = k + 1;
+      // Longer numbers are out of Unicode's range anyway; libxml2 reports them.
+      if (k - digits <= 7) r.value = static_cast<char32_t>(std::strtoul(std::string(in.substr(digits, k - digits)).c_str(), nullptr, hex ? 16 : 10));
+      else r.kind = Reference::kXml;
+    }
+    return r;
+  }
+  size_t k = j;
+  while (k < n && k - j < 40 && IsNameChar(in[k])) ++k;
+  if (k == j || k >= n || in[k] != ';') return r;
+  std::string_view name = in.substr(j, k - j);
+  r.end = k + 1;
+  if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
+      declared.count(name)) {
+    r.kind = Reference::kXml;
+    return r;
+  }
+  if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(std::string(name).c_str()))) {
+    r.kind = Reference::kHtml;
+    r.value = e->value;
+  }
+  return r;
+}
+
+// `lead` holds a UTF-8 lead byte value; when the references right after it
+// hold its continuation bytes, stores the character they encode in *joined
+// and returns the end of the last one. Otherwise returns lead.end.
+size_t JoinUtf8References(std::string_view in, const Reference& lead,
+                          const std::set<std::string, std::less<>>& declared, char32_t* joined) {
+  int more = lead.value >= 0xF0 ? 3 : lead.value >= 0xE0 ? 2 : 1;
+  char32_t cp = lead.value & (lead.value >= 0xF0 ? 0x07 : lead.value >= 0xE0 ? 0x0F : 0x1F);
+  size_t end = lead.end;
+  for (int m = 0; m < more; ++m) {
+    if (end >= in.size() || in[end] != '&') return lead.end;
+    Reference next = ReadReference(in, end, declared);
+    if ((next.kind != Reference::kNumeric && next.kind != Reference::kHtml) || next.value < 0x80 ||
+        next.value > 0xBF) {
+      return lead.end;
+    }
+    cp = (cp << 6) | (next.value & 0x3F);
+    end = next.end;
+  }
+  static constexpr char32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+  if (cp < kMin[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return lead.end;
+  *joined = cp;
+  return end;
 }
 
 void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
@@ -69,8 +270,10 @@ void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
         const xmlEntity* e = reinterpret_cast<const xmlEntity*>(c->children);
         if (e && e->etype == XML_INTERNAL_GENERAL_ENTITY && e->content) {
           size_t len = std::strlen(reinterpret_cast<const char*>(e->content));
-          if (len <= budget) {
+          size_t* doc_left = DocumentBudget(c);
+          if (len <= budget && (!doc_left || len <= *doc_left)) {
             budget -= len;
+            if (doc_left) *doc_left -= len;
             // The entity's text may itself hold markup or references; its parsed
             // children are what a reader sees.
             if (e->children) AppendText(reinterpret_cast<const xmlNode*>(e), out, budget);
@@ -91,11 +294,24 @@ void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
 }  // namespace
 
 std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
-  if (IsUtf16Or32(in)) return std::string(in);
-  bool declares_entities = in.find("<!ENTITY") != std::string_view::npos;
+  Doctype doctype = FindDoctype(in);
+  // Names the document defines itself stay references (looked up once: a
+  // search per reference would be quadratic in hostile documents).
+  std::set<std::string, std::less<>> declared;
+  if (!doctype.hostile) {
+    std::string_view subset = in.substr(doctype.begin, doctype.end - doctype.begin);
+    for (size_t p = subset.find("<!ENTITY"); p != std::string_view::npos; p = subset.find("<!ENTITY", p + 8)) {
+      size_t b = p + 8;
+      while (b < subset.size() && std::isspace(static_cast<unsigned char>(subset[b]))) ++b;
+      size_t e = b;
+      while (e < subset.size() && IsNameChar(subset[e])) ++e;
+      if (e > b) declared.emplace(subset.substr(b, e - b));
+    }
+  }
   std::string out;
   bool changed = false;
-  int html_entities = 0, bare_amps = 0, controls = 0;
+  int html_entities = 0, bare_amps = 0, controls = 0, dropped_doctypes = 0;
+  OpenElements open;
   size_t copied = 0;  // in[0, copied) is already in out
   auto flush = [&](size_t upto) {
     out.append(in.substr(copied, upto - copied));
@@ -126,11 +342,19 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
       };
       if (skip_to("<![CDATA[", "]]>") || skip_to("<!--", "-->") || skip_to("<?", "?>")) continue;
       if (in.compare(i, 9, "<!DOCTYPE") == 0) {
-        // The internal subset ends at "]>" (or the first '>' without one).
-        size_t bracket = in.find('[', i);
-        size_t gt = in.find('>', i);
-        size_t end = (bracket != std::string_view::npos && bracket < gt) ? in.find("]>", bracket) : gt;
-        i = end == std::string_view::npos ? n : end + 1;
+        size_t end = i == doctype.begin ? doctype.end : DoctypeEnd(in, i);
+        if (i == doctype.begin && doctype.hostile) {
+          // Its entities become literal text below (as undefined references).
+          if (!changed) { out.reserve(n + 64); changed = true; }
+          flush(i);
+          copied = end;
+          ++dropped_doctypes;
+        }
+        i = end;
+        continue;
+      }
+      if (size_t end = BalanceTag(in, i, open, out, copied, changed)) {
+        i = end;
         continue;
       }
       ++i;
@@ -144,34 +368,24 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
       continue;
     }
     if (c != '&') { ++i; continue; }
-    // An entity or character reference?
-    size_t j = i + 1;
-    if (j < n && in[j] == '#') {
-      size_t k = j + 1;
-      bool hex = k < n && (in[k] == 'x' || in[k] == 'X');
-      if (hex) ++k;
-      size_t digits = k;
-      while (k < n && (hex ? std::isxdigit(static_cast<unsigned char>(in[k])) : std::isdigit(static_cast<unsigned char>(in[k])))) ++k;
-      if (k > digits && k < n && in[k] == ';') { i = k + 1; continue; }
-    } else {
-      size_t k = j;
-      while (k < n && k - j < 40 && IsNameChar(in[k])) ++k;
-      if (k > j && k < n && in[k] == ';') {
-        std::string name(in.substr(j, k - j));
-        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
-            (declares_entities && in.find("<!ENTITY " + name) != std::string_view::npos)) {
-          i = k + 1;
-          continue;
-        }
-        if (const htmlEntityDesc* e = htmlEntityLookup(reinterpret_cast<const xmlChar*>(name.c_str()))) {
-          if (!changed) { out.reserve(n + 64); changed = true; }
-          flush(i);
-          out += "&#" + std::to_string(e->value) + ";";
-          copied = i = k + 1;
-          ++html_entities;
-          continue;
-        }
-      }
+    Reference ref = ReadReference(in, i, declared);
+    if (ref.kind == Reference::kXml) { i = ref.end; continue; }
+    if (ref.kind != Reference::kNone) {
+      char32_t value = ref.value;
+      size_t end = ref.end;
+      // &#226;&#128;&#166; is UTF-8 read as Latin-1 and escaped: one character.
+      char32_t joined = 0;
+      if (value >= 0xC2 && value <= 0xF4) end = JoinUtf8References(in, ref, declared, &joined);
+      if (joined) value = joined;
+      // &#146; and its kin mean the cp1252 character (as in HTML), not a C1 control.
+      if (!joined) value = Windows1252ForC1(value);
+      if (ref.kind == Reference::kNumeric && value == ref.value) { i = end; continue; }
+      if (!changed) { out.reserve(n + 64); changed = true; }
+      flush(i);
+      out += "&#" + std::to_string(static_cast<unsigned long>(value)) + ";";
+      copied = i = end;
+      ++html_entities;
+      continue;
     }
     // A bare ampersand.
     if (!changed) { out.reserve(n + 64); changed = true; }
@@ -186,25 +400,27 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
     if (html_entities) warnings->push_back("replaced " + std::to_string(html_entities) + " HTML entities XML does not define");
     if (bare_amps) warnings->push_back("escaped " + std::to_string(bare_amps) + " bare '&'");
     if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
+    if (open.repairs) warnings->push_back("closed or dropped " + std::to_string(open.repairs) + " mismatched tags");
+    if (dropped_doctypes) warnings->push_back("dropped a DOCTYPE with external, parameter or nested entities");
   }
   return out;
 }
 
-Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
-                              const std::string& encoding) {
+Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
   InitLibxml();
   XmlReadResult result;
-  std::string repaired = RepairXml(bytes, &result.warnings);
+  std::string repaired = RepairXml(utf8, &result.warnings);
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt) return Status::Internal("cannot create an XML parser");
   // No XML_PARSE_NOENT (entities stay references, expanded by Text() within a
   // budget), no DTDLOAD, no XINCLUDE, no HUGE: libxml2's own depth and size
   // limits stay in force.
+  // The text is UTF-8 already: IGNORE_ENC keeps a declaration naming the
+  // original charset from being applied a second time.
   int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+                XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
   xmlDoc* doc = xmlCtxtReadMemory(ctxt, repaired.data(), static_cast<int>(repaired.size()),
-                                  url.empty() ? nullptr : url.c_str(),
-                                  encoding.empty() ? nullptr : encoding.c_str(), options);
+                                  url.empty() ? nullptr : url.c_str(), "UTF-8", options);
   if (!ctxt->wellFormed) {
     const xmlError* err = xmlCtxtGetLastError(ctxt);
     std::string msg = err && err->message ? err->message : "not well-formed";
@@ -217,9 +433,8 @@ Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
     if (doc) xmlFreeDoc(doc);
     return Status::ParseError("not an XML document");
   }
+  doc->_private = new size_t(kDocumentEntityBudget);  // freed by XmlDocDeleter
   result.doc.reset(doc);
-  if (doc->encoding) result.encoding = reinterpret_cast<const char*>(doc->encoding);
-  else result.encoding = encoding.empty() ? "UTF-8" : encoding;
   return result;
 }
 
@@ -299,10 +514,129 @@ std::string InnerXml(const xmlNode* n) {
   return out;
 }
 
+namespace {
+
+bool IsVoidElement(std::string_view name) {
+  static constexpr std::string_view kVoid[] = {"area", "base", "br",   "col",   "embed", "hr",    "img",
+                                               "input", "link", "meta", "param", "source", "track", "wbr"};
+  for (std::string_view v : kVoid) {
+    if (name == v) return true;
+  }
+  return false;
+}
+
+// The namespaces the HTML written so far declares around the current node.
+struct HtmlScope {
+  std::string_view default_ns = ns::kXhtml;
+  std::vector<std::string_view> prefixes;  // prefixes of attribute namespaces
+  // The namespaces of the element holding the HTML and of the document's
+  // root: naked markup put into e.g. an Atom <title> is left in the feed's
+  // namespace, and means HTML.
+  std::string_view host_ns, root_ns;
+};
+
+void AppendHtml(const xmlNode* parent, std::string& out, size_t& budget, const HtmlScope& scope) {
+  for (const xmlNode* c = parent->children; c; c = c->next) {
+    switch (c->type) {
+      case XML_TEXT_NODE:
+      case XML_CDATA_SECTION_NODE:
+        if (c->content) AppendHtmlEscaped(out, reinterpret_cast<const char*>(c->content), false);
+        break;
+      case XML_ENTITY_REF_NODE: {
+        std::string text;
+        xmlNode holder{};
+        holder.children = const_cast<xmlNode*>(c);
+        xmlNode* saved_next = c->next;
+        const_cast<xmlNode*>(c)->next = nullptr;
+        AppendText(&holder, text, budget);
+        const_cast<xmlNode*>(c)->next = saved_next;
+        AppendHtmlEscaped(out, text, false);
+        break;
+      }
+      case XML_ELEMENT_NODE: {
+        // Elements are written without prefix; a namespace other than the one
+        // in force (XHTML at first; SVG and MathML are the usual others) is
+        // declared where it starts, and an attribute prefix where it is first
+        // used. The document's own declarations are not copied.
+        HtmlScope inner = scope;
+        std::string_view nsuri = NamespaceOf(c);
+        if (nsuri.empty()) nsuri = scope.default_ns;
+        if (nsuri == scope.host_ns || nsuri == scope.root_ns) nsuri = ns::kXhtml;
+        std::string_view name = LocalName(c);
+        out += '<';
+        out += name;
+        if (nsuri != scope.default_ns) {
+          out += " xmlns=\"";
+          AppendHtmlEscaped(out, nsuri, true);
+          out += '"';
+          inner.default_ns = nsuri;
+        }
+        for (const xmlAttr* a = c->properties; a; a = a->next) {
+          if (a->ns && a->ns->prefix && a->ns->href) {
+            std::string_view prefix = reinterpret_cast<const char*>(a->ns->prefix);
+            if (prefix != "xml" &&
+                std::find(inner.prefixes.begin(), inner.prefixes.end(), prefix) == inner.prefixes.end()) {
+              inner.prefixes.push_back(prefix);
+              out += " xmlns:";
+              out += prefix;
+              out += "=\"";
+              AppendHtmlEscaped(out, reinterpret_cast<const char*>(a->ns->href), true);
+              out += '"';
+            }
+          }
+        }
+        for (const xmlAttr* a = c->properties; a; a = a->next) {
+          out += ' ';
+          if (a->ns && a->ns->prefix) {
+            out += reinterpret_cast<const char*>(a->ns->prefix);
+            out += ':';
+          }
+          out += reinterpret_cast<const char*>(a->name);
+          out += "=\"";
+          std::string value;
+          AppendText(reinterpret_cast<const xmlNode*>(a), value, budget);
+          AppendHtmlEscaped(out, value, true);
+          out += '"';
+        }
+        if (!c->children && nsuri == ns::kXhtml && IsVoidElement(name)) {
+          out += " />";
+          break;
+        }
+        out += '>';
+        AppendHtml(c, out, budget, inner);
+        out += "</";
+        out += name;
+        out += '>';
+        break;
+      }
+      case XML_COMMENT_NODE:
+        out += "<!--";
+        if (c->content) out += reinterpret_cast<const char*>(c->content);
+        out += "-->";
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string InnerHtml(const xmlNode* n) {
+  std::string out;
+  if (!n) return out;
+  size_t budget = kEntityBudget;
+  HtmlScope scope;
+  scope.host_ns = NamespaceOf(n);
+  if (n->doc) scope.root_ns = NamespaceOf(xmlDocGetRootElement(n->doc));
+  AppendHtml(n, out, budget, scope);
+  return out;
+}
+
 std::string HtmlOf(const xmlNode* n) {
   if (!n) return {};
   for (const xmlNode* c = n->children; c; c = c->next) {
-    if (c->type == XML_ELEMENT_NODE) return InnerXml(n);
+    if (c->type == XML_ELEMENT_NODE) return InnerHtml(n);
   }
   return Text(n);
 }
@@ -361,17 +695,11 @@ std::string HtmlToText(std::string_view html) {
   return out;
 }
 
+
 std::string EscapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out.push_back(c);
-    }
-  }
+  AppendHtmlEscaped(out, text, false);
   return out;
 }
 

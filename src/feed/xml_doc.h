@@ -1,13 +1,19 @@
 // Safe, recovering XML reading for feeds (libxml2), and the node helpers the
 // format adapters share.
 //
-// ReadXml never touches the disk or the network for a document (no external
-// entities, no DTD loading, no XInclude), bounds nesting depth and entity
-// expansion, and recovers what it can from broken documents: HTML entities
-// XML does not know (&nbsp; &mdash; …) become character references, a bare
-// '&' becomes "&amp;", control characters XML forbids are dropped, and the
-// parser's recovery mode reads past unclosed tags and text after the root.
-// What was repaired is reported as warnings.
+// ReadXml takes text already decoded to UTF-8 (decode/charset.h) and tells
+// libxml2 so, whatever the document's declaration says. It never touches the
+// disk or the network (no external entities, no DTD loading, no XInclude): a
+// DOCTYPE whose entities are external, parameter or nested ones is dropped
+// whole, its references left as text. Nesting depth and sizes stay within
+// libxml2's limits, entity expansion within a budget per call and per
+// document. Broken documents are recovered: HTML entities XML does not know
+// (&nbsp; &mdash; …) become character references (&#146; the cp1252
+// character it means), a bare '&' becomes "&amp;", control characters XML
+// forbids are dropped, an end tag closes what was left open inside its
+// element (a stray one is dropped, <br> and <img> are closed), and libxml2's
+// recovery mode reads past the rest and text after the root. What was
+// repaired is reported as warnings.
 #pragma once
 
 #include <libxml/tree.h>
@@ -32,22 +38,25 @@ inline constexpr std::string_view kDc = "http://purl.org/dc/elements/1.1/";
 inline constexpr std::string_view kDcTerms = "http://purl.org/dc/terms/";
 inline constexpr std::string_view kMedia = "http://search.yahoo.com/mrss/";
 inline constexpr std::string_view kXhtml = "http://www.w3.org/1999/xhtml";
+inline constexpr std::string_view kItunes = "http://www.itunes.com/dtds/podcast-1.0.dtd";
 }  // namespace ns
 
+// ReadXml keeps the document's entity expansion budget in _private.
 struct XmlDocDeleter {
-  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+  void operator()(xmlDoc* d) const {
+    delete static_cast<size_t*>(d->_private);
+    xmlFreeDoc(d);
+  }
 };
 using XmlDocPtr = std::unique_ptr<xmlDoc, XmlDocDeleter>;
 
 struct XmlReadResult {
   XmlDocPtr doc;
-  std::string encoding;               // what libxml2 decoded from
   std::vector<std::string> warnings;
 };
 
-// `encoding` overrides the document's own declaration when not empty.
-Result<XmlReadResult> ReadXml(std::string_view bytes, const std::string& url,
-                              const std::string& encoding);
+// `utf8` is the document as UTF-8 (without a byte order mark).
+Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url);
 
 // Repairs the byte-level faults listed above; returns the input unchanged
 // (and adds no warning) when there is nothing to repair.
@@ -67,7 +76,11 @@ std::string Attr(const xmlNode* n, const char* name);
 std::string Text(const xmlNode* n);
 // The element's children serialized as markup (for HTML carried unescaped).
 std::string InnerXml(const xmlNode* n);
-// Text(n), or InnerXml(n) when n holds child elements (broken feeds put raw
+// The element's children serialized as HTML: XHTML elements without prefix
+// or namespace declaration, void elements as "<br />", text escaped; other
+// namespaces (SVG, MathML) keep their declarations.
+std::string InnerHtml(const xmlNode* n);
+// Text(n), or InnerHtml(n) when n holds child elements (broken feeds put raw
 // HTML inside description and similar elements).
 std::string HtmlOf(const xmlNode* n);
 // The base URL in force at `n`: the document URL with every xml:base from the

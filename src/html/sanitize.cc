@@ -52,10 +52,6 @@ bool IsVoid(GumboTag tag) {
          tag == GUMBO_TAG_WBR;
 }
 
-void AppendEscaped(std::string& out, std::string_view s, bool attribute) {
-  AppendHtmlEscaped(out, s, attribute);
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -144,7 +140,7 @@ class Writer {
     switch (n->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-        AppendEscaped(out_, n->v.text.text, false);
+        AppendHtmlEscaped(out_, n->v.text.text, false);
         return;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE:
@@ -188,7 +184,7 @@ class Writer {
     attrs += ' ';
     attrs += name;
     attrs += "=\"";
-    AppendEscaped(attrs, value, true);
+    AppendHtmlEscaped(attrs, value, true);
     attrs += '"';
   }
 

@@ -595,6 +595,122 @@ std::optional<std::string> ResolveUrl(std::string_view base, std::string_view re
   return Serialize(resolved.get());
 }
 
+namespace {
+
+// RFC 3986 5.2.4.
+std::string RemoveDotSegments(std::string_view in) {
+  std::string out;
+  while (!in.empty()) {
+    if (in.substr(0, 3) == "../") in.remove_prefix(3);
+    else if (in.substr(0, 2) == "./") in.remove_prefix(2);
+    else if (in.substr(0, 3) == "/./") in.remove_prefix(2);
+    else if (in == "/.") in = "/";
+    else if (in.substr(0, 4) == "/../" || in == "/..") {
+      in = in.size() == 3 ? std::string_view("/") : in.substr(3);
+      size_t slash = out.rfind('/');
+      out.erase(slash == std::string::npos ? 0 : slash);
+    } else if (in == "." || in == "..") {
+      in = {};
+    } else {
+      size_t next = in.find('/', 1);
+      if (next == std::string_view::npos) next = in.size();
+      out.append(in.substr(0, next));
+      in.remove_prefix(next);
+    }
+  }
+  return out;
+}
+
+struct UriParts {
+  std::string_view scheme, authority, path, query, fragment;
+  bool has_authority = false, has_query = false, has_fragment = false;
+};
+
+// RFC 3986 appendix B.
+UriParts SplitUri(std::string_view s, bool with_scheme) {
+  UriParts p;
+  if (size_t hash = s.find('#'); hash != std::string_view::npos) {
+    p.fragment = s.substr(hash + 1);
+    p.has_fragment = true;
+    s = s.substr(0, hash);
+  }
+  if (size_t q = s.find('?'); q != std::string_view::npos) {
+    p.query = s.substr(q + 1);
+    p.has_query = true;
+    s = s.substr(0, q);
+  }
+  if (with_scheme) {
+    size_t end = SchemeEnd(s);
+    if (end != std::string_view::npos) {
+      p.scheme = s.substr(0, end);
+      s.remove_prefix(end + 1);
+    }
+  }
+  if (s.substr(0, 2) == "//") {
+    s.remove_prefix(2);
+    size_t slash = s.find('/');
+    if (slash == std::string_view::npos) slash = s.size();
+    p.authority = s.substr(0, slash);
+    p.has_authority = true;
+    s.remove_prefix(slash);
+  }
+  p.path = s;
+  return p;
+}
+
+}  // namespace
+
+std::string JoinUrl(std::string_view base_in, std::string_view ref_in) {
+  std::string ref = CleanInput(ref_in);
+  if (ref.empty()) return ref;
+  if (SchemeEnd(ref) != std::string::npos) return ref;
+  std::string base = CleanInput(base_in);
+  if (base.empty() || SchemeEnd(base) == std::string::npos) return ref;
+  UriParts b = SplitUri(base, true), r = SplitUri(ref, false);
+  std::string out(b.scheme);
+  out += ':';
+  std::string path;
+  std::string_view query;
+  bool has_query = false;
+  if (r.has_authority) {
+    out += "//";
+    out += r.authority;
+    path = RemoveDotSegments(r.path);
+    query = r.query;
+    has_query = r.has_query;
+  } else {
+    if (b.has_authority) {
+      out += "//";
+      out += b.authority;
+    }
+    if (r.path.empty()) {
+      path = b.path;
+      query = r.has_query ? r.query : b.query;
+      has_query = r.has_query || b.has_query;
+    } else {
+      if (r.path[0] == '/') {
+        path = RemoveDotSegments(r.path);
+      } else {
+        std::string merged;
+        if (b.has_authority && b.path.empty()) {
+          merged = "/" + std::string(r.path);
+        } else {
+          size_t slash = b.path.rfind('/');
+          merged = std::string(slash == std::string_view::npos ? std::string_view() : b.path.substr(0, slash + 1));
+          merged += r.path;
+        }
+        path = RemoveDotSegments(merged);
+      }
+      query = r.query;
+      has_query = r.has_query;
+    }
+  }
+  out += path;
+  if (has_query) out += "?" + std::string(query);
+  if (r.has_fragment) out += "#" + std::string(r.fragment);
+  return out;
+}
+
 bool IsSafeLinkScheme(std::string_view url) {
   std::string cleaned = CleanInput(url);
   size_t end = SchemeEnd(cleaned);

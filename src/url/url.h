@@ -23,6 +23,14 @@ namespace nm {
 // a "#fragment" reference resolves.
 std::optional<std::string> ResolveUrl(std::string_view base, std::string_view ref);
 
+// Resolves a reference as RFC 3986 section 5 says and nothing more: an
+// absolute `ref` comes back as written (trimmed), a relative one is merged
+// with `base` and its dot segments removed; no case folding, no
+// percent-encoding. For values shown to people as the feed wrote them (links
+// of the parse command, URLs inside archived HTML) where ResolveUrl's
+// normalization would change bytes. "" for an empty ref.
+std::string JoinUrl(std::string_view base, std::string_view ref);
+
 // Normalizes an absolute URL; nullopt when it is not one.
 std::optional<std::string> NormalizeUrl(std::string_view url);
 

@@ -248,5 +248,22 @@ TEST(EncodeUriComponent, MatchesJavaScript) {
   EXPECT_EQ(EncodeUriComponent(""), "");
 }
 
+// RFC 3986 section 5.4's examples, plus the bytes JoinUrl must not change.
+TEST(JoinUrl, FollowsRfc3986AndKeepsBytes) {
+  const std::string base = "http://a/b/c/d;p?q";
+  const std::pair<const char*, const char*> cases[] = {
+      {"g", "http://a/b/c/g"},       {"./g", "http://a/b/c/g"},      {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},          {"//g", "http://g"},            {"?y", "http://a/b/c/d;p?y"},
+      {"g?y", "http://a/b/c/g?y"},   {"#s", "http://a/b/c/d;p?q#s"}, {"", ""},
+      {".", "http://a/b/c/"},        {"..", "http://a/b/"},          {"../g", "http://a/b/g"},
+      {"../../../g", "http://a/g"},  {"g;x=1/../y", "http://a/b/c/y"},
+  };
+  for (const auto& [ref, want] : cases) EXPECT_EQ(JoinUrl(base, ref), want) << ref;
+  EXPECT_EQ(JoinUrl("http://any.test/", "À"), "http://any.test/À");
+  EXPECT_EQ(JoinUrl("http://x.test/", "http://item.TEST/%7ebob"), "http://item.TEST/%7ebob");
+  EXPECT_EQ(JoinUrl("http://x.test", "a"), "http://x.test/a");
+  EXPECT_EQ(JoinUrl("", "/a"), "/a");
+}
+
 }  // namespace
 }  // namespace nm

@@ -1,0 +1,338 @@
+#include "html/attribute_rewrite.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace nm {
+namespace {
+
+// The HTML is scanned, not parsed: a parse-and-serialize round trip would
+// re-quote attributes, re-order them and normalize markup, and the archive
+// must keep every byte the outlet published. The scanner follows the HTML
+// tokenizer closely enough to find start tags and their attribute values,
+// and steps over comments, CDATA sections, declarations and the contents of
+// raw-text elements, where "<img" is not a tag.
+
+bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
+bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+bool StartsWithNoCase(std::string_view s, size_t pos, std::string_view prefix) {
+  if (s.size() - pos < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (Lower(s[pos + i]) != Lower(prefix[i])) return false;
+  }
+  return true;
+}
+
+// Position just past the first `terminator` at or after `pos`, or the end.
+size_t SkipPast(std::string_view html, size_t pos, std::string_view terminator) {
+  size_t found = html.find(terminator, pos);
+  return found == std::string_view::npos ? html.size() : found + terminator.size();
+}
+
+struct Attribute {
+  std::string name;       // lower-cased
+  bool has_value = false;
+  size_t value_begin = 0;  // the value's bytes, without quotes
+  size_t value_end = 0;
+  char quote = 0;          // '"', '\'' or 0 for an unquoted value
+};
+
+struct StartTag {
+  std::string name;  // lower-cased
+  std::vector<Attribute> attributes;
+  size_t end = 0;    // just past '>'
+};
+
+// Reads the start tag whose '<' is at `pos` (followed by a letter). Returns
+// nullopt when the document ends inside the tag, which a browser drops.
+std::optional<StartTag> ScanStartTag(std::string_view html, size_t pos) {
+  StartTag tag;
+  size_t i = pos + 1;
+  while (i < html.size() && !IsHtmlSpace(html[i]) && html[i] != '/' && html[i] != '>') {
+    tag.name += Lower(html[i++]);
+  }
+  while (i < html.size()) {
+    char c = html[i];
+    if (IsHtmlSpace(c) || c == '/') {
+      ++i;
+      continue;
+    }
+    if (c == '>') {
+      tag.end = i + 1;
+      return tag;
+    }
+    Attribute attr;
+    // An attribute name may start with '=', and runs to space, '/', '>' or '='.
+    attr.name += Lower(html[i++]);
+    while (i < html.size() && !IsHtmlSpace(html[i]) && html[i] != '/' && html[i] != '>' &&
+           html[i] != '=') {
+      attr.name += Lower(html[i++]);
+    }
+    size_t j = i;
+    while (j < html.size() && IsHtmlSpace(html[j])) ++j;
+    if (j < html.size() && html[j] == '=') {
+      ++j;
+      while (j < html.size() && IsHtmlSpace(html[j])) ++j;
+      if (j >= html.size()) return std::nullopt;
+      if (html[j] == '"' || html[j] == '\'') {
+        char quote = html[j];
+        size_t close = html.find(quote, j + 1);
+        if (close == std::string_view::npos) return std::nullopt;
+        attr.has_value = true;
+        attr.quote = quote;
+        attr.value_begin = j + 1;
+        attr.value_end = close;
+        i = close + 1;
+      } else if (html[j] == '>') {
+        i = j;  // "src=>": an empty value, and the tag ends here
+      } else {
+        size_t k = j;
+        while (k < html.size() && !IsHtmlSpace(html[k]) && html[k] != '>') ++k;
+        attr.has_value = true;
+        attr.value_begin = j;
+        attr.value_end = k;
+        i = k;
+      }
+    }
+    // Browsers keep the first of duplicate attributes.
+    bool duplicate = std::any_of(tag.attributes.begin(), tag.attributes.end(),
+                                 [&attr](const Attribute& a) { return a.name == attr.name; });
+    if (!duplicate) tag.attributes.push_back(std::move(attr));
+  }
+  return std::nullopt;
+}
+
+bool IsRawTextElement(std::string_view name) {
+  return name == "script" || name == "style" || name == "textarea" || name == "title" ||
+         name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes";
+}
+
+// Where the end tag `</name` closing a raw-text element starts, or the end.
+size_t FindRawTextEnd(std::string_view html, size_t pos, std::string_view name) {
+  while (true) {
+    size_t lt = html.find("</", pos);
+    if (lt == std::string_view::npos) return html.size();
+    size_t after = lt + 2 + name.size();
+    if (StartsWithNoCase(html, lt + 2, name) &&
+        (after >= html.size() || IsHtmlSpace(html[after]) || html[after] == '/' || html[after] == '>')) {
+      return lt;
+    }
+    pos = lt + 2;
+  }
+}
+
+// --- Attribute values --------------------------------------------------------
+
+void AppendUtf8(std::string& out, uint32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// Decodes the character references that occur in URLs: numeric ones and
+// &amp; &lt; &gt; &quot; &apos;. Other text is kept as written.
+std::string DecodeAttributeValue(std::string_view raw) {
+  std::string out;
+  out.reserve(raw.size());
+  size_t i = 0;
+  while (i < raw.size()) {
+    if (raw[i] != '&') {
+      out += raw[i++];
+      continue;
+    }
+    if (i + 1 < raw.size() && raw[i + 1] == '#') {
+      size_t j = i + 2;
+      bool hex = j < raw.size() && (raw[j] == 'x' || raw[j] == 'X');
+      if (hex) ++j;
+      uint32_t cp = 0;
+      size_t digits_begin = j;
+      while (j < raw.size()) {
+        char c = raw[j];
+        int d;
+        if (c >= '0' && c <= '9') d = c - '0';
+        else if (hex && Lower(c) >= 'a' && Lower(c) <= 'f') d = Lower(c) - 'a' + 10;
+        else break;
+        cp = std::min<uint32_t>(cp * (hex ? 16 : 10) + d, 0x110000);
+        ++j;
+      }
+      if (j > digits_begin) {
+        if (j < raw.size() && raw[j] == ';') ++j;
+        AppendUtf8(out, cp);
+        i = j;
+        continue;
+      }
+    } else {
+      static constexpr struct { std::string_view name; char value; } kNamed[] = {
+          {"amp;", '&'}, {"lt;", '<'}, {"gt;", '>'}, {"quot;", '"'}, {"apos;", '\''}};
+      bool matched = false;
+      for (const auto& named : kNamed) {
+        if (raw.compare(i + 1, named.name.size(), named.name) == 0) {
+          out += named.value;
+          i += 1 + named.name.size();
+          matched = true;
+          break;
+        }
+      }
+      if (matched) continue;
+      // The legacy "&amp" without ';' counts unless a letter, digit or '='
+      // follows (HTML's rule for attribute values).
+      if (raw.compare(i + 1, 3, "amp") == 0 &&
+          (i + 4 >= raw.size() || (!IsAsciiAlnum(raw[i + 4]) && raw[i + 4] != '='))) {
+        out += '&';
+        i += 4;
+        continue;
+      }
+    }
+    out += raw[i++];
+  }
+  return out;
+}
+
+// An '&' written raw is read back as '&' only when no character reference can
+// start there; "&name=" never starts one inside an attribute value.
+bool AmpersandIsUnambiguous(std::string_view value, size_t pos) {
+  size_t j = pos + 1;
+  while (j < value.size() && IsAsciiAlnum(value[j])) ++j;
+  return j > pos + 1 && j < value.size() && value[j] == '=';
+}
+
+// Writes `value` so that it decodes back to itself inside an attribute quoted
+// with `quote`. '&' becomes &amp; where the original value used &amp; or where
+// a raw '&' could be read as a character reference.
+std::string EscapeAttributeValue(std::string_view value, char quote, bool original_used_amp) {
+  std::string out;
+  out.reserve(value.size());
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (c == '&' && (original_used_amp || !AmpersandIsUnambiguous(value, i))) {
+      out += "&amp;";
+    } else if (c == '"' && quote == '"') {
+      out += "&quot;";
+    } else if (c == '\'' && quote == '\'') {
+      out += "&#39;";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool NeedsQuotes(std::string_view value) {
+  if (value.empty()) return true;
+  for (char c : value) {
+    if (IsHtmlSpace(c) || c == '"' || c == '\'' || c == '=' || c == '<' || c == '>' || c == '`') {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit, const TagInsertion& insert) {
+  std::string out;
+  size_t copied = 0;
+  int media_depth = 0;  // open <video>/<audio>: their <source> is not an image
+  size_t i = 0;
+  while ((i = html.find('<', i)) != std::string_view::npos) {
+    if (html.compare(i, 4, "<!--") == 0) {
+      // "<!-->" and "<!--->" are complete (empty) comments.
+      if (html.compare(i + 4, 1, ">") == 0) { i += 5; continue; }
+      if (html.compare(i + 4, 2, "->") == 0) { i += 6; continue; }
+      size_t end = html.find("-->", i + 4);
+      size_t bang = html.find("--!>", i + 4);
+      if (end == std::string_view::npos || (bang != std::string_view::npos && bang < end)) {
+        i = bang == std::string_view::npos ? html.size() : bang + 4;
+      } else {
+        i = end + 3;
+      }
+      continue;
+    }
+    if (html.compare(i, 9, "<![CDATA[") == 0) {
+      i = SkipPast(html, i + 9, "]]>");
+      continue;
+    }
+    if (html.compare(i, 2, "<!") == 0 || html.compare(i, 2, "<?") == 0) {
+      i = SkipPast(html, i + 2, ">");
+      continue;
+    }
+    if (html.compare(i, 2, "</") == 0 && i + 2 < html.size() && IsAsciiAlpha(html[i + 2])) {
+      if ((StartsWithNoCase(html, i + 2, "video") || StartsWithNoCase(html, i + 2, "audio")) &&
+          i + 7 < html.size() && (IsHtmlSpace(html[i + 7]) || html[i + 7] == '>' || html[i + 7] == '/')) {
+        media_depth = std::max(0, media_depth - 1);
+      }
+      i = SkipPast(html, i + 2, ">");
+      continue;
+    }
+    if (i + 1 >= html.size() || !IsAsciiAlpha(html[i + 1])) {
+      ++i;
+      continue;
+    }
+    size_t tag_start = i;
+    std::optional<StartTag> tag = ScanStartTag(html, i);
+    if (!tag) break;
+    i = tag->end;
+    if (tag->name == "video" || tag->name == "audio") ++media_depth;
+    if (tag->name == "plaintext") break;
+    if (insert) {
+      AttributeLookup value_of = [&](std::string_view name) -> std::optional<std::string> {
+        for (const Attribute& a : tag->attributes) {
+          if (a.name == name && a.has_value) return DecodeAttributeValue(html.substr(a.value_begin, a.value_end - a.value_begin));
+        }
+        return std::nullopt;
+      };
+      std::string extra = insert({tag->name, {}, media_depth > 0}, value_of);
+      if (!extra.empty()) {
+        size_t name_end = tag_start + 1 + tag->name.size();
+        out.append(html, copied, name_end - copied);
+        out += " " + extra;
+        copied = name_end;
+      }
+    }
+    for (const Attribute& attr : tag->attributes) {  // in document order
+      if (!attr.has_value) continue;
+      std::string_view raw = html.substr(attr.value_begin, attr.value_end - attr.value_begin);
+      std::string decoded = DecodeAttributeValue(raw);
+      std::optional<std::string> edited = edit({tag->name, attr.name, media_depth > 0}, decoded);
+      if (!edited || *edited == decoded) continue;
+      const std::string& rewritten = *edited;
+      bool used_amp = LowerAscii(raw).find("&amp;") != std::string::npos;
+      out.append(html, copied, attr.value_begin - copied);
+      if (attr.quote == 0 && NeedsQuotes(rewritten)) {
+        out += '"' + EscapeAttributeValue(rewritten, '"', used_amp) + '"';
+      } else {
+        out += EscapeAttributeValue(rewritten, attr.quote, used_amp);
+      }
+      copied = attr.value_end;
+    }
+    if (IsRawTextElement(tag->name)) i = FindRawTextEnd(html, i, tag->name);
+  }
+  if (copied == 0) return std::string(html);
+  out.append(html, copied);
+  return out;
+}
+
+}  // namespace nm
