@@ -27,15 +27,6 @@ const MirrorOutlet* MirrorView::Find(const std::string& name) const {
   return nullptr;
 }
 
-namespace {
-
-Result<std::string> Read(const std::string& root, const std::string& rel, const FileOverlay& overlay) {
-  if (auto it = overlay.find(rel); it != overlay.end()) return std::string(it->second);
-  return ReadFile(root + "/" + rel);
-}
-
-}  // namespace
-
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay) {
   std::set<std::string> names = ListStateOutlets(root, overlay);
   std::error_code ec;
@@ -68,7 +59,7 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay) {
   std::string rel = ArticlePath(outlet, r.file);
-  auto text = Read(root, rel, overlay);
+  auto text = ReadThroughOverlay(root, rel, overlay);
   if (!text.ok()) return text.status();
   auto doc = ParseArticle(*text);
   if (!doc.ok()) return doc.status().With(rel);

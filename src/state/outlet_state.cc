@@ -184,14 +184,10 @@ Result<OutletState> ParseOutletState(std::string_view text) {
   return state;
 }
 
-namespace {
-
-Result<std::string> ReadState(const std::string& root, const std::string& rel, const FileOverlay& overlay) {
+Result<std::string> ReadThroughOverlay(const std::string& root, const std::string& rel, const FileOverlay& overlay) {
   if (auto it = overlay.find(rel); it != overlay.end()) return std::string(it->second);
   return ReadFile(root + "/" + rel);
 }
-
-}  // namespace
 
 std::set<std::string> ListStateOutlets(const std::string& root, const FileOverlay& overlay) {
   std::set<std::string> names;
@@ -225,7 +221,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
   }
   if (files.empty()) {
     std::string legacy = LegacyOutletStatePath(outlet);
-    auto text = ReadState(root, legacy, overlay);
+    auto text = ReadThroughOverlay(root, legacy, overlay);
     if (!text.ok()) {
       if (layout) *layout = StateLayout::kNone;
       return text.status();
@@ -238,7 +234,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
   OutletState state;
   // Names of equal length sort like their chunks: newest (smallest) last.
   for (auto it = files.rbegin(); it != files.rend(); ++it) {
-    auto text = ReadState(root, *it, overlay);
+    auto text = ReadThroughOverlay(root, *it, overlay);
     if (!text.ok()) return text.status();
     auto parsed = ParseOutletState(*text);
     if (!parsed.ok()) return parsed.status().With(*it);

@@ -83,6 +83,9 @@ std::optional<std::string> OutletOfStatePath(std::string_view path);
 // instead of the disk, and their outlets are part of the mirror.
 using FileOverlay = std::map<std::string, std::string_view>;
 
+// The text of `rel` (relative to the root): from the overlay, else the disk.
+Result<std::string> ReadThroughOverlay(const std::string& root, const std::string& rel, const FileOverlay& overlay);
+
 // Outlets with state in the mirror: folders state/{outlet}/, old
 // state/{outlet}.tsv files, and state paths in `overlay`.
 std::set<std::string> ListStateOutlets(const std::string& root, const FileOverlay& overlay = {});
