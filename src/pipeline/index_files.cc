@@ -5,6 +5,7 @@
 
 #include "archive/list_page.h"
 #include "publish/mirror_feed.h"
+#include "state/outlet_state.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -24,16 +25,15 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
   for (const std::string& name : also) {
     if (!seen.count(name)) others.insert(name);
   }
+  for (const std::string& name : ListStateOutlets(root)) {
+    if (!seen.count(name)) others.insert(name);
+  }
   std::error_code ec;
-  for (const char* dir : {"state", "lists"}) {
-    for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
-      fs::path p = it->path();
-      if (!it->is_regular_file()) continue;
-      std::string ext = p.extension().string();
-      if (ext != ".tsv" && ext != ".md") continue;
-      std::string name = p.stem().string();
-      if (!seen.count(name)) others.insert(name);
-    }
+  for (fs::directory_iterator it(root + "/lists", ec), end; !ec && it != end; it.increment(ec)) {
+    fs::path p = it->path();
+    if (!it->is_regular_file() || p.extension() != ".md") continue;
+    std::string name = p.stem().string();
+    if (!seen.count(name)) others.insert(name);
   }
   out.insert(out.end(), others.begin(), others.end());
   return out;
@@ -57,10 +57,10 @@ void PlanIndexFiles(const std::string& root, const Config& config, std::vector<P
   FileOverlay overlay;
   std::set<std::string> written_outlets;
   for (const PlannedWrite& w : writes) {
-    overlay[w.path] = w.data;
-    if (w.path.rfind("state/", 0) == 0 && w.path.size() > 10 && w.path.compare(w.path.size() - 4, 4, ".tsv") == 0) {
-      written_outlets.insert(w.path.substr(6, w.path.size() - 10));
-    }
+    if (auto outlet = OutletOfStatePath(w.path)) written_outlets.insert(*outlet);
+    // A deleted file is an old state file the folder beside it replaces,
+    // which readers already prefer.
+    if (!w.remove) overlay[w.path] = w.data;
   }
   for (PlannedWrite& w : PlanMirrorFeeds(root, config.publish.raw_base_url, overlay,
                                          whole_mirror ? nullptr : &written_outlets)) {
