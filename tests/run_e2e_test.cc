@@ -418,3 +418,28 @@ TEST_F(E2eTest, OfflineExampleRuns) {
 
 }  // namespace
 }  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST_F(E2eTest, MirrorFeedsFollowANewRawBaseUrlEvenWithoutNews) {
+  server_.Serve("/voa", 200, Slurp(Shared("fixtures/seed-feed.xml")));
+  std::string config = WriteConfig(ConfigWith({{kVoa, server_.Url("/voa")}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  std::string before = Slurp(mirror_ + "/feeds/all.xml");
+  EXPECT_EQ(before.find("rel=\"self\""), std::string::npos);
+  // Nothing new and the same configuration: the feeds are not even rebuilt.
+  CliResult same = Run(config, {"--json"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_TRUE(nlohmann::json::parse(same.out)["written"].empty()) << same.out;
+  // A new raw_base_url: the feeds are written again with it.
+  config = WriteConfig("[publish]\nraw_base_url = \"https://raw.example/mirror/main\"\n" +
+                       ConfigWith({{kVoa, server_.Url("/voa")}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  std::string after = Slurp(mirror_ + "/feeds/all.xml");
+  EXPECT_NE(after.find("href=\"https://raw.example/mirror/main/feeds/all.xml\""), std::string::npos) << after;
+  EXPECT_NE(after.find("https://raw.example/mirror/main/articles/"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nm

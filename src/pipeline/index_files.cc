@@ -39,6 +39,20 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
   return out;
 }
 
+namespace {
+
+// feeds/all.xml exists and names the same self link the configuration gives.
+bool MirrorFeedsCurrent(const std::string& root, std::string base) {
+  auto all = ReadFile(root + "/feeds/all.xml");
+  if (!all.ok()) return false;
+  if (base.empty()) return all->find("rel=\"self\"") == std::string::npos;
+  if (base.back() != '/') base += '/';
+  return all->find("rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(base + "feeds/all.xml") +
+                   "\"") != std::string::npos;
+}
+
+}  // namespace
+
 // Planned writes for files outside any outlet: README.md and .gitignore.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
                     const std::vector<std::string>& also, bool whole_mirror) {
@@ -61,6 +75,12 @@ void PlanIndexFiles(const std::string& root, const Config& config, std::vector<P
     // A deleted file is an old state file the folder beside it replaces,
     // which readers already prefer.
     if (!w.remove) overlay[w.path] = w.data;
+  }
+  // No outlet's state changes: the feeds cannot either, unless they were never
+  // written or were written for another raw_base_url. Skipping them here keeps
+  // a run without news from reading the whole archive.
+  if (written_outlets.empty() && (!whole_mirror || MirrorFeedsCurrent(root, config.publish.raw_base_url))) {
+    return;
   }
   for (PlannedWrite& w : PlanMirrorFeeds(root, config.publish.raw_base_url, overlay,
                                          whole_mirror ? nullptr : &written_outlets)) {
