@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs one of them.
-#   scripts/fuzz.sh parse|date SECONDS [extra libFuzzer flags]
+#   scripts/fuzz.sh parse|date|html|archive SECONDS [extra libFuzzer flags]
 # New inputs are kept in build-fuzz/corpus/TARGET; the log (fuzz-0.log) and any crash in
 # build-fuzz/findings/TARGET.
-# The seed corpora are read in place from ../shared/corpora/feedparser.
+# The seed corpora are read in place: ../shared/corpora/feedparser (parse, date),
+# fuzz/seeds/TARGET and ../shared/seed (html, archive).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${1:?usage: scripts/fuzz.sh parse|date SECONDS}"
-seconds="${2:?usage: scripts/fuzz.sh parse|date SECONDS}"
+target="${1:?usage: scripts/fuzz.sh parse|date|html|archive SECONDS}"
+seconds="${2:?usage: scripts/fuzz.sh parse|date|html|archive SECONDS}"
 shift 2
 target="${target%_fuzz}"
-shared="$(cd .. && pwd)/shared/corpora/feedparser"
+shared_root="$(cd .. && pwd)/shared"
+shared="$shared_root/corpora/feedparser"
 build="$PWD/build-fuzz"
 
 cmake -S . -B "$build" -DNEWSMIRROR_FUZZ=ON -DNEWSMIRROR_TESTS=OFF \
@@ -35,7 +37,8 @@ for d in (raw["dates"] if isinstance(raw, dict) else raw):
     open(os.path.join(sys.argv[2], hashlib.sha1(b).hexdigest()), "wb").write(b)
 PY
     ;;
-  *) echo "unknown target: $target (parse or date)" >&2; exit 1 ;;
+  html|archive) seeds=("$PWD/fuzz/seeds/$target" "$shared_root/seed") ;;
+  *) echo "unknown target: $target (parse, date, html or archive)" >&2; exit 1 ;;
 esac
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
