@@ -194,8 +194,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (flags & 0x40) policy.base_url = join_base;
   std::string clean = nm::SanitizeHtml(html, policy);
   if (const char* wrong = CheckSanitized(clean, policy)) Fail(wrong, html, clean);
+  // Sanitizing again changes nothing, except where the tree of the first
+  // parse is one HTML's serialization cannot express (an <a> inside an <a>
+  // after the adoption agency, content moved out of tables): there the
+  // second parse builds the expressible tree, and from then on it is stable.
   std::string clean_again = nm::SanitizeHtml(clean, policy);
-  if (clean_again != clean) Fail("SanitizeHtml twice differs from once", clean, clean_again);
+  if (clean_again != clean) {
+    if (const char* wrong = CheckSanitized(clean_again, policy)) Fail(wrong, clean, clean_again);
+    std::string clean_third = nm::SanitizeHtml(clean_again, policy);
+    if (clean_third != clean_again) Fail("SanitizeHtml does not settle after a second pass", clean_again, clean_third);
+  }
 
   // The archive proxies images of cleaned HTML: that must not undo the cleaning.
   std::string clean_proxied = nm::RewriteImages(clean, proxy, base);

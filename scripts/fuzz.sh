@@ -2,7 +2,9 @@
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs one of them.
 #   scripts/fuzz.sh parse|date|html|archive SECONDS [extra libFuzzer flags]
 # New inputs are kept in build-fuzz/corpus/TARGET; the log (fuzz-0.log) and any crash in
-# build-fuzz/findings/TARGET.
+# build-fuzz/findings/TARGET. FUZZ_OUT=DIR puts corpus/ and findings/ there instead
+# (scripts/test.sh starts each short run from the seeds alone that way).
+# Exits non-zero on a finding.
 # The seed corpora are read in place: ../shared/corpora/feedparser (parse, date),
 # fuzz/seeds/TARGET and ../shared/seed (html, archive).
 set -euo pipefail
@@ -19,8 +21,9 @@ cmake -S . -B "$build" -DNEWSMIRROR_FUZZ=ON -DNEWSMIRROR_TESTS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 >/dev/null
 cmake --build "$build" -j2 --target "${target}_fuzz"
 
-corpus="$build/corpus/$target"
-findings="$build/findings/$target"
+out="${FUZZ_OUT:-$build}"
+corpus="$out/corpus/$target"
+findings="$out/findings/$target"
 mkdir -p "$corpus" "$findings"
 seeds=()
 case "$target" in
@@ -48,4 +51,4 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 cd "$findings"
 exec "$build/fuzz/${target}_fuzz" -max_total_time="$seconds" -jobs=1 -workers=1 \
   -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-  -artifact_prefix="$findings/crash-" "$@" "$corpus" "${seeds[@]}"
+  -artifact_prefix="$findings/" "$@" "$corpus" "${seeds[@]}"
