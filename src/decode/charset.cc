@@ -109,6 +109,18 @@ void ScanUtf8(std::string_view b, size_t* bad, size_t* good_multibyte) {
     if (c < 0x80) { ++i; continue; }
     // U+1000–U+CFFF and U+E000–U+FFFF: no bounds besides 80–BF on both
     // trailing bytes. Runs of them (Chinese text) stay in this loop.
+    // Two characters per step: lead E1–EC/EE/EF (bit set in 0xDFFE by its low
+    // nibble) and two bytes 80–BF, twice.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0xC0C0F0C0C0F0ULL) != 0x8080E08080E0ULL ||
+          !((0xDFFEu >> (p[i] & 0x0F)) & (0xDFFEu >> (p[i + 3] & 0x0F)) & 1u)) {
+        break;
+      }
+      *good_multibyte += 2;
+      i += 6;
+    }
     while (i + 3 <= n && (p[i] & 0xF0) == 0xE0 && p[i] != 0xE0 && p[i] != 0xED &&
            ((p[i + 1] & 0xC0) | ((p[i + 2] & 0xC0) << 8)) == 0x8080) {
       ++*good_multibyte;
