@@ -120,7 +120,11 @@ TEST_F(E2eTest, SeedFeedBecomesTheSeedArticleByteForByte) {
   EXPECT_NE(list.find("1-4 [" + kSeedTitle + "](/articles/" + kVoa + "/1048574_%E6%97%A5%E6%9C%AC"),
             std::string::npos)
       << list;
-  EXPECT_NE(list.find("[查看更多](/articles/" + kVoa + ")\n"), std::string::npos);
+  EXPECT_NE(list.find("按月：[2023-01](/lists/" + kVoa + "/2023-01.md)\n\n[查看更多](/articles/" + kVoa + ")\n"),
+            std::string::npos)
+      << list;
+  // The month's page lists it too.
+  EXPECT_NE(Slurp(mirror_ + "/lists/" + kVoa + "/2023-01.md").find("1-4 [" + kSeedTitle + "]"), std::string::npos);
   // The README links the list.
   EXPECT_NE(Slurp(mirror_ + "/README.md").find("(/lists/" + kVoa + ".md)"), std::string::npos);
 }
@@ -310,8 +314,8 @@ TEST_F(E2eTest, CommitAndPushToLocalBareRepositories) {
   EXPECT_EQ(Shell("git -C '" + b + "' rev-parse main"), head);
   EXPECT_EQ(Shell("git -C '" + mirror_ + "' log -1 --format=%B"), "Archive 1 new article\n\n" + kVoa + ": 1 new\n\n");
   std::string tree = Shell("git -C '" + b + "' -c core.quotepath=off ls-tree -r --name-only main");
-  EXPECT_EQ(tree, ".gitignore\nREADME.md\narticles/" + kVoa + "/1048574_" + kSeedTitle + ".md\nlists/" + kVoa +
-                      ".md\nstate/" + kVoa + ".tsv\n");
+  EXPECT_EQ(tree, ".gitignore\nREADME.md\narticles/" + kVoa + "/1048574_" + kSeedTitle + ".md\nfeeds/all.xml\nfeeds/" +
+                      kVoa + ".xml\nlists/" + kVoa + ".md\nlists/" + kVoa + "/2023-01.md\nstate/" + kVoa + ".tsv\n");
   // The committed article is the seed article.
   EXPECT_EQ(Shell("git -C '" + b + "' show 'main:articles/" + kVoa + "/1048574_" + kSeedTitle + ".md'"),
             Slurp(Shared("seed/000_aaf80997af946b83.txt")));

@@ -25,22 +25,40 @@ std::string MarkdownPathSegment(std::string_view s) {
   return out;
 }
 
-std::string MonthDay(int64_t ms, int utc_offset_minutes) {
+namespace {
+
+// The calendar day of `ms` shifted by `utc_offset_minutes`.
+std::chrono::year_month_day LocalDay(int64_t ms, int utc_offset_minutes) {
   using namespace std::chrono;
   auto t = sys_time<milliseconds>(milliseconds(ms)) + minutes(utc_offset_minutes);
-  year_month_day ymd{floor<days>(t)};
+  return year_month_day{floor<days>(t)};
+}
+
+}  // namespace
+
+std::string MonthDay(int64_t ms, int utc_offset_minutes) {
+  auto ymd = LocalDay(ms, utc_offset_minutes);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%u-%u", static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()));
+  std::snprintf(buf, sizeof buf, "%u-%u", static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
 }
 
-std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>& items,
-                           int utc_offset_minutes) {
+std::string YearMonth(int64_t ms, int utc_offset_minutes) {
+  auto ymd = LocalDay(ms, utc_offset_minutes);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+  return buf;
+}
+
+std::string MonthPagePath(std::string_view outlet, std::string_view month) {
+  return "lists/" + std::string(outlet) + "/" + std::string(month) + ".md";
+}
+
+namespace {
+
+void AppendItems(std::string& out, std::string_view outlet, const std::vector<ListItem>& items,
+                 int utc_offset_minutes) {
   std::string folder = "/articles/" + MarkdownPathSegment(outlet);
-  std::string out;
-  out.reserve(64 + items.size() * 160);
-  out.append(outlet).append("\n------\n\n");
   for (const ListItem& item : items) {
     out += MonthDay(item.published_ms, utc_offset_minutes);
     out += " [";
@@ -51,7 +69,36 @@ std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>&
     out += EncodeUriComponent(item.file_name);
     out += ")\n\n";
   }
-  out += "[查看更多](" + folder + ")\n";
+}
+
+}  // namespace
+
+std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>& items,
+                           int utc_offset_minutes, const std::vector<std::string>& months) {
+  std::string segment = MarkdownPathSegment(outlet);
+  std::string out;
+  out.reserve(64 + items.size() * 160 + months.size() * 48);
+  out.append(outlet).append("\n------\n\n");
+  AppendItems(out, outlet, items, utc_offset_minutes);
+  if (!months.empty()) {
+    out += "按月：";
+    for (size_t i = 0; i < months.size(); ++i) {
+      if (i) out += " · ";
+      out += "[" + months[i] + "](/lists/" + segment + "/" + months[i] + ".md)";
+    }
+    out += "\n\n";
+  }
+  out += "[查看更多](/articles/" + segment + ")\n";
+  return out;
+}
+
+std::string FormatMonthPage(std::string_view outlet, std::string_view month,
+                            const std::vector<ListItem>& items, int utc_offset_minutes) {
+  std::string out;
+  out.reserve(64 + items.size() * 160);
+  out.append(outlet).append(" ").append(month).append("\n------\n\n");
+  AppendItems(out, outlet, items, utc_offset_minutes);
+  out += "[" + std::string(outlet) + "](/lists/" + MarkdownPathSegment(outlet) + ".md)\n";
   return out;
 }
 

@@ -2,8 +2,11 @@
 //
 // A list page names its outlet, then one line per article, newest first:
 //   {M-D} [{title}](/articles/{outlet}/{file name, percent-encoded})
-// with M-D the month and day of publication in the configured zone, and ends
-// with a link to the outlet's folder. The README links every outlet's list.
+// with M-D the month and day of publication in the configured zone, then a
+// line of links to its monthly pages lists/{outlet}/{YYYY-MM}.md (which hold
+// every article of their month in the same line format, so every article is
+// reachable from a list), and ends with a link to the outlet's folder. The
+// README links every outlet's list.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +22,17 @@ struct ListItem {
   std::string file_name;
 };
 
-// `items` must already be in the order to show (newest first).
+// `items` must already be in the order to show (newest first); `months`
+// ("YYYY-MM", newest first) are linked above the last line, none when empty.
 std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>& items,
-                           int utc_offset_minutes);
+                           int utc_offset_minutes, const std::vector<std::string>& months = {});
+
+// lists/{outlet}/{month}.md: every article of the month, newest first.
+std::string FormatMonthPage(std::string_view outlet, std::string_view month,
+                            const std::vector<ListItem>& items, int utc_offset_minutes);
+
+// "lists/{outlet}/{month}.md", relative to the mirror's root.
+std::string MonthPagePath(std::string_view outlet, std::string_view month);
 
 std::string FormatReadme(const std::vector<std::string>& outlets);
 
@@ -31,5 +42,7 @@ std::string MarkdownPathSegment(std::string_view s);
 
 // "M-D" of `ms` shifted by `utc_offset_minutes`.
 std::string MonthDay(int64_t ms, int utc_offset_minutes);
+// "YYYY-MM" of `ms` shifted by `utc_offset_minutes`.
+std::string YearMonth(int64_t ms, int utc_offset_minutes);
 
 }  // namespace nm

@@ -39,5 +39,27 @@ TEST(ListPageTest, ReadmeLinksEveryOutlet) {
   EXPECT_LT(readme.find("美国之音"), readme.find("BBC"));
 }
 
+TEST(ListPageTest, MonthLinksSitAboveTheLastLine) {
+  std::vector<ListItem> items = {{1672843145000, "T", "1_T.md"}};
+  std::string page = FormatListPage("VOA (中文)", items, 8 * 60, {"2023-01", "2022-12"});
+  EXPECT_NE(page.find("\n\n按月：[2023-01](/lists/VOA%20%28中文%29/2023-01.md) · "
+                      "[2022-12](/lists/VOA%20%28中文%29/2022-12.md)\n\n[查看更多](/articles/VOA%20%28中文%29)\n"),
+            std::string::npos)
+      << page;
+}
+
+TEST(ListPageTest, MonthPageListsItsArticlesAndLinksBack) {
+  std::vector<ListItem> items = {{1672843145000, "T", "1_T.md"}};
+  EXPECT_EQ(FormatMonthPage("美国之音", "2023-01", items, 8 * 60),
+            "美国之音 2023-01\n------\n\n1-4 [T](/articles/美国之音/1_T.md)\n\n[美国之音](/lists/美国之音.md)\n");
+  EXPECT_EQ(MonthPagePath("美国之音", "2023-01"), "lists/美国之音/2023-01.md");
+}
+
+TEST(ListPageTest, YearMonthFollowsTheZone) {
+  EXPECT_EQ(YearMonth(1672502400000, 8 * 60), "2023-01");  // 2022-12-31 16:00 UTC
+  EXPECT_EQ(YearMonth(1672502400000, 0), "2022-12");
+  EXPECT_EQ(YearMonth(0, 0), "1970-01");
+}
+
 }  // namespace
 }  // namespace nm

@@ -120,6 +120,7 @@ Status OutletArchive::TakeOver(const std::string& folder) {
             [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
   taken_over_ = true;
   state_dirty_ = true;
+  all_months_dirty_ = true;
   return Status::Ok();
 }
 
@@ -270,6 +271,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
         r.blob = blob;
         if (restore) ++stats.updated;
         pending_articles_.push_back({folder + r.file, std::move(text)});
+        dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
         state_dirty_ = true;
       }
       if (r.guid.empty() && !guid.empty()) {
@@ -289,6 +291,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     std::string text = FormatArticle({r.published_ms, title, link, content});
     r.blob = GitBlobId(text);
     pending_articles_.push_back({folder + r.file, std::move(text)});
+    dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
     state_.records.push_back(std::move(r));
     Index(state_.records.size() - 1);
     state_dirty_ = true;
@@ -300,29 +303,51 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
 std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
   std::vector<PlannedWrite> writes = std::move(pending_articles_);
   pending_articles_.clear();
-  std::string list_path = "lists/" + outlet_ + ".md";
-  std::error_code ec;
-  bool list_missing = !fs::exists(root_ + "/" + list_path, ec);
-  if (!state_dirty_ && !list_missing) return writes;
   if (state_dirty_) writes.push_back({OutletStatePath(outlet_), SerializeOutletState(state_)});
   state_dirty_ = false;
+  // A page is written only when its text differs from the file, so a run that
+  // changed nothing writes nothing.
+  auto plan = [&](std::string path, std::string page) {
+    auto existing = ReadFile(root_ + "/" + path);
+    if (!existing.ok() || *existing != page) writes.push_back({std::move(path), std::move(page)});
+  };
 
   // Newest first by publication; among equal times the newer id (smaller) first.
   std::vector<const ArticleRecord*> sorted;
   sorted.reserve(state_.records.size());
   for (const ArticleRecord& r : state_.records) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(), [](const ArticleRecord* a, const ArticleRecord* b) {
+    if (a->published_ms != b->published_ms) return a->published_ms > b->published_ms;
+    return a->id < b->id;
+  });
+  int offset = options.list_utc_offset_minutes;
+  std::vector<std::string> months;
+  std::vector<std::vector<ListItem>> by_month;
+  for (const ArticleRecord* r : sorted) {
+    std::string month = YearMonth(r->published_ms, offset);
+    if (months.empty() || months.back() != month) {
+      months.push_back(month);
+      by_month.emplace_back();
+    }
+    by_month.back().push_back({r->published_ms, r->title, r->file});
+  }
+  // Only months that gained or changed an article are formatted again, and
+  // those whose page is missing (an archive written before monthly pages).
+  std::error_code ec;
+  for (size_t m = 0; m < months.size(); ++m) {
+    std::string path = MonthPagePath(outlet_, months[m]);
+    if (all_months_dirty_ || dirty_months_.count(months[m]) || !fs::exists(root_ + "/" + path, ec)) {
+      plan(path, FormatMonthPage(outlet_, months[m], by_month[m], offset));
+    }
+  }
+  all_months_dirty_ = false;
+  dirty_months_.clear();
+
   size_t n = std::min(sorted.size(), static_cast<size_t>(std::max(0, options.list_size)));
-  std::partial_sort(sorted.begin(), sorted.begin() + static_cast<long>(n), sorted.end(),
-                    [](const ArticleRecord* a, const ArticleRecord* b) {
-                      if (a->published_ms != b->published_ms) return a->published_ms > b->published_ms;
-                      return a->id < b->id;
-                    });
   std::vector<ListItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
-  std::string page = FormatListPage(outlet_, items, options.list_utc_offset_minutes);
-  auto existing = ReadFile(root_ + "/" + list_path);
-  if (!existing.ok() || *existing != page) writes.push_back({list_path, std::move(page)});
+  plan("lists/" + outlet_ + ".md", FormatListPage(outlet_, items, offset, months));
   return writes;
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -61,8 +62,9 @@ class OutletArchive {
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
 
-  // The files this outlet needs written (articles, state, list page); empty
-  // when nothing changed. Clears the pending set.
+  // The files this outlet needs written (articles, state, list page, the
+  // monthly pages of months that changed); empty when nothing changed.
+  // Clears the pending set.
   std::vector<PlannedWrite> TakeWrites(const ArchiveOptions& options);
 
  private:
@@ -83,6 +85,8 @@ class OutletArchive {
   OutletState state_;
   bool taken_over_ = false;
   bool state_dirty_ = false;
+  bool all_months_dirty_ = false;
+  std::set<std::string> dirty_months_;  // "YYYY-MM" pages to format again
   KeyIndex by_guid_;
   // Built on first need, also by const lookups (FindEntry).
   mutable KeyIndex by_link_, by_title_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -189,6 +190,42 @@ TEST(KeysTest, LinkKeyIgnoresSchemeFragmentAndTracking) {
 TEST(KeysTest, TitleKeyFoldsWidthCaseAndSpace) {
   EXPECT_EQ(TitleKey("Ｇ７ 峰会"), TitleKey("g7峰会"));
   EXPECT_NE(TitleKey("峰会一"), TitleKey("峰会二"));
+}
+
+TEST_F(OutletArchiveTest, MonthlyPagesHoldEveryArticleAndOnlyChangedMonthsAreRewritten) {
+  options_.list_size = 1;  // the list page shows one; the month pages still show all
+  const int64_t jan3 = 1672704000000, jan20 = 1674172800000, feb5 = 1675555200000;  // 2023, 00:00 UTC
+  Run({MakeEntry("a", "Jan A", jan3), MakeEntry("b", "Jan B", jan20), MakeEntry("c", "Feb C", feb5)});
+  std::string jan = *ReadFile(dir_.path() + "/lists/VOA/2023-01.md");
+  EXPECT_EQ(jan.substr(0, jan.find('\n')), "VOA 2023-01");
+  EXPECT_LT(jan.find("1-20 [Jan B](/articles/VOA/1048573_Jan%20B.md)"), jan.find("1-3 [Jan A]"));
+  EXPECT_EQ(jan.find("Feb C"), std::string::npos);
+  EXPECT_NE(ReadFile(dir_.path() + "/lists/VOA/2023-02.md")->find("2-5 [Feb C]"), std::string::npos);
+
+  std::string list = *ReadFile(dir_.path() + "/lists/VOA.md");
+  EXPECT_EQ(list.find("Jan B"), std::string::npos) << "the list page keeps list_size";
+  std::string months = "按月：[2023-02](/lists/VOA/2023-02.md) · [2023-01](/lists/VOA/2023-01.md)\n\n";
+  EXPECT_NE(list.find(months + "[查看更多](/articles/VOA)\n"), std::string::npos) << list;
+
+  // A new February article rewrites February's page only.
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  a->Merge({MakeEntry("d", "Feb D", feb5 + 3600000)}, 1700000000000, options_);
+  std::vector<std::string> paths;
+  for (const PlannedWrite& w : a->TakeWrites(options_)) paths.push_back(w.path);
+  EXPECT_NE(std::find(paths.begin(), paths.end(), "lists/VOA/2023-02.md"), paths.end());
+  EXPECT_EQ(std::find(paths.begin(), paths.end(), "lists/VOA/2023-01.md"), paths.end());
+}
+
+TEST_F(OutletArchiveTest, MissingMonthlyPagesAreWrittenForAnOlderArchive) {
+  Run({MakeEntry("a", "Jan A", 1672704000000)});
+  fs::remove_all(dir_.path() + "/lists/VOA");
+  Run({});
+  EXPECT_TRUE(fs::exists(dir_.path() + "/lists/VOA/2023-01.md"));
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  a->Merge({}, 1700000000000, options_);
+  EXPECT_TRUE(a->TakeWrites(options_).empty()) << "nothing changed, nothing written";
 }
 
 }  // namespace

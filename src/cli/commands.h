@@ -15,5 +15,8 @@ void AddParseDateCommand(CLI::App& app, int& exit_code);  // cmd_parse_date.cc
 void AddParseCommand(CLI::App& app, int& exit_code);      // cmd_parse.cc
 void AddAddCommand(CLI::App& app, int& exit_code);        // cmd_add.cc
 void AddExtractCommand(CLI::App& app, int& exit_code);    // cmd_extract.cc
+void AddSearchCommand(CLI::App& app, int& exit_code);     // cmd_search.cc
+void AddSiteCommand(CLI::App& app, int& exit_code);       // cmd_site.cc
+void AddServeCommand(CLI::App& app, int& exit_code);      // cmd_serve.cc
 
 }  // namespace nm::cli

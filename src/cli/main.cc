@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   nm::cli::AddParseDateCommand(app, exit_code);
   nm::cli::AddAddCommand(app, exit_code);
   nm::cli::AddExtractCommand(app, exit_code);
+  nm::cli::AddSearchCommand(app, exit_code);
+  nm::cli::AddSiteCommand(app, exit_code);
+  nm::cli::AddServeCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -154,7 +154,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   Config cfg;
   cfg.path = origin;
   Reader r(origin);
-  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "source"});
+  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "source"});
 
   if (const toml::table* a = r.Table(root, "archive")) {
     r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb"});
@@ -194,7 +194,12 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     r.Str(*f, "user_agent", "[fetch]", cfg.fetch.user_agent);
   }
   if (const toml::table* p = r.Table(root, "publish")) {
-    r.CheckKeys(*p, "[publish]", {"remotes"});
+    r.CheckKeys(*p, "[publish]", {"remotes", "raw_base_url"});
+    r.Str(*p, "raw_base_url", "[publish]", cfg.publish.raw_base_url);
+    const std::string& raw = cfg.publish.raw_base_url;
+    if (!raw.empty() && raw.rfind("http://", 0) != 0 && raw.rfind("https://", 0) != 0) {
+      r.Fail(p->get("raw_base_url"), "raw_base_url in [publish] must start with http:// or https://");
+    }
     if (const toml::node* n = p->get("remotes")) {
       if (!n->is_array()) {
         r.Fail(n, "'remotes' in [publish] must be a list of remote names");
@@ -209,6 +214,11 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
         }
       }
     }
+  }
+  if (const toml::table* t = r.Table(root, "site")) {
+    r.CheckKeys(*t, "[site]", {"base_url", "jekyll_posts"});
+    r.Str(*t, "base_url", "[site]", cfg.site.base_url);
+    r.Bool(*t, "jekyll_posts", "[site]", cfg.site.jekyll_posts);
   }
   if (const toml::node* s = root.get("source")) {
     if (!s->is_array_of_tables()) {

@@ -3,7 +3,8 @@
 //   [archive]  list_size, list_utc_offset, image_proxy, images, image_max_mb
 //   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent,
 //              page_spacing_ms
-//   [publish]  remotes
+//   [publish]  remotes, raw_base_url
+//   [site]     base_url, jekyll_posts
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
 //              [[source.rewrite]] match, replace
 //
@@ -37,6 +38,15 @@ struct SourceConfig {
 
 struct PublishConfig {
   std::vector<std::string> remotes = {"origin"};
+  // The mirror's root as raw files on the git host, e.g.
+  // "https://raw.githubusercontent.com/USER/REPO/main/": feeds/*.xml link
+  // their entries there. "" links them relative to feeds/.
+  std::string raw_base_url;
+};
+
+struct SiteConfig {
+  std::string base_url;          // where `newsmirror site` output is served ("" = relative links)
+  bool jekyll_posts = false;     // also write Jekyll _posts/ with front matter
 };
 
 struct Config {
@@ -45,6 +55,7 @@ struct Config {
   FetchOptions fetch;
   CompleteOptions complete;
   PublishConfig publish;
+  SiteConfig site;
   std::vector<SourceConfig> sources;
 };
 

@@ -183,5 +183,20 @@ TEST(ConfigTest, MissingFileNamesThePath) {
   EXPECT_NE(cfg.status().message().find("/nonexistent/newsmirror.toml"), std::string::npos);
 }
 
+TEST(ConfigTest, ReadsTheReadersSettings) {
+  auto cfg = ParseConfig("[publish]\nraw_base_url = \"https://raw.example/u/m/main/\"\n"
+                         "[site]\nbase_url = \"https://u.example/m/\"\njekyll_posts = true\n", "t.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->publish.raw_base_url, "https://raw.example/u/m/main/");
+  EXPECT_EQ(cfg->site.base_url, "https://u.example/m/");
+  EXPECT_TRUE(cfg->site.jekyll_posts);
+  auto bad = ParseConfig("[publish]\nraw_base_url = \"raw.example/x\"\n", "t.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("t.toml:2"), std::string::npos) << bad.status().message();
+  auto typo = ParseConfig("[site]\njekyll = true\n", "t.toml");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("unknown key 'jekyll' in [site]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace nm

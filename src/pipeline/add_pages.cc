@@ -15,6 +15,7 @@
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
+#include "search/search_index.h"
 #include "url/url.h"
 #include "util/fs.h"
 
@@ -196,6 +197,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     report.status = s;
     return report;
   }
+  UpdateSearchIndexIfPresent(root);  // a cache: a failure here only leaves it for the next search
   std::string message;
   int added = 0;
   for (const AddedPage& p : report.pages) {

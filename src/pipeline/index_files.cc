@@ -4,6 +4,7 @@
 #include <set>
 
 #include "archive/list_page.h"
+#include "publish/mirror_feed.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -40,7 +41,7 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
 
 // Planned writes for files outside any outlet: README.md and .gitignore.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
-                    const std::vector<std::string>& also) {
+                    const std::vector<std::string>& also, bool whole_mirror) {
   std::string readme = FormatReadme(KnownOutlets(root, config, also));
   auto existing = ReadFile(root + "/README.md");
   if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
@@ -51,6 +52,19 @@ void PlanIndexFiles(const std::string& root, const Config& config, std::vector<P
     if (!text.empty() && text.back() != '\n') text += '\n';
     text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
     writes.push_back({".gitignore", text});
+  }
+  // The feeds of the mirror, from the archive as these writes leave it.
+  FileOverlay overlay;
+  std::set<std::string> written_outlets;
+  for (const PlannedWrite& w : writes) {
+    overlay[w.path] = w.data;
+    if (w.path.rfind("state/", 0) == 0 && w.path.size() > 10 && w.path.compare(w.path.size() - 4, 4, ".tsv") == 0) {
+      written_outlets.insert(w.path.substr(6, w.path.size() - 10));
+    }
+  }
+  for (PlannedWrite& w : PlanMirrorFeeds(root, config.publish.raw_base_url, overlay,
+                                         whole_mirror ? nullptr : &written_outlets)) {
+    writes.push_back(std::move(w));
   }
 }
 

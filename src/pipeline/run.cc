@@ -16,6 +16,7 @@
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
+#include "search/search_index.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -213,7 +214,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (!archives[i]) continue;
     for (PlannedWrite& w : archives[i]->TakeWrites(config.archive)) writes.push_back(std::move(w));
   }
-  PlanIndexFiles(root, config, writes);
+  PlanIndexFiles(root, config, writes, {}, options.shard.count == 1);
   for (const PlannedWrite& w : writes) report.written.push_back(w.path);
   if (options.dry_run) return report;
 
@@ -225,6 +226,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   // would only add to the commit's peak.
   std::vector<PlannedWrite>().swap(writes);
   archives.clear();
+  // The search index is a cache: failing to update it never fails the run.
+  if (Status s = UpdateSearchIndexIfPresent(root); !s.ok()) obs.Note("search index not updated: " + s.message());
   Publication pub = Publish(root, *lock, CommitMessage(report), options.commit, options.push, config.publish.remotes);
   report.committed = pub.committed;
   report.commit = pub.commit;

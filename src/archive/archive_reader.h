@@ -1,0 +1,50 @@
+// Read-only view of a whole mirror for what is derived from it: feeds of the
+// mirror, the static site, the search index, the local reader.
+//
+// LoadMirror lists every outlet of the mirror (state/*.tsv and articles/*/)
+// with its records sorted newest first, taking over an outlet without state
+// from its files' header lines as a run would. Nothing is written. Each call
+// reads the disk afresh; the result is a plain value, safe to share between
+// threads once built.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <string>
+#include <vector>
+
+#include "archive/article.h"
+#include "state/outlet_state.h"
+#include "util/status.h"
+
+namespace nm {
+
+struct MirrorOutlet {
+  std::string name;
+  std::vector<ArticleRecord> records;  // newest first (NewerFirst)
+};
+
+struct MirrorView {
+  std::string root;
+  std::vector<MirrorOutlet> outlets;   // sorted by name
+  const MirrorOutlet* Find(const std::string& name) const;
+};
+
+// Files a run is about to write (path relative to the root → new text): read
+// instead of the disk, and their outlets are part of the mirror.
+using FileOverlay = std::map<std::string, std::string_view>;
+
+Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay = {});
+
+// Newest publication first; among equal times the smaller (newer) id first.
+bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b);
+
+// "articles/{outlet}/{file}", relative to the mirror's root.
+std::string ArticlePath(const std::string& outlet, const std::string& file);
+
+// Reads and parses one archived article.
+Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
+                               const FileOverlay& overlay = {});
+
+}  // namespace nm

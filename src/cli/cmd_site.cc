@@ -1,0 +1,56 @@
+// newsmirror site: render the archive as a static web site.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "config/config.h"
+#include "site/site_builder.h"
+
+namespace nm::cli {
+
+void AddSiteCommand(CLI::App& app, int& exit_code) {
+  struct Args {
+    std::string archive = "mirror", out, base_url, config;
+    bool jekyll = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* cmd = app.add_subcommand(
+      "site",
+      "Render the mirror as a static web site (home page, per-outlet and monthly lists, one\n"
+      "page per article, Atom feeds, title search) for GitHub Pages or any static host.\n"
+      "A rebuild writes only the pages that changed.");
+  cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
+  cmd->add_option("-o,--out", args->out, "The site's folder (created)")->required();
+  cmd->add_option("--base-url", args->base_url, "The site's public URL, for absolute links in its feeds ([site] base_url)");
+  cmd->add_option("-c,--config", args->config, "Read [site] and [archive] settings from this configuration");
+  cmd->add_flag("--jekyll-posts", args->jekyll, "Also write Jekyll _posts/ with front matter ([site] jekyll_posts)");
+  cmd->callback([&exit_code, args] {
+    SiteBuildOptions opts;
+    opts.archive = args->archive;
+    opts.out = args->out;
+    if (!args->config.empty()) {
+      auto config = LoadConfig(args->config);
+      if (!config.ok()) {
+        std::cerr << "newsmirror: " << config.status().message() << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      opts.site.base_url = config->site.base_url;
+      opts.site.utc_offset_minutes = config->archive.list_utc_offset_minutes;
+      opts.jekyll_posts = config->site.jekyll_posts;
+    }
+    if (!args->base_url.empty()) opts.site.base_url = args->base_url;
+    if (args->jekyll) opts.jekyll_posts = true;
+    auto stats = BuildSite(opts);
+    if (!stats.ok()) {
+      std::cerr << "newsmirror: " << stats.status().message() << "\n";
+      exit_code = kExitFailed;
+      return;
+    }
+    std::cerr << "site: " << stats->pages << " pages, " << stats->written << " written, " << stats->unchanged
+              << " unchanged, " << stats->removed << " removed\n";
+    exit_code = kExitOk;
+  });
+}
+
+}  // namespace nm::cli

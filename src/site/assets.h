@@ -1,0 +1,12 @@
+// The static files every reader page uses: the style sheet and the optional
+// search script. Plain text kept in code so the binary is all a site needs.
+#pragma once
+
+namespace nm {
+
+// Light, readable CJK typography with the system's fonts (no web fonts).
+extern const char kSiteCss[];
+// Filters search-index.json by the words of ?q= (titles); pages work without it.
+extern const char kSearchJs[];
+
+}  // namespace nm

@@ -1,0 +1,326 @@
+#include "site/pages.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "archive/list_page.h"
+#include "html/sanitize.h"
+#include "publish/mirror_feed.h"
+#include "site/assets.h"
+#include "url/url.h"
+
+namespace nm {
+
+namespace {
+
+constexpr const char* kDeep = "../../";  // from outlets/{outlet}/ to the root
+
+std::string Esc(std::string_view s) { return XmlEscape(s); }
+
+std::string Enc(std::string_view s) { return EncodeUriComponent(s); }
+
+std::string Day(int64_t ms, int offset) { return Rfc3339(ms + int64_t{offset} * 60000).substr(0, 10); }
+
+std::string DayTime(int64_t ms, int offset) {
+  std::string t = Rfc3339(ms + int64_t{offset} * 60000);
+  return t.substr(0, 10) + " " + t.substr(11, 5);
+}
+
+bool EndsWith(const std::string& s, std::string_view tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+size_t Pages(size_t n, size_t per) { return n == 0 ? 1 : (n + per - 1) / per; }
+
+// "2023-01" → its page file name for page `page` (0-based).
+std::string MonthFile(const std::string& month, size_t page) {
+  return page == 0 ? month + ".html" : month + "-p" + std::to_string(page + 1) + ".html";
+}
+
+std::string OutletFile(size_t page) {
+  return page == 0 ? "index.html" : "page-" + std::to_string(page + 1) + ".html";
+}
+
+std::string PageNav(size_t pages, size_t current, const std::function<std::string(size_t)>& file) {
+  if (pages <= 1) return {};
+  std::string out = "<nav class=\"pages\">";
+  if (current > 0) out += "<a rel=\"prev\" href=\"" + Enc(file(current - 1)) + "\">上一页</a>";
+  for (size_t p = 0; p < pages; ++p) {
+    if (p == current) out += "<strong>" + std::to_string(p + 1) + "</strong> ";
+    else out += "<a href=\"" + Enc(file(p)) + "\">" + std::to_string(p + 1) + "</a>";
+  }
+  if (current + 1 < pages) out += "<a rel=\"next\" href=\"" + Enc(file(current + 1)) + "\">下一页</a>";
+  return out + "</nav>\n";
+}
+
+}  // namespace
+
+std::string ArticlePagePath(const std::string& outlet, int64_t id) {
+  return "outlets/" + outlet + "/" + std::to_string(id) + ".html";
+}
+
+std::string SiteContentType(const std::string& path) {
+  if (EndsWith(path, ".html")) return "text/html; charset=utf-8";
+  if (EndsWith(path, ".css")) return "text/css; charset=utf-8";
+  if (EndsWith(path, ".js")) return "text/javascript; charset=utf-8";
+  if (EndsWith(path, ".json")) return "application/json";
+  if (EndsWith(path, ".xml")) return "application/atom+xml; charset=utf-8";
+  return "application/octet-stream";
+}
+
+SitePages::SitePages(const MirrorView& view, SiteOptions options) : view_(view), options_(std::move(options)) {
+  if (!options_.base_url.empty() && options_.base_url.back() != '/') options_.base_url += '/';
+  for (const MirrorOutlet& o : view_.outlets) {
+    OutletPages pages{&o, {}};
+    for (const ArticleRecord& r : o.records) {
+      std::string month = YearMonth(r.published_ms, options_.utc_offset_minutes);
+      if (pages.months.empty() || pages.months.back().name != month) pages.months.push_back({month, {}});
+      pages.months.back().items.push_back(&r);
+    }
+    outlets_.push_back(std::move(pages));
+  }
+}
+
+const SitePages::OutletPages* SitePages::FindOutlet(const std::string& name) const {
+  for (const OutletPages& o : outlets_) {
+    if (o.outlet->name == name) return &o;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> SitePages::Paths() const {
+  std::vector<std::string> paths = {"index.html",      "search.html",     "search-index.json",
+                                    "assets/site.css", "assets/search.js", "feeds/all.xml"};
+  for (const OutletPages& o : outlets_) {
+    const std::string& name = o.outlet->name;
+    std::string dir = "outlets/" + name + "/";
+    paths.push_back("feeds/" + name + ".xml");
+    for (size_t p = 0; p < Pages(o.outlet->records.size(), kPageSize); ++p) paths.push_back(dir + OutletFile(p));
+    for (const Month& m : o.months) {
+      for (size_t p = 0; p < Pages(m.items.size(), kMonthPageSize); ++p) paths.push_back(dir + MonthFile(m.name, p));
+    }
+    for (const ArticleRecord& r : o.outlet->records) paths.push_back(ArticlePagePath(name, r.id));
+  }
+  return paths;
+}
+
+const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* outlet) const {
+  if (path.rfind("outlets/", 0) != 0 || !EndsWith(path, ".html")) return nullptr;
+  size_t slash = path.find('/', 8);
+  if (slash == std::string::npos) return nullptr;
+  std::string name = path.substr(8, slash - 8);
+  std::string file = path.substr(slash + 1, path.size() - slash - 1 - 5);
+  if (file.empty() || file.find_first_not_of("0123456789") != std::string::npos) return nullptr;
+  const MirrorOutlet* o = view_.Find(name);
+  if (!o) return nullptr;
+  int64_t id = std::stoll(file);
+  for (const ArticleRecord& r : o->records) {
+    if (r.id == id) {
+      if (outlet) *outlet = name;
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+std::optional<std::string> SitePages::Render(const std::string& path) const {
+  if (path == "index.html") return RenderHome();
+  if (path == "search.html") return RenderSearch("", nullptr);
+  if (path == "search-index.json") return RenderSearchIndex();
+  if (path == "assets/site.css") return std::string(kSiteCss);
+  if (path == "assets/search.js") return std::string(kSearchJs);
+  if (path.rfind("feeds/", 0) == 0 && EndsWith(path, ".xml")) {
+    std::string name = path.substr(6, path.size() - 10);
+    if (name != "all" && !FindOutlet(name)) return std::nullopt;
+    return RenderFeed(name);
+  }
+  if (path.rfind("outlets/", 0) != 0 || !EndsWith(path, ".html")) return std::nullopt;
+  size_t slash = path.find('/', 8);
+  if (slash == std::string::npos) return std::nullopt;
+  const OutletPages* o = FindOutlet(path.substr(8, slash - 8));
+  if (!o) return std::nullopt;
+  std::string file = path.substr(slash + 1);
+  size_t n_pages = Pages(o->outlet->records.size(), kPageSize);
+  for (size_t p = 0; p < n_pages; ++p) {
+    if (file == OutletFile(p)) return RenderOutlet(*o, p);
+  }
+  for (const Month& m : o->months) {
+    if (file.rfind(m.name, 0) != 0) continue;
+    for (size_t p = 0; p < Pages(m.items.size(), kMonthPageSize); ++p) {
+      if (file == MonthFile(m.name, p)) return RenderMonth(*o, m, p);
+    }
+  }
+  std::string outlet;
+  if (const ArticleRecord* r = ArticleOf(path, &outlet)) return RenderArticle(*o->outlet, *r);
+  return std::nullopt;
+}
+
+std::string SitePages::Page(const std::string& p, const std::string& title, const std::string& body,
+                            const std::string& head_extra) const {
+  std::string out =
+      "<!doctype html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src http: https: data:; "
+      "style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'\">\n"
+      "<meta name=\"referrer\" content=\"no-referrer\">\n"
+      "<title>" + Esc(title) + "</title>\n"
+      "<link rel=\"icon\" href=\"data:,\">\n"
+      "<link rel=\"stylesheet\" href=\"" + p + "assets/site.css\">\n"
+      "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"" + Esc(options_.title) + "\" href=\"" + p +
+      "feeds/all.xml\">\n" + head_extra +
+      "</head>\n<body>\n<header><a class=\"home\" href=\"" + p + "index.html\">" + Esc(options_.title) +
+      "</a><form class=\"search\" action=\"" + p + "search.html\" method=\"get\" role=\"search\">"
+      "<input type=\"search\" name=\"q\" placeholder=\"搜索\" aria-label=\"搜索\"><button type=\"submit\">搜索</button>"
+      "</form></header>\n<main>\n";
+  out += body;
+  out += "</main>\n<footer class=\"muted\"><a href=\"" + p + "index.html\">首页</a> · <a href=\"" + p +
+         "feeds/all.xml\">订阅 (Atom)</a></footer>\n</body>\n</html>\n";
+  return out;
+}
+
+std::string SitePages::ArticleList(const std::string& p, const std::string& outlet,
+                                   const std::vector<const ArticleRecord*>& items, bool show_outlet) const {
+  std::string out = "<ul class=\"articles\">\n";
+  for (const ArticleRecord* r : items) {
+    std::string href = p + "outlets/" + Enc(outlet) + "/" + std::to_string(r->id) + ".html";
+    out += "<li><time datetime=\"" + Rfc3339(r->published_ms) + "\">" +
+           Day(r->published_ms, options_.utc_offset_minutes) + "</time>";
+    if (show_outlet) out += "<span class=\"outlet\">" + Esc(outlet) + "</span>";
+    out += "<a href=\"" + href + "\">" + Esc(r->title.empty() ? "（无标题）" : r->title) + "</a></li>\n";
+  }
+  return out + "</ul>\n";
+}
+
+std::string SitePages::RenderHome() const {
+  std::string body = "<h1>" + Esc(options_.title) + "</h1>\n";
+  if (outlets_.empty()) body += "<p class=\"muted\">这个镜像还没有文章。</p>\n";
+  for (const OutletPages& o : outlets_) {
+    const std::string& name = o.outlet->name;
+    body += "<section>\n<h2><a href=\"outlets/" + Enc(name) + "/index.html\">" + Esc(name) + "</a></h2>\n";
+    std::vector<const ArticleRecord*> newest;
+    for (size_t i = 0; i < o.outlet->records.size() && i < kHomeItems; ++i) newest.push_back(&o.outlet->records[i]);
+    body += ArticleList("", name, newest, false);
+    body += "<p class=\"muted\"><a href=\"outlets/" + Enc(name) + "/index.html\">全部 " +
+            std::to_string(o.outlet->records.size()) + " 篇</a> · <a href=\"feeds/" + Enc(name) +
+            ".xml\">订阅</a></p>\n</section>\n";
+  }
+  return Page("", options_.title, body);
+}
+
+std::string SitePages::RenderOutlet(const OutletPages& o, size_t page) const {
+  const std::string& name = o.outlet->name;
+  std::vector<const ArticleRecord*> items;
+  for (size_t i = page * kPageSize; i < o.outlet->records.size() && i < (page + 1) * kPageSize; ++i) {
+    items.push_back(&o.outlet->records[i]);
+  }
+  std::string body = "<h1>" + Esc(name) + "</h1>\n<p class=\"meta\">" + std::to_string(o.outlet->records.size()) +
+                     " 篇 · <a href=\"" + kDeep + "feeds/" + Enc(name) + ".xml\">订阅 (Atom)</a></p>\n";
+  body += ArticleList(kDeep, name, items, false);
+  size_t pages = Pages(o.outlet->records.size(), kPageSize);
+  body += PageNav(pages, page, [](size_t p) { return OutletFile(p); });
+  if (!o.months.empty()) {
+    body += "<h2>按月</h2>\n<nav class=\"months\">";
+    for (const Month& m : o.months) {
+      body += "<a href=\"" + MonthFile(m.name, 0) + "\">" + m.name + "</a> ";
+    }
+    body += "</nav>\n";
+  }
+  std::string title = page == 0 ? name : name + "（第 " + std::to_string(page + 1) + " 页）";
+  return Page(kDeep, title, body);
+}
+
+std::string SitePages::RenderMonth(const OutletPages& o, const Month& m, size_t page) const {
+  const std::string& name = o.outlet->name;
+  std::vector<const ArticleRecord*> items(
+      m.items.begin() + static_cast<long>(std::min(m.items.size(), page * kMonthPageSize)),
+      m.items.begin() + static_cast<long>(std::min(m.items.size(), (page + 1) * kMonthPageSize)));
+  std::string body = "<h1>" + Esc(name) + " " + m.name + "</h1>\n<p class=\"meta\"><a href=\"index.html\">" +
+                     Esc(name) + "</a> · " + std::to_string(m.items.size()) + " 篇</p>\n";
+  body += ArticleList(kDeep, name, items, false);
+  body += PageNav(Pages(m.items.size(), kMonthPageSize), page, [&](size_t p) { return MonthFile(m.name, p); });
+  return Page(kDeep, name + " " + m.name, body);
+}
+
+std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord& r) const {
+  auto doc = ReadArticle(view_.root, o.name, r);
+  std::string title = doc.ok() ? doc->title : r.title;
+  std::string link = doc.ok() ? doc->link : r.link;
+  int64_t published = doc.ok() ? doc->published_ms : r.published_ms;
+  std::string month = YearMonth(published, options_.utc_offset_minutes);
+  std::string body = "<article>\n<h1>" + Esc(title) + "</h1>\n<p class=\"meta\"><a href=\"index.html\">" +
+                     Esc(o.name) + "</a> · <time datetime=\"" + Rfc3339(published) + "\">" +
+                     DayTime(published, options_.utc_offset_minutes) + "</time>";
+  std::string safe_link = SanitizeHtml("<a href=\"" + Esc(link) + "\">原文</a>");
+  if (safe_link.find("href=") != std::string::npos) body += " · " + safe_link;
+  body += "</p>\n<div class=\"body\">\n";
+  if (doc.ok()) {
+    SanitizePolicy policy;
+    policy.base_url = link;
+    body += SanitizeHtml(doc->content, policy);
+  } else {
+    body += "<p class=\"muted\">" + Esc(doc.status().message()) + "</p>";
+  }
+  body += "\n</div>\n</article>\n<nav class=\"months\"><a href=\"" + MonthFile(month, 0) + "\">" + Esc(o.name) +
+          " " + month + "</a></nav>\n";
+  return Page(kDeep, title, body);
+}
+
+std::string SitePages::RenderSearch(const std::string& query, const std::vector<SearchHit>* hits) const {
+  std::string body = "<h1>搜索</h1>\n<form class=\"search\" action=\"search.html\" method=\"get\" role=\"search\">"
+                     "<input type=\"search\" name=\"q\" value=\"" + Esc(query) + "\" aria-label=\"搜索\">"
+                     "<button type=\"submit\">搜索</button></form>\n";
+  std::string status;
+  std::string list;
+  if (hits) {
+    status = query.empty() ? "" : hits->empty() ? "没有找到" : "找到 " + std::to_string(hits->size()) + " 篇";
+    for (const SearchHit& h : *hits) {
+      std::string snippet = Esc(h.snippet.substr(0, h.mark_begin)) + "<mark>" +
+                            Esc(h.snippet.substr(h.mark_begin, h.mark_end - h.mark_begin)) + "</mark>" +
+                            Esc(h.snippet.substr(h.mark_end));
+      list += "<li><time datetime=\"" + Rfc3339(h.published_ms) + "\">" + Day(h.published_ms, options_.utc_offset_minutes) +
+              "</time><span class=\"outlet\">" + Esc(h.outlet) + "</span><a href=\"" +
+              "outlets/" + Enc(h.outlet) + "/" + std::to_string(h.id) + ".html\">" + Esc(h.title) +
+              "</a><span class=\"snippet\">" + snippet + "</span></li>\n";
+    }
+  } else {
+    body += "<noscript><p class=\"muted\">在静态网站上，搜索标题需要 JavaScript。没有 JavaScript 时，"
+            "请从首页按媒体和月份浏览，或在本地用 newsmirror search / newsmirror serve 全文搜索。</p></noscript>\n";
+  }
+  body += "<p id=\"status\" class=\"muted\" aria-live=\"polite\">" + Esc(status) + "</p>\n";
+  body += std::string("<ul id=\"results\" class=\"articles\" data-index=\"search-index.json\"") +
+          (hits ? " data-server=\"1\"" : "") + ">\n" + list + "</ul>\n";
+  std::string script = hits ? "" : "<script src=\"assets/search.js\" defer></script>\n";
+  return Page("", query.empty() ? "搜索" : query + " - 搜索", body, script);
+}
+
+std::string SitePages::RenderSearchIndex() const {
+  // [title, outlet, day, page] for every article, newest first.
+  struct Item {
+    const std::string* outlet;
+    const ArticleRecord* r;
+  };
+  std::vector<Item> all;
+  for (const MirrorOutlet& o : view_.outlets) {
+    for (const ArticleRecord& r : o.records) all.push_back({&o.name, &r});
+  }
+  std::stable_sort(all.begin(), all.end(), [](const Item& a, const Item& b) { return NewerFirst(*a.r, *b.r); });
+  nlohmann::json out = nlohmann::json::array();
+  for (const Item& it : all) {
+    out.push_back({it.r->title, *it.outlet, Day(it.r->published_ms, options_.utc_offset_minutes),
+                   "outlets/" + Enc(*it.outlet) + "/" + std::to_string(it.r->id) + ".html"});
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string SitePages::RenderFeed(const std::string& name) const {
+  const std::string& base = options_.base_url;
+  ArticleLinker link_of = [&](const std::string& outlet, const ArticleRecord& r) {
+    std::string rel = "outlets/" + Enc(outlet) + "/" + std::to_string(r.id) + ".html";
+    return base.empty() ? "../" + rel : base + rel;
+  };
+  AtomFeed feed = MirrorAtomFeed(view_, name, link_of, base);
+  feed.alternate = base.empty() ? "../index.html" : base;
+  return FormatAtomFeed(feed);
+}
+
+}  // namespace nm

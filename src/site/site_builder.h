@@ -1,0 +1,39 @@
+// newsmirror site: the archive as a static web site (SitePages), written so
+// that a rebuild after a run touches only what changed.
+//
+// BuildSite renders every page of the site into `out`. A manifest
+// (out/.newsmirror-site.tsv: path, blob id of the content, source key) says
+// what an earlier build wrote: an article page whose archived file and
+// renderer are unchanged is not rendered again, any other page is rendered
+// and written only when its bytes differ, and pages the archive no longer
+// has are removed. With jekyll_posts, _posts/ gets one file per article with
+// front matter (title, date, outlet, original URL) for Jekyll sites.
+#pragma once
+
+#include <string>
+
+#include "site/pages.h"
+#include "util/status.h"
+
+namespace nm {
+
+struct SiteBuildOptions {
+  std::string archive;           // the mirror's root
+  std::string out;               // the site's folder (created)
+  SiteOptions site;
+  bool jekyll_posts = false;
+};
+
+struct SiteBuildStats {
+  int pages = 0;                 // paths the site has
+  int written = 0;
+  int unchanged = 0;
+  int removed = 0;
+};
+
+Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options);
+
+// _posts/{YYYY-MM-DD}-{outlet}-{id}.html's text for one article.
+std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const ArticleDoc& doc, int utc_offset_minutes);
+
+}  // namespace nm

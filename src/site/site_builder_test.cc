@@ -1,0 +1,193 @@
+#include "site/site_builder.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "support/mirror_builder.h"
+#include "support/temp_dir.h"
+#include "util/fs.h"
+
+namespace nm {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kJan = 1672531200000;  // 2023-01-01 UTC
+constexpr int64_t kHour = 3600000;
+
+// Archived content carrying the usual XSS vectors.
+const char kHostile[] =
+    "<p>正文开始</p><script>alert('s')</script><img src=\"https://img.example/a.jpg\" onerror=\"alert('e')\">"
+    "<a href=\"javascript:alert('j')\">链接</a><a href=\" JaVaScRiPt:alert('j2')\">二</a>"
+    "<svg onload=\"alert('svg')\"><script>alert('svg2')</script></svg>"
+    "<p style=\"background:url(javascript:alert('css'));width:expression(alert('x'))\">样式</p>"
+    "<iframe src=\"https://evil.example/\"></iframe><object data=\"x.swf\"></object>"
+    "<form action=\"https://evil.example/\"><input name=\"q\"></form><math><mi>x</mi></math>"
+    "<div onclick=\"alert('c')\">点击</div><a href=\"data:text/html,<script>alert(1)</script>\">数据</a>"
+    "<style>body{background:url(javascript:alert('style'))}</style><base href=\"https://evil.example/\">"
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"><p>正文结束</p>";
+
+std::string Decode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out.push_back(static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> HtmlFiles(const std::string& dir) {
+  std::vector<std::string> out;
+  for (auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.path().extension() == ".html") out.push_back(e.path().string());
+  }
+  return out;
+}
+
+// Everything that would run script or load from elsewhere on a page.
+void ExpectNoScriptVectors(const std::string& page, const std::string& where) {
+  std::string lower = page;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string scripts = std::regex_replace(lower, std::regex("<script src=\"assets/search.js\" defer></script>"), "");
+  EXPECT_EQ(scripts.find("<script"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("javascript:"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("alert("), std::string::npos) << where;
+  EXPECT_EQ(lower.find("<svg"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("<math"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("<iframe"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("<object"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("<form action=\"https"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("<base"), std::string::npos) << where;
+  EXPECT_EQ(lower.find("expression("), std::string::npos) << where;
+  EXPECT_EQ(lower.find(" style="), std::string::npos) << where;
+  EXPECT_EQ(lower.find("data:text"), std::string::npos) << where;
+  EXPECT_FALSE(std::regex_search(lower, std::regex("<[^>]*\\son[a-z]+\\s*="))) << where;
+}
+
+class SiteBuilderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<TestArticle> many;
+    for (int i = 0; i < 120; ++i) {
+      many.push_back({"n" + std::to_string(i), "新闻 " + std::to_string(i), kJan + i * 12 * kHour,
+                      "<p>第 " + std::to_string(i) + " 篇的正文。</p><img src=\"https://img.example/" +
+                          std::to_string(i) + ".jpg\">"});
+    }
+    AddToMirror(mirror_, "美国之音", many);
+    AddToMirror(mirror_, "VOA (中文)", {{"x", "恶意 <b>标题</b> \"引号\" & 符号", kJan + 5 * kHour, kHostile}});
+    options_.archive = mirror_;
+    options_.out = site_;
+  }
+
+  TempDir dir_;
+  std::string mirror_ = dir_.path() + "/mirror";
+  std::string site_ = dir_.path() + "/site";
+  SiteBuildOptions options_;
+};
+
+TEST_F(SiteBuilderTest, EveryInternalLinkResolves) {
+  auto stats = BuildSite(options_);
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  std::regex attr("(?:href|src)=\"([^\"]*)\"");
+  int checked = 0;
+  for (const std::string& file : HtmlFiles(site_)) {
+    std::string page = *ReadFile(file);
+    for (std::sregex_iterator it(page.begin(), page.end(), attr), end; it != end; ++it) {
+      std::string url = (*it)[1];
+      if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0 || url.rfind("data:", 0) == 0) continue;
+      std::string target = url.substr(0, url.find_first_of("?#"));
+      fs::path resolved = (fs::path(file).parent_path() / Decode(target)).lexically_normal();
+      EXPECT_TRUE(fs::is_regular_file(resolved)) << url << " on " << file;
+      EXPECT_EQ(resolved.string().rfind(fs::path(site_).lexically_normal().string(), 0), 0u) << url << " leaves the site";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1000);
+  // Pagination and months: 120 articles over 60 days in two months.
+  EXPECT_TRUE(fs::exists(site_ + "/outlets/美国之音/page-3.html"));
+  EXPECT_FALSE(fs::exists(site_ + "/outlets/美国之音/page-4.html"));
+  EXPECT_TRUE(fs::exists(site_ + "/outlets/美国之音/2023-02.html"));
+  EXPECT_TRUE(fs::exists(site_ + "/feeds/all.xml"));
+  EXPECT_TRUE(fs::exists(site_ + "/search-index.json"));
+}
+
+TEST_F(SiteBuilderTest, ArchivedScriptsDoNotReachAnyPage) {
+  ASSERT_TRUE(BuildSite(options_).ok());
+  std::string article = *ReadFile(site_ + "/outlets/VOA (中文)/1048574.html");
+  EXPECT_NE(article.find("正文开始"), std::string::npos);
+  EXPECT_NE(article.find("正文结束"), std::string::npos);
+  EXPECT_NE(article.find("src=\"https://img.example/a.jpg\""), std::string::npos);
+  // A title is text: its markup is shown, never parsed.
+  EXPECT_NE(article.find("<h1>恶意 &lt;b&gt;标题&lt;/b&gt; &quot;引号&quot; &amp; 符号</h1>"), std::string::npos);
+  for (const std::string& file : HtmlFiles(site_)) ExpectNoScriptVectors(*ReadFile(file), file);
+  std::string feed = *ReadFile(site_ + "/feeds/all.xml");
+  EXPECT_EQ(feed.find("alert("), std::string::npos);
+}
+
+TEST_F(SiteBuilderTest, PagesAreSmallAndSelfContained) {
+  ASSERT_TRUE(BuildSite(options_).ok());
+  for (const std::string& file : HtmlFiles(site_)) {
+    std::string page = *ReadFile(file);
+    EXPECT_LT(page.size(), 100u * 1024) << file;
+    // The only requests that leave the site are the articles' own images.
+    std::regex external("(?:href|src)=\"(https?://[^\"]*)\"");
+    for (std::sregex_iterator it(page.begin(), page.end(), external), end; it != end; ++it) {
+      std::string tag_start = page.substr(0, static_cast<size_t>(it->position()));
+      std::string tag = tag_start.substr(tag_start.rfind('<'));
+      bool image = tag.rfind("<img", 0) == 0;
+      bool link = tag.rfind("<a ", 0) == 0;
+      EXPECT_TRUE(image || link) << (*it)[1] << " in " << file;
+    }
+    EXPECT_EQ(page.find("@font-face"), std::string::npos);
+  }
+  EXPECT_EQ(ReadFile(site_ + "/assets/site.css")->find("url("), std::string::npos) << "no fonts or images to fetch";
+}
+
+TEST_F(SiteBuilderTest, RebuildWritesOnlyWhatChanged) {
+  auto first = BuildSite(options_);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->written, first->pages);
+  auto again = BuildSite(options_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->written, 0);
+  EXPECT_EQ(again->unchanged, again->pages);
+
+  auto before = fs::last_write_time(site_ + "/outlets/美国之音/1048574.html");
+  AddToMirror(mirror_, "美国之音", {{"new", "新的一篇", kJan + 200 * 12 * kHour, "<p>新</p>"}});
+  auto third = BuildSite(options_);
+  ASSERT_TRUE(third.ok());
+  // The new article, the home page, the outlet's index pages that shift, its
+  // month, the feeds and the search index; not the other 121 articles.
+  EXPECT_GT(third->written, 3);
+  EXPECT_LT(third->written, 15);
+  EXPECT_EQ(fs::last_write_time(site_ + "/outlets/美国之音/1048574.html"), before);
+  EXPECT_NE(ReadFile(site_ + "/index.html")->find("新的一篇"), std::string::npos);
+
+  // A page the archive no longer has is removed.
+  fs::remove_all(mirror_ + "/articles/VOA (中文)");
+  fs::remove(mirror_ + "/state/VOA (中文).tsv");
+  auto fourth = BuildSite(options_);
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_GT(fourth->removed, 0);
+  EXPECT_FALSE(fs::exists(site_ + "/outlets/VOA (中文)/1048574.html"));
+}
+
+TEST_F(SiteBuilderTest, JekyllPostsHaveFrontMatter) {
+  options_.jekyll_posts = true;
+  ASSERT_TRUE(BuildSite(options_).ok());
+  std::string post = *ReadFile(site_ + "/_posts/2023-01-01-VOA (中文)-1048574.html");
+  EXPECT_EQ(post.rfind("---\nlayout: post\ntitle: \"恶意 <b>标题</b> \\\"引号\\\" & 符号\"\ndate: 2023-01-01 13:00:00 +0800\n", 0), 0u)
+      << post;
+  EXPECT_NE(post.find("categories: [\"VOA (中文)\"]\noriginal_url: \"https://news.example/x\"\n"), std::string::npos);
+  ExpectNoScriptVectors(post, "jekyll post");
+}
+
+}  // namespace
+}  // namespace nm

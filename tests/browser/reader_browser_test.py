@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""The reader's side in a real browser (headless Chromium).
+
+Builds a mirror from the seed feed with `newsmirror run` (a file: source),
+renders it with `newsmirror site`, serves it twice (the local reader,
+`newsmirror serve`, and the static site behind a plain static file server),
+and checks in Chromium that: the home page loads, searching 岸田 finds the
+seed article, the article page shows its paragraphs and image, no console
+message is logged and no page asks for anything but 127.0.0.1. Images go
+through an image proxy on 127.0.0.1 that counts the requests. Screenshots of
+each page are kept in --artifacts.
+"""
+import argparse
+import http.server
+import os
+import re
+import shutil
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+import urllib.parse
+
+ARGS = None
+SEED_TITLE = "日本首相岸田文雄1月13日访美会晤拜登，深化美日安保同盟"
+# A 1x1 PNG.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201"
+    "e2213bdc0000000049454e44ae426082")
+
+
+class ImageProxy(http.server.BaseHTTPRequestHandler):
+    hits = []
+
+    def do_GET(self):
+        ImageProxy.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(PNG)))
+        self.end_headers()
+        self.wfile.write(PNG)
+
+    def log_message(self, *a):
+        pass
+
+
+class StaticFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+
+
+def serve_in_thread(handler):
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    srv.daemon_threads = True
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def chromium(args, profile):
+    base = [ARGS.chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", "--user-data-dir=" + profile,
+            # Nothing may leave the machine: every host but the loopback fails to resolve.
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000"]
+    r = subprocess.run(base + args, capture_output=True, text=True, timeout=90)
+    console = [l for l in r.stderr.splitlines() if "CONSOLE" in l or "Uncaught" in l]
+    return r.stdout, console
+
+
+class ReaderInBrowserTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nm-browser-")
+        os.makedirs(ARGS.artifacts, exist_ok=True)
+        cls.proxy = serve_in_thread(ImageProxy)
+        proxy = "http://127.0.0.1:%d/img?url={url_noscheme}" % cls.proxy.server_address[1]
+        shutil.copy(os.path.join(ARGS.shared, "fixtures/seed-feed.xml"), cls.tmp)
+        config = os.path.join(cls.tmp, "newsmirror.toml")
+        with open(config, "w", encoding="utf-8") as f:
+            f.write('[archive]\nimage_proxy = "%s"\n[[source]]\nname = "美国之音"\nurl = "file:seed-feed.xml"\n' % proxy)
+        cls.mirror = os.path.join(cls.tmp, "mirror")
+        cls.site = os.path.join(cls.tmp, "site")
+        subprocess.run([ARGS.binary, "run", "-q", "--config", config, "--out", cls.mirror], check=True)
+        subprocess.run([ARGS.binary, "site", "--archive", cls.mirror, "--out", cls.site], check=True,
+                       capture_output=True)
+        cls.reader = subprocess.Popen([ARGS.binary, "serve", "--archive", cls.mirror, "--port", "0"],
+                                      stdout=subprocess.PIPE, text=True)
+        line = cls.reader.stdout.readline()
+        port = re.search(r"127\.0\.0\.1:(\d+)/", line)
+        assert port, "serve printed: " + line
+        cls.reader_url = "http://127.0.0.1:%s/" % port.group(1)
+        handler = lambda *a, **k: StaticFiles(*a, directory=cls.site, **k)
+        cls.static = serve_in_thread(handler)
+        cls.static_url = "http://127.0.0.1:%d/" % cls.static.server_address[1]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.reader.terminate()
+        cls.reader.wait(timeout=10)
+        cls.static.shutdown()
+        cls.proxy.shutdown()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def profile(self):
+        return tempfile.mkdtemp(dir=self.tmp, prefix="profile-")
+
+    def load(self, url, shot):
+        dom, console = chromium(["--dump-dom", url], self.profile())
+        self.assertEqual(console, [], "console messages on " + url)
+        _, console = chromium(["--window-size=1000,1400", "--screenshot=" + os.path.join(ARGS.artifacts, shot), url],
+                              self.profile())
+        self.assertEqual(console, [], "console messages on " + url)
+        self.assertTrue(os.path.getsize(os.path.join(ARGS.artifacts, shot)) > 1000)
+        return dom
+
+    def check(self, base, name):
+        home = self.load(base + "index.html", name + "-home.png")
+        self.assertIn("美国之音", home)
+        self.assertIn(SEED_TITLE, home)
+
+        search = self.load(base + "search.html?q=" + urllib.parse.quote("岸田"), name + "-search.png")
+        results = search[search.index('id="results"'):]
+        link = re.search(r'<a href="([^"]+)">' + SEED_TITLE + "</a>", results)
+        self.assertIsNotNone(link, "searching 岸田 on the %s finds the seed article:\n%s" % (name, results[:2000]))
+        self.assertIn("找到 1 篇", search)
+
+        hits_before = len(ImageProxy.hits)
+        article = self.load(urllib.parse.urljoin(base + "search.html", link.group(1).replace("&amp;", "&")),
+                            name + "-article.png")
+        self.assertIn("<h1>" + SEED_TITLE + "</h1>", article)
+        paragraphs = re.findall(r"<p>(.*?)</p>", article, re.S)
+        self.assertTrue(any("岸田文雄星期三" in p for p in paragraphs), "the first paragraph is shown")
+        self.assertTrue(any("白宫发言人" in p for p in paragraphs), "the last paragraphs are shown")
+        self.assertIsNotNone(re.search(r'<img[^>]+src="http://127\.0\.0\.1:\d+/img\?url=[^"]*gdb\.voanews\.com/', article),
+                             "the article's image, through the image proxy")
+        self.assertGreater(len(ImageProxy.hits), hits_before, "the browser loaded the article's image")
+        self.assertNotIn("<script", article.split("</header>")[1].split("</main>")[0])
+
+    def test_local_reader(self):
+        self.check(self.reader_url, "reader")
+
+    def test_static_site(self):
+        self.check(self.static_url, "site")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--shared", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
