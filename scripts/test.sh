@@ -2,8 +2,12 @@
 # Builds newsmirror and runs every test (CTest over the GoogleTest suite), then
 # builds it again with AddressSanitizer and UndefinedBehaviorSanitizer
 # (build-asan/) and runs the whole suite under them: any finding stops the
-# process that made it and fails its test. No suppressions.
-# NEWSMIRROR_SKIP_SANITIZE=1 skips the second pass (quick local runs).
+# process that made it and fails its test. No suppressions. Last, it builds
+# the libFuzzer targets (clang, build-fuzz/) and runs each of fuzz/*_fuzz.cc for
+# NEWSMIRROR_FUZZ_SECONDS (default 15) from its seeds on one core: a finding
+# fails the script (scripts/fuzz.sh runs the long ones).
+# NEWSMIRROR_SKIP_SANITIZE=1 skips the second pass, NEWSMIRROR_SKIP_FUZZ=1 the
+# third (quick local runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -15,4 +19,24 @@ if [ "${NEWSMIRROR_SKIP_SANITIZE:-0}" != 1 ]; then
   export ASAN_OPTIONS=halt_on_error=1:abort_on_error=0:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1
   export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
   (cd build-asan && ctest --output-on-failure -j"$jobs" --timeout 600)
+fi
+
+if [ "${NEWSMIRROR_SKIP_FUZZ:-0}" != 1 ]; then
+  fuzz_start=$SECONDS
+  fuzz_out=$(mktemp -d)
+  trap 'rm -rf "$fuzz_out"' EXIT
+  for src in fuzz/*_fuzz.cc; do
+    target=$(basename "$src" _fuzz.cc)
+    echo "fuzz: $target for ${NEWSMIRROR_FUZZ_SECONDS:-15} s"
+    # A saved input (crash-, leak-, timeout-, oom-…) counts even if libFuzzer's
+    # job runner were to exit with 0.
+    if ! FUZZ_OUT="$fuzz_out" scripts/fuzz.sh "$target" "${NEWSMIRROR_FUZZ_SECONDS:-15}" ||
+      ls "$fuzz_out/findings/$target" | grep -qv '^fuzz-'; then
+      echo "fuzz: $target found a failure; its log:" >&2
+      tail -n 60 "$fuzz_out/findings/$target/fuzz-0.log" >&2
+      exit 1
+    fi
+    grep -h "^Done" "$fuzz_out/findings/$target/fuzz-0.log" || true
+  done
+  echo "fuzz: every target ran without a finding ($((SECONDS - fuzz_start)) s with the build)"
 fi

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -87,13 +89,45 @@ std::optional<std::string> Convert(std::string_view bytes, const std::string& na
 }
 
 // Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF);
-// counts the bad sequences and the good multi-byte ones.
+// counts the bad sequences and the good multi-byte ones. Every fetched feed
+// passes through here, so runs of ASCII are skipped eight bytes at a time and
+// the common three-byte sequences (CJK) are checked without the general path.
 void ScanUtf8(std::string_view b, size_t* bad, size_t* good_multibyte) {
   *bad = *good_multibyte = 0;
   size_t i = 0;
   const size_t n = b.size();
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(b.data());
   while (i < n) {
-    unsigned char c = b[i];
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, p + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
+    unsigned char c = p[i];
+    if (c < 0x80) { ++i; continue; }
+    // U+1000–U+CFFF and U+E000–U+FFFF: no bounds besides 80–BF on both
+    // trailing bytes. Runs of them (Chinese text) stay in this loop.
+    // Two characters per step: lead E1–EC/EE/EF (bit set in 0xDFFE by its low
+    // nibble) and two bytes 80–BF, twice.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0xC0C0F0C0C0F0ULL) != 0x8080E08080E0ULL ||
+          !((0xDFFEu >> (p[i] & 0x0F)) & (0xDFFEu >> (p[i + 3] & 0x0F)) & 1u)) {
+        break;
+      }
+      *good_multibyte += 2;
+      i += 6;
+    }
+    while (i + 3 <= n && (p[i] & 0xF0) == 0xE0 && p[i] != 0xE0 && p[i] != 0xED &&
+           ((p[i + 1] & 0xC0) | ((p[i + 2] & 0xC0) << 8)) == 0x8080) {
+      ++*good_multibyte;
+      i += 3;
+    }
+    if (i >= n) break;
+    c = p[i];
     if (c < 0x80) { ++i; continue; }
     int more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
     unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
@@ -104,7 +138,7 @@ void ScanUtf8(std::string_view b, size_t* bad, size_t* good_multibyte) {
     bool ok = more > 0;
     for (int k = 1; ok && k <= more; ++k) {
       if (i + k >= n) { ok = false; break; }
-      unsigned char d = b[i + k];
+      unsigned char d = p[i + k];
       ok = k == 1 ? (d >= lo && d <= hi) : (d >= 0x80 && d <= 0xBF);
     }
     if (ok) {
@@ -151,8 +185,19 @@ constexpr char16_t kCp1252C1[32] = {
 
 // UTF-8 text holding C1 controls (U+0080-U+009F) was cp1252 that someone read
 // as Latin-1; no news text means a C1 control.
+// Does UTF-8 `text` hold a C1 control that DemoronizeC1 reads as cp1252?
+// Most documents have none (U+00A0–U+00BF, e.g. the middle dot of names,
+// share the lead byte).
+bool HasWindows1252C1(std::string_view text) {
+  for (size_t at = text.find('\xC2'); at != std::string_view::npos; at = text.find('\xC2', at + 1)) {
+    unsigned char d = at + 1 < text.size() ? text[at + 1] : 0;
+    if (d >= 0x80 && d <= 0x9F && Windows1252ForC1(d) != d) return true;
+  }
+  return false;
+}
+
 size_t DemoronizeC1(std::string& text) {
-  if (text.find('\xC2') == std::string::npos) return 0;
+  if (!HasWindows1252C1(text)) return 0;
   std::string out;
   out.reserve(text.size() + 16);
   size_t fixed = 0;
@@ -209,13 +254,24 @@ const Pattern* WidePattern(std::string_view b) {
   return nullptr;
 }
 
+// `utf8_errors`: ScanUtf8's count for `bytes` when the caller has it already.
+// `may_borrow`: valid UTF-8 needing no change is referred to, not copied.
 Decoded Finish(std::string_view bytes, const std::string& converter, std::string charset,
-               std::string source, Decoded d) {
+               std::string source, Decoded d, const size_t* utf8_errors = nullptr, bool may_borrow = false) {
   size_t errors = 0;
   std::optional<std::string> text;
-  if (converter == "utf-8" || converter == "UTF-8") {
+  bool utf8 = converter == "utf-8" || converter == "UTF-8";
+  if (utf8) {
     size_t good = 0;
-    ScanUtf8(bytes, &errors, &good);
+    if (utf8_errors) errors = *utf8_errors;
+    else ScanUtf8(bytes, &errors, &good);
+    if (errors == 0 && may_borrow && !HasWindows1252C1(bytes)) {
+      d.is_borrowed = true;
+      d.borrowed = bytes;
+      d.charset = std::move(charset);
+      d.source = std::move(source);
+      return d;
+    }
     if (errors == 0) text = std::string(bytes);  // nothing to convert
   }
   if (!text) text = Convert(bytes, converter, &errors);
@@ -392,11 +448,13 @@ std::string WidenCharset(std::string_view label) {
   return OpenConverter(c) ? c : std::string();
 }
 
-Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind) {
+Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind,
+                       bool may_borrow) {
   Decoded d;
   for (const Pattern& bom : kBoms) {
     if (bytes.substr(0, bom.prefix.size()) == bom.prefix) {
-      return Finish(bytes.substr(bom.prefix.size()), bom.converter, bom.name, "bom", std::move(d));
+      return Finish(bytes.substr(bom.prefix.size()), bom.converter, bom.name, "bom", std::move(d), nullptr,
+                    may_borrow);
     }
   }
   if (const Pattern* wide = WidePattern(bytes)) {
@@ -444,14 +502,15 @@ Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, Do
     }
     size_t errors = 0;
     if (conv == "utf-8" ? valid_utf8 : (Convert(bytes, conv, &errors) && errors == 0)) {
-      return Finish(bytes, conv, ReportedName(c.label), c.source, std::move(d));
+      return Finish(bytes, conv, ReportedName(c.label), c.source, std::move(d),
+                    conv == "utf-8" ? &utf8_errors : nullptr, may_borrow);
     }
   }
   // Nothing declared decodes every byte. UTF-8 with a few broken sequences
   // among many good ones stays UTF-8 (replaced); otherwise ask the detector.
   if (fallback && WidenCharset(fallback->label) == "utf-8") {
     if (utf8_good >= 4 * utf8_errors) {
-      return Finish(bytes, "utf-8", "utf-8", fallback->source, std::move(d));
+      return Finish(bytes, "utf-8", "utf-8", fallback->source, std::move(d), &utf8_errors, may_borrow);
     }
   }
   if (auto detected = Detect(bytes)) {

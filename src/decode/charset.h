@@ -37,10 +37,19 @@ struct Decoded {
   std::string source;
   size_t replaced = 0;  // invalid byte sequences replaced by U+FFFD
   std::vector<std::string> warnings;  // declared charsets that were unknown or wrong
+  // Set when DecodeDocument was allowed to borrow and the text is the input
+  // bytes themselves (UTF-8 needing no change, after a BOM): `text` stays
+  // empty and `borrowed` points into the caller's bytes, saving a copy of
+  // every large feed.
+  bool is_borrowed = false;
+  std::string_view borrowed;
+  std::string_view Text() const { return is_borrowed ? borrowed : std::string_view(text); }
 };
 
 // Decodes `bytes` as described above; `content_type` is the HTTP header ("" when none).
-Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind);
+// With `may_borrow`, the result may point into `bytes` (see Decoded::borrowed).
+Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind,
+                       bool may_borrow = false);
 
 // The charset parameter of a Content-Type header, lower-case, unquoted ("" when none).
 std::string CharsetFromContentType(std::string_view content_type);

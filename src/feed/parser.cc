@@ -165,8 +165,9 @@ Result<Feed> ParseFeed(std::string_view bytes, const ParseOptions& options) {
   ctx.default_zone_minutes = options.default_zone_minutes;
   if (LooksLikeJson(bytes)) return ReadJsonFeed(bytes, ctx);
 
-  Decoded text = DecodeDocument(bytes, options.content_type, DocumentKind::kXml);
-  auto read = ReadXml(text.text, options.url);
+  // Borrowing: `bytes` outlives the parse, and UTF-8 feeds are read in place.
+  Decoded text = DecodeDocument(bytes, options.content_type, DocumentKind::kXml, /*may_borrow=*/true);
+  auto read = ReadXml(text.Text(), options.url);
   if (!read.ok()) return read.status();
   Feed feed;
   feed.encoding = text.charset;

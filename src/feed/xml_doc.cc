@@ -7,14 +7,12 @@
 #include <libxml/xmlsave.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
-#include <algorithm>
 #include <set>
 
 #include "decode/charset.h"
-#include "html/escape.h"
-
 #include "html/escape.h"
 #include "url/url.h"
 
@@ -291,9 +289,64 @@ void AppendText(const xmlNode* n, std::string& out, size_t& budget) {
   }
 }
 
+// Word-at-a-time tests on eight bytes: does any byte lie below 0x20, or equal `b`?
+constexpr uint64_t kOnes = 0x0101010101010101ULL, kHighs = 0x8080808080808080ULL;
+inline bool AnyBelow0x20(uint64_t w) { return ((w - 0x20 * kOnes) & ~w & kHighs) != 0; }
+inline bool AnyEqual(uint64_t w, unsigned char b) {
+  uint64_t x = w ^ (b * kOnes);
+  return ((x - kOnes) & ~x & kHighs) != 0;
+}
+
+inline bool ForbiddenControl(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+// The first byte of in[from, to) that XML forbids (a C0 control other than
+// tab, LF and CR), or `to`. Feeds are megabytes of text with none: whole
+// words are stepped over.
+size_t FindForbiddenControl(std::string_view in, size_t from, size_t to) {
+  while (from < to) {
+    if (from + 8 <= to) {
+      uint64_t w;
+      std::memcpy(&w, in.data() + from, 8);
+      if (!AnyBelow0x20(w)) {
+        from += 8;
+        continue;
+      }
+    }
+    for (size_t end = std::min(from + 8, to); from < end; ++from) {
+      if (ForbiddenControl(static_cast<unsigned char>(in[from]))) return from;
+    }
+  }
+  return to;
+}
+
+// The first byte at or after `from` that RepairXml must look at ('<', '&' or
+// a control character), or in.size().
+size_t NextRepairCandidate(std::string_view in, size_t from) {
+  const size_t n = in.size();
+  while (from < n) {
+    if (from + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, in.data() + from, 8);
+      if (!AnyBelow0x20(w) && !AnyEqual(w, '<') && !AnyEqual(w, '&')) {
+        from += 8;
+        continue;
+      }
+    }
+    for (size_t end = std::min(from + 8, n); from < end; ++from) {
+      unsigned char c = in[from];
+      if (c == '<' || c == '&' || ForbiddenControl(c)) return from;
+    }
+  }
+  return n;
+}
+
 }  // namespace
 
-std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
+namespace {
+
+// RepairXml's work: false (and `out` untouched) when there is nothing to
+// repair, so that the reader can parse the input in place without a copy.
+bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std::string& out) {
   Doctype doctype = FindDoctype(in);
   // Names the document defines itself stay references (looked up once: a
   // search per reference would be quadratic in hostile documents).
@@ -308,7 +361,6 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
       if (e > b) declared.emplace(subset.substr(b, e - b));
     }
   }
-  std::string out;
   bool changed = false;
   int html_entities = 0, bare_amps = 0, controls = 0, dropped_doctypes = 0;
   OpenElements open;
@@ -320,6 +372,8 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
   size_t i = 0;
   const size_t n = in.size();
   while (i < n) {
+    i = NextRepairCandidate(in, i);
+    if (i >= n) break;
     unsigned char c = in[i];
     if (c == '<') {
       // Skip regions where '&' is literal or belongs to declarations.
@@ -328,14 +382,11 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
         size_t end = in.find(close, i + open.size());
         size_t stop = end == std::string_view::npos ? n : end + close.size();
         // Control characters are invalid inside these too.
-        for (size_t k = i; k < stop; ++k) {
-          unsigned char d = in[k];
-          if (d < 0x20 && d != '\t' && d != '\n' && d != '\r') {
-            if (!changed) { out.reserve(n + 64); changed = true; }
-            flush(k);
-            copied = k + 1;
-            ++controls;
-          }
+        for (size_t k = FindForbiddenControl(in, i, stop); k < stop; k = FindForbiddenControl(in, k + 1, stop)) {
+          if (!changed) { out.reserve(n + 64); changed = true; }
+          flush(k);
+          copied = k + 1;
+          ++controls;
         }
         i = stop;
         return true;
@@ -394,7 +445,7 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
     copied = ++i;
     ++bare_amps;
   }
-  if (!changed) return std::string(in);
+  if (!changed) return false;
   flush(n);
   if (warnings) {
     if (html_entities) warnings->push_back("replaced " + std::to_string(html_entities) + " HTML entities XML does not define");
@@ -403,13 +454,22 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
     if (open.repairs) warnings->push_back("closed or dropped " + std::to_string(open.repairs) + " mismatched tags");
     if (dropped_doctypes) warnings->push_back("dropped a DOCTYPE with external, parameter or nested entities");
   }
+  return true;
+}
+
+}  // namespace
+
+std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
+  std::string out;
+  if (!RepairXmlInto(in, warnings, out)) return std::string(in);
   return out;
 }
 
 Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
   InitLibxml();
   XmlReadResult result;
-  std::string repaired = RepairXml(utf8, &result.warnings);
+  std::string repaired;
+  std::string_view text = RepairXmlInto(utf8, &result.warnings, repaired) ? std::string_view(repaired) : utf8;
   xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
   if (!ctxt) return Status::Internal("cannot create an XML parser");
   // No XML_PARSE_NOENT (entities stay references, expanded by Text() within a
@@ -419,7 +479,7 @@ Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
   // original charset from being applied a second time.
   int options = XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                 XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
-  xmlDoc* doc = xmlCtxtReadMemory(ctxt, repaired.data(), static_cast<int>(repaired.size()),
+  xmlDoc* doc = xmlCtxtReadMemory(ctxt, text.data(), static_cast<int>(text.size()),
                                   url.empty() ? nullptr : url.c_str(), "UTF-8", options);
   if (!ctxt->wellFormed) {
     const xmlError* err = xmlCtxtGetLastError(ctxt);

@@ -1,7 +1,11 @@
 // Escaping text for HTML output: one rule for every writer of HTML.
 //
 // Text escapes &, < and >; attribute values also escape the double quote
-// (they are always written double-quoted). Thread-safe.
+// (they are always written double-quoted). AppendHtmlEscapedForReparse also
+// writes the characters an HTML parser replaces or rewrites on reading them
+// raw (C0 and C1 controls other than tab, LF and FF; CR; noncharacters) as
+// numeric character references, so that HTML it writes parses back to the
+// same text. Thread-safe.
 #pragma once
 
 #include <string>
@@ -10,5 +14,6 @@
 namespace nm {
 
 void AppendHtmlEscaped(std::string& out, std::string_view s, bool attribute);
+void AppendHtmlEscapedForReparse(std::string& out, std::string_view s, bool attribute);
 
 }  // namespace nm

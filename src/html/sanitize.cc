@@ -140,7 +140,7 @@ class Writer {
     switch (n->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-        AppendHtmlEscaped(out_, n->v.text.text, false);
+        AppendHtmlEscapedForReparse(out_, n->v.text.text, false);
         return;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE:
@@ -174,7 +174,14 @@ class Writer {
     out_ += attrs;
     out_ += '>';
     if (IsVoid(e.tag)) return;
+    size_t content_start = out_.size();
     if (e.tag != GUMBO_TAG_IFRAME) Children(e.children);
+    // A parser drops the line break right after <pre>: one that starts the
+    // content (written as is, or out of an unwrapped child) gets another in
+    // front, so the output parses back to the same text.
+    if (e.tag == GUMBO_TAG_PRE && content_start < out_.size() && out_[content_start] == '\n') {
+      out_.insert(content_start, 1, '\n');
+    }
     out_ += "</";
     out_ += name;
     out_ += '>';
@@ -184,7 +191,7 @@ class Writer {
     attrs += ' ';
     attrs += name;
     attrs += "=\"";
-    AppendHtmlEscaped(attrs, value, true);
+    AppendHtmlEscapedForReparse(attrs, value, true);
     attrs += '"';
   }
 

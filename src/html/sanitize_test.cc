@@ -23,6 +23,23 @@ TEST(SanitizeTest, KeepsTextStructure) {
             "<figure><img src=\"/a.jpg\"><figcaption>说明</figcaption></figure>");
 }
 
+TEST(SanitizeTest, PreKeepsALeadingLineBreakThroughAReparse) {
+  // The parser drops the first line break after <pre>; the second is content.
+  std::string once = SanitizeHtml("<pre>\n\ncode</pre>");
+  EXPECT_EQ(once, "<pre>\n\ncode</pre>");
+  EXPECT_EQ(SanitizeHtml(once), once);
+  EXPECT_EQ(SanitizeHtml("<pre><font>\nx</font></pre>"), "<pre>\n\nx</pre>");
+  EXPECT_EQ(SanitizeHtml("<pre>code\n</pre>"), "<pre>code\n</pre>");
+}
+
+TEST(SanitizeTest, CharactersAParserRewritesAreWrittenAsReferences) {
+  // Read raw, a parser would turn these into U+FFFD or LF; as references they stay.
+  std::string once = SanitizeHtml("<p title=\"a&#13;b\">x&#29;y&#x81;z&#xFDD0;&#13;</p>");
+  EXPECT_EQ(once, "<p title=\"a&#13;b\">x&#29;y&#129;z&#64976;&#13;</p>");
+  EXPECT_EQ(SanitizeHtml(once), once);
+  EXPECT_EQ(SanitizeHtml("<p>\t中文\n</p>"), "<p>\t中文\n</p>");
+}
+
 TEST(SanitizeTest, UnwrapsUnknownElementsKeepingText) {
   EXPECT_EQ(SanitizeHtml("<section><font color=red>文字</font></section>"), "文字");
 }

@@ -46,8 +46,13 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync
 Status WriteFileAtomic(const std::string& path, const std::vector<std::string_view>& pieces, bool sync,
                        const std::string& tmp_dir) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::string base = tmp_dir.empty() ? path : tmp_dir + "/" + std::filesystem::path(path).filename().string();
-  std::string tmp = base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng() % 1000000);
+  std::filesystem::path target(path);
+  // The temporary name is the target's name, cut so that it stays a legal
+  // name (255 bytes) with its suffix even when the target's uses them all.
+  std::string name = target.filename().string().substr(0, 200);
+  std::string dir = tmp_dir.empty() ? target.parent_path().string() : tmp_dir;
+  std::string tmp = (dir.empty() ? "" : dir + "/") + name + ".tmp-" + std::to_string(::getpid()) + "-" +
+                    std::to_string(rng() % 1000000);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(Errno("cannot create", tmp));
   for (std::string_view data : pieces) {

@@ -22,6 +22,21 @@ TEST(FsTest, WriteThenReadRoundTrips) {
   EXPECT_EQ(files, 1);
 }
 
+TEST(FsTest, ANameOfTheFullLengthIsWritten) {
+  // Article file names may use all 255 bytes; the temporary file must still have a legal name.
+  TempDir dir;
+  std::string name = std::string(250, 'a') + "_.md";
+  name = std::string(255 - name.size(), 'b') + name;
+  ASSERT_EQ(name.size(), 255u);
+  Status direct = WriteFileAtomic(dir.path() + "/" + name, "x", /*sync=*/false);
+  ASSERT_TRUE(direct.ok()) << direct.message();
+  std::filesystem::create_directory(dir.path() + "/tmp");
+  Status via_tmp = WriteFileAtomic(dir.path() + "/" + name, "y", /*sync=*/false, dir.path() + "/tmp");
+  ASSERT_TRUE(via_tmp.ok()) << via_tmp.message();
+  EXPECT_EQ(*ReadFile(dir.path() + "/" + name), "y");
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path() + "/tmp"));
+}
+
 TEST(FsTest, MissingFileIsNotFound) {
   TempDir dir;
   auto r = ReadFile(dir.path() + "/missing");

@@ -1,0 +1,147 @@
+// libFuzzer target: reading the files of an existing mirror (scripts/fuzz.sh
+// archive). Every input is read three ways, and each reader's promise checked:
+//   - as an article file: what ParseArticle accepts, FormatArticle writes back
+//     so that it parses to the same document; an input in the exact five-line
+//     form FormatArticle writes comes back byte for byte;
+//   - as state/{outlet}.tsv: what ParseOutletState accepts, serialized and
+//     parsed again, gives the same validators and records;
+//   - as the one article file of a folder OutletArchive::Load takes over: its
+//     record holds the file's id, blob id and header, and the state written
+//     for it reads back the same.
+// The take-over writes one small file per input into a folder made once
+// (without fsync), so it costs little beside the parsing.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "archive/article.h"
+#include "archive/file_name.h"
+#include "archive/outlet_archive.h"
+#include "state/outlet_state.h"
+#include "util/fs.h"
+#include "util/hash.h"
+
+namespace {
+
+[[noreturn]] void Fail(const char* what, std::string_view input) {
+  std::fprintf(stderr, "archive_fuzz: %s\ninput: %.*s\n", what, static_cast<int>(input.size()), input.data());
+  std::abort();
+}
+
+bool SameDoc(const nm::ArticleDoc& a, const nm::ArticleDoc& b) {
+  return a.published_ms == b.published_ms && a.title == b.title && a.link == b.link && a.content == b.content;
+}
+
+bool SameRecords(const std::vector<nm::ArticleRecord>& a, const std::vector<nm::ArticleRecord>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const nm::ArticleRecord &x = a[i], &y = b[i];
+    if (x.id != y.id || x.published_ms != y.published_ms || x.blob != y.blob || x.file != y.file ||
+        x.guid != y.guid || x.link != y.link || x.title != y.title) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True when `text` has the shape FormatArticle writes: five LF-terminated
+// lines, no CR, the time in its shortest decimal form, the fourth line empty.
+bool FiveLineForm(std::string_view text, const nm::ArticleDoc& doc) {
+  if (text.find('\r') != std::string_view::npos) return false;
+  size_t lines = 0;
+  for (char c : text) lines += c == '\n';
+  if (lines != 5 || text.back() != '\n') return false;
+  size_t first_end = text.find('\n');
+  if (text.substr(4, first_end - 7) != std::to_string(doc.published_ms)) return false;
+  size_t third_end = text.find('\n', text.find('\n', first_end + 1) + 1);
+  return text[third_end + 1] == '\n';
+}
+
+void CheckArticle(std::string_view text) {
+  auto doc = nm::ParseArticle(text);
+  if (!doc.ok()) return;
+  std::string written = nm::FormatArticle(*doc);
+  auto again = nm::ParseArticle(written);
+  if (!again.ok() || !SameDoc(*doc, *again)) Fail("an article does not parse back as written", text);
+  if (FiveLineForm(text, *doc) && written != text) Fail("a five-line article is not written back byte for byte", text);
+}
+
+void CheckState(std::string_view text) {
+  auto state = nm::ParseOutletState(text);
+  if (!state.ok()) return;
+  std::string written = nm::SerializeOutletState(*state);
+  auto again = nm::ParseOutletState(written);
+  if (!again.ok()) Fail("a serialized state does not parse", text);
+  const nm::FeedValidators &v = state->validators, &w = again->validators;
+  if (v.url != w.url || v.etag != w.etag || v.last_modified != w.last_modified) {
+    Fail("the validators change through serialize and parse", text);
+  }
+  if (!SameRecords(state->records, again->records)) Fail("the records change through serialize and parse", text);
+  if (nm::SerializeOutletState(*again) != written) Fail("a state serializes differently the second time", text);
+}
+
+std::string g_root;
+
+std::string MakeRoot() {
+  std::string dir = std::filesystem::is_directory("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+  std::string tmpl = dir + "/archive_fuzz.XXXXXX";
+  if (!mkdtemp(tmpl.data())) Fail("cannot make a temporary folder", tmpl);
+  std::filesystem::create_directories(tmpl + "/articles/o");
+  g_root = tmpl;
+  std::atexit([] {
+    std::error_code ec;
+    std::filesystem::remove_all(g_root, ec);
+  });
+  return tmpl;
+}
+
+void CheckTakeOver(std::string_view text) {
+  static const std::string root = MakeRoot();
+  auto doc = nm::ParseArticle(text);
+  // The file is named from its own title, as the mirror names it.
+  int64_t id = nm::kFirstArticleId - static_cast<int64_t>(text.size() % 7);
+  std::string name = nm::ArticleFileName(id, doc.ok() ? doc->title : "");
+  if (nm::ArticleIdFromFileName(name) != id) Fail("an article file name does not give back its id", text);
+  std::string path = root + "/articles/o/" + name;
+  if (!nm::WriteFileAtomic(path, text, /*sync=*/false).ok()) Fail("cannot write the article file", name);
+
+  auto archive = nm::OutletArchive::Load(root, "o");
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (!archive.ok()) Fail("a folder with one article file is not taken over", text);
+  if (!archive->taken_over() || archive->records().size() != 1) Fail("the take-over lost the file", text);
+  const nm::ArticleRecord& r = archive->records()[0];
+  if (r.id != id || r.file != name || r.blob != nm::GitBlobId(text)) Fail("the record misnames its file", text);
+  if (doc.ok() && (r.published_ms != doc->published_ms || r.title != doc->title || r.link != doc->link)) {
+    Fail("the record differs from the file's header", text);
+  }
+  if (!doc.ok() && (r.published_ms != 0 || !r.title.empty() || !r.link.empty())) {
+    Fail("an unreadable header left a record with values", text);
+  }
+  bool state_written = false;
+  for (const nm::PlannedWrite& w : archive->TakeWrites(nm::ArchiveOptions{})) {
+    if (w.path != nm::OutletStatePath("o")) continue;
+    state_written = true;
+    auto state = nm::ParseOutletState(w.data);
+    if (!state.ok() || !SameRecords(state->records, archive->records())) {
+      Fail("the state written after a take-over does not read back", text);
+    }
+  }
+  if (!state_written) Fail("a take-over wrote no state", text);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  CheckArticle(text);
+  CheckState(text);
+  CheckTakeOver(text);
+  return 0;
+}
