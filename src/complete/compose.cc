@@ -127,14 +127,6 @@ constexpr size_t kSummaryChars = 500;
 
 }  // namespace
 
-const std::vector<std::string>& VideoEmbedHosts() {
-  static const std::vector<std::string> kHosts = {
-      "www.youtube.com",  "youtube.com",         "www.youtube-nocookie.com", "player.vimeo.com",
-      "www.dailymotion.com", "geo.dailymotion.com", "player.bilibili.com",  "www.facebook.com",
-      "players.brightcove.net", "www.voachinese.com", "www.rfa.org",
-  };
-  return kHosts;
-}
 
 SanitizePolicy ArchiveSanitizePolicy(std::string_view base_url) {
   SanitizePolicy p;

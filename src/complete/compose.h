@@ -22,8 +22,6 @@
 
 namespace nm {
 
-// Hosts whose <iframe> video players are kept (YouTube, Vimeo, …).
-const std::vector<std::string>& VideoEmbedHosts();
 
 SanitizePolicy ArchiveSanitizePolicy(std::string_view base_url);
 

@@ -35,7 +35,10 @@ TEST(ComposeArticle, WritesAFixturePageAsTheSeedArticleLooks) {
             "<ul><li>采购战斧导弹</li><li>强化西南诸岛部署</li></ul>"
             "<blockquote><p>日美同盟是地区和平的基石，这一点不会改变。</p></blockquote>"
             "<figure><img src=\"https://gdb.voanews.com/second_w900.jpg\" alt=\"航母\"><figcaption>岸田登上里根号航空母舰。</figcaption></figure>"
-            "<p>根据日本媒体的报道，岸田在会晤拜登时，双方将讨论万一台海发生冲突时美日将如何进行合作。</p>");
+            "<p>根据日本媒体的报道，岸田在会晤拜登时，双方将讨论万一台海发生冲突时美日将如何进行合作。</p>"
+            // The page's YouTube player is kept (sandboxed); its other iframe is not.
+            "<p><iframe src=\"https://www.youtube.com/embed/abc123\" allowfullscreen "
+            "sandbox=\"allow-scripts allow-same-origin allow-presentation\"></iframe>   </p>");
 }
 
 TEST(ComposeArticle, LeavesOutImageAndCaptionWhenThePageHasNone) {

@@ -145,6 +145,14 @@ bool IsHeading(GumboTag t) {
          t == GUMBO_TAG_H5 || t == GUMBO_TAG_H6;
 }
 
+// A video player from a known host: the archive keeps it (the sanitizer's
+// allowlist decides again).
+bool IsVideoEmbed(const GumboNode* n) {
+  if (n->type != GUMBO_NODE_ELEMENT || n->v.element.tag != GUMBO_TAG_IFRAME) return false;
+  const GumboAttribute* src = gumbo_get_attribute(&n->v.element.attributes, "src");
+  return src && IsVideoEmbedUrl(src->value);
+}
+
 // Elements that never carry article text.
 bool IsAlwaysRemoved(GumboTag t) {
   switch (t) {
@@ -340,7 +348,7 @@ void Extractor::Prune(const GumboNode* n) {
   if (!IsElement(n)) return;
   GumboTag t = Tag(n);
   if (n != body_) {
-    if (IsAlwaysRemoved(t) || IsHidden(n)) {
+    if ((IsAlwaysRemoved(t) && !IsVideoEmbed(n)) || IsHidden(n)) {
       // A <header> or <footer> that holds most of the page is a misused
       // wrapper, not page furniture.
       bool wrapper = (t == GUMBO_TAG_HEADER || t == GUMBO_TAG_FOOTER || t == GUMBO_TAG_ASIDE) &&
@@ -928,7 +936,17 @@ class Writer {
     if (!IsElement(n) || ex_.removed(n) || skip_.count(n)) return;
     GumboTag t = Tag(n);
     switch (t) {
-      case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE: case GUMBO_TAG_IFRAME:
+      case GUMBO_TAG_IFRAME:
+        if (IsVideoEmbed(n)) {
+          std::string src = gumbo_get_attribute(&n->v.element.attributes, "src")->value;
+          if (src.rfind("//", 0) == 0) src = "https:" + src;
+          html_ += "<iframe src=\"";
+          AppendHtmlEscaped(html_, src, true);
+          html_ += "\" allowfullscreen></iframe>";
+          ++meaningful_;
+        }
+        return;
+      case GUMBO_TAG_SCRIPT: case GUMBO_TAG_STYLE: case GUMBO_TAG_TEMPLATE:
       case GUMBO_TAG_FORM: case GUMBO_TAG_INPUT: case GUMBO_TAG_BUTTON: case GUMBO_TAG_SELECT:
       case GUMBO_TAG_TEXTAREA: case GUMBO_TAG_SVG: case GUMBO_TAG_MATH: case GUMBO_TAG_OBJECT:
       case GUMBO_TAG_EMBED: case GUMBO_TAG_HEAD: case GUMBO_TAG_LINK: case GUMBO_TAG_META:
@@ -1349,6 +1367,7 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
   // policy every archived body goes through.
   SanitizePolicy policy;
   policy.base_url = base;
+  policy.iframe_hosts = VideoEmbedHosts();
   article.body_html = SanitizeHtml(best.html, policy);
   article.text = std::move(best.text);
   return article;

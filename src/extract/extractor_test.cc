@@ -58,6 +58,21 @@ TEST(ExtractorTest, KeepsTheBodyAndDropsNavigationShareRelatedAndComments) {
   EXPECT_TRUE(Has(a.body_html, "<p>Paragraph 1 of the story")) << a.body_html;
 }
 
+TEST(ExtractorTest, KeepsVideoPlayersFromKnownHostsOnly) {
+  std::string html = Page("",
+      "<article>" + Prose(2) +
+      "<iframe src='https://www.youtube.com/embed/abc123' width=560 height=315></iframe>"
+      "<iframe src='//player.vimeo.com/video/42'></iframe>"
+      "<iframe src='https://ads.example/frame.html'></iframe>"
+      "<iframe src='javascript:alert(1)'></iframe>" + Prose(2) + "</article>");
+  ExtractedArticle a = MustExtract(html);
+  EXPECT_TRUE(Has(a.body_html, "<iframe src=\"https://www.youtube.com/embed/abc123\"")) << a.body_html;
+  EXPECT_TRUE(Has(a.body_html, "<iframe src=\"https://player.vimeo.com/video/42\"")) << a.body_html;
+  EXPECT_FALSE(Has(a.body_html, "ads.example")) << a.body_html;
+  EXPECT_FALSE(Has(a.body_html, "javascript")) << a.body_html;
+  EXPECT_TRUE(Has(a.text, "Paragraph 2 of the story"));
+}
+
 TEST(ExtractorTest, DropsHiddenElementsAdsAndScripts) {
   std::string html = Page("",
       "<article>" + Prose(2) +

@@ -247,6 +247,23 @@ class Writer {
 
 }  // namespace
 
+const std::vector<std::string>& VideoEmbedHosts() {
+  static const std::vector<std::string> kHosts = {
+      "www.youtube.com",  "youtube.com",         "www.youtube-nocookie.com", "player.vimeo.com",
+      "www.dailymotion.com", "geo.dailymotion.com", "player.bilibili.com",  "www.facebook.com",
+      "players.brightcove.net", "www.voachinese.com", "www.rfa.org",
+  };
+  return kHosts;
+}
+
+bool IsVideoEmbedUrl(std::string_view src) {
+  std::string url(src);
+  if (url.rfind("//", 0) == 0) url = "https:" + url;
+  if (url.rfind("https://", 0) != 0) return false;
+  const auto& hosts = VideoEmbedHosts();
+  return std::find(hosts.begin(), hosts.end(), UrlHost(url)) != hosts.end();
+}
+
 std::string SanitizeHtml(std::string_view html, const SanitizePolicy& policy) {
   GumboOptions options = kGumboDefaultOptions;
   options.fragment_context = GUMBO_TAG_DIV;

@@ -24,6 +24,12 @@ struct SanitizePolicy {
   std::string base_url;                       // resolve relative href/src against it ("" = keep relative)
 };
 
+// Hosts whose <iframe> video players the archive keeps (YouTube, Vimeo, …).
+const std::vector<std::string>& VideoEmbedHosts();
+
+// True when `src` is an https (or protocol-relative) URL on VideoEmbedHosts().
+bool IsVideoEmbedUrl(std::string_view src);
+
 std::string SanitizeHtml(std::string_view html, const SanitizePolicy& policy = {});
 
 }  // namespace nm
