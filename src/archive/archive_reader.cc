@@ -27,7 +27,7 @@ const MirrorOutlet* MirrorView::Find(const std::string& name) const {
   return nullptr;
 }
 
-Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay) {
+Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay, size_t newest_per_outlet) {
   std::set<std::string> names = ListStateOutlets(root, overlay);
   std::error_code ec;
   for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
@@ -50,7 +50,14 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
       if (!loaded.ok()) return loaded.status();
       outlet.records = loaded->records();
     }
-    std::sort(outlet.records.begin(), outlet.records.end(), NewerFirst);
+    if (newest_per_outlet > 0 && outlet.records.size() > newest_per_outlet) {
+      auto keep = outlet.records.begin() + static_cast<long>(newest_per_outlet);
+      std::partial_sort(outlet.records.begin(), keep, outlet.records.end(), NewerFirst);
+      outlet.records.erase(keep, outlet.records.end());
+      outlet.records.shrink_to_fit();
+    } else {
+      std::sort(outlet.records.begin(), outlet.records.end(), NewerFirst);
+    }
     view.outlets.push_back(std::move(outlet));
   }
   return view;

@@ -32,7 +32,10 @@ struct MirrorView {
   const MirrorOutlet* Find(const std::string& name) const;
 };
 
-Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay = {});
+// With `newest_per_outlet` > 0 only that many of each outlet's newest records
+// are kept (one outlet's full state in memory at a time): enough for feeds.
+Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay = {},
+                              size_t newest_per_outlet = 0);
 
 // Newest publication first; among equal times the smaller (newer) id first.
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b);

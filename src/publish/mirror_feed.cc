@@ -144,7 +144,7 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
 std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::string& raw_base_url,
                                           const FileOverlay& overlay, const std::set<std::string>* only) {
   std::vector<PlannedWrite> writes;
-  auto view = LoadMirror(root, overlay);
+  auto view = LoadMirror(root, overlay, kMirrorFeedSize);
   if (!view.ok()) return writes;
   std::string base = raw_base_url;
   if (!base.empty() && base.back() != '/') base += '/';
