@@ -3,6 +3,9 @@
 #
 #   bench/run_bench.sh [SIZE...]          default sizes: 10000 100000
 #
+# Environment: REPS (default 3), COLD=0 skips the cold run, NEWSMIRROR_BIN
+# (default build/newsmirror) times another build, e.g. main's, on the same mirrors.
+#
 # Serves ../shared/tools/gen_feeds.py's corpus (50 feeds x 200 items) on
 # 127.0.0.1 (bench/serve_feeds.py) and times, REPS times each (median shown):
 #   cold        an empty mirror, --commit
@@ -10,11 +13,11 @@
 #               newest 2 items of each feed (100 of 10,000 entries), --commit
 #   unchanged   the same mirror again: every feed downloaded and parsed, nothing new
 #   unchanged-304  the same with validators: every feed answers 304 Not Modified
-# Wall time and peak RSS come from /usr/bin/time -v. Mirrors are kept in
+# Wall time, user+sys CPU and peak RSS come from /usr/bin/time -v. Mirrors are kept in
 # $NEWSMIRROR_BENCH_DIR (default /tmp/newsmirror-bench) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=$PWD/build/newsmirror
+BIN=${NEWSMIRROR_BIN:-$PWD/build/newsmirror}
 W=${NEWSMIRROR_BENCH_DIR:-/tmp/newsmirror-bench}
 REPS=${REPS:-3}
 SIZES=("$@")
@@ -42,23 +45,25 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # measure LABEL PREPARE CONFIG MIRROR: runs PREPARE, then times one run, REPS times.
 measure() {
-  local label=$1 prepare=$2 config=$3 mirror=$4 times=() rss=()
+  local label=$1 prepare=$2 config=$3 mirror=$4 times=() cpus=() rss=()
   for r in $(seq "$REPS"); do
     eval "$prepare"
     /usr/bin/time -v -o "$W/time.txt" "$BIN" run -q --config "$config" --out "$mirror" --commit ||
       { echo "run_bench: $label: newsmirror failed" >&2; exit 1; }
     times+=("$(awk -F': ' '/Elapsed/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$W/time.txt")")
+    cpus+=("$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$W/time.txt")")
     rss+=("$(awk -F': ' '/Maximum resident/ {print $2}' "$W/time.txt")")
   done
-  local t m
+  local t c m
   t=$(printf '%s\n' "${times[@]}" | median)
+  c=$(printf '%s\n' "${cpus[@]}" | median)
   m=$(printf '%s\n' "${rss[@]}" | median)
-  printf '| %s | %s s | %d MB | %s |\n' "$label" "$t" $((m / 1024)) "${times[*]}" | tee -a "$W/results.md"
+  printf '| %s | %s s | %s s | %d MB | %s |\n' "$label" "$t" "$c" $((m / 1024)) "${times[*]}" | tee -a "$W/results.md"
 }
 
-echo "| run | wall (median of $REPS) | peak RSS | all runs (s) |" | tee "$W/results.md"
-echo "|---|---|---|---|" | tee -a "$W/results.md"
-measure "cold, empty mirror" 'rm -rf "$W/cold"' "$W/n.toml" "$W/cold"
+echo "| run | wall (median of $REPS) | user+sys CPU (median) | peak RSS | all runs, wall (s) |" | tee "$W/results.md"
+echo "|---|---|---|---|---|" | tee -a "$W/results.md"
+[ "${COLD:-1}" = 0 ] || measure "cold, empty mirror" 'rm -rf "$W/cold"' "$W/n.toml" "$W/cold"
 for size in "${SIZES[@]}"; do
   base=$W/m$size
   [ -d "$base" ] || python3 bench/gen_mirror.py --articles "$size" --out "$base" --newsmirror "$BIN"

@@ -11,10 +11,12 @@
 
 #include <chrono>
 #include <fcntl.h>
+#include <filesystem>
 #include <random>
 #include <thread>
 
 #include "publish/git_repo.h"
+#include "state/outlet_state.h"
 #include "support/cli.h"
 #include "support/http_server.h"
 #include "support/mirror_check.h"
@@ -84,6 +86,21 @@ class CrashTest : public ::testing::Test {
       server_.Serve("/f" + std::to_string(i), 200, Feed(kOutlets[i], round, expect_.guids[kOutlets[i]]));
     }
   }
+  // Turns every outlet's state back into the single file of earlier versions
+  // and commits that, so kills also land in a run that converts it.
+  void MakeStateOld() {
+    for (const std::string& outlet : kOutlets) {
+      auto state = ReadOutletState(mirror_, outlet);
+      ASSERT_TRUE(state.ok()) << state.status().message();
+      std::filesystem::remove_all(mirror_ + "/" + OutletStateDir(outlet));
+      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/" + LegacyOutletStatePath(outlet), SerializeOutletState(*state)).ok());
+    }
+    int rc = -1;
+    Shell("git -C '" + mirror_ + "' add -A && git -C '" + mirror_ +
+              "' -c user.name=T -c user.email=t@example.invalid commit -qm 'old state'",
+          &rc);
+    ASSERT_EQ(rc, 0);
+  }
   std::vector<std::string> Args() { return {"run", "--config", config_, "--out", mirror_, "--commit", "-q"}; }
 
   TempDir dir_;
@@ -107,6 +124,7 @@ TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
   const int kMinTrials = 56, kMaxTrials = 90;
   int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
   for (; trial <= kMaxTrials && (trial <= kMinTrials || killed < 50); ++trial) {
+    if (trial % 4 == 3) MakeStateOld();
     ServeRound(trial);
     std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
     std::vector<std::string> env = TestGitEnv();

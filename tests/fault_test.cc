@@ -162,7 +162,7 @@ TEST_F(FaultTest, ByteByByteSourceTimesOutAndTheOthersAreArchived) {
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("慢: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("timed out"), std::string::npos) << r.err;
-  EXPECT_FALSE(std::filesystem::exists(mirror_ + "/state/慢.tsv"));
+  EXPECT_FALSE(std::filesystem::exists(mirror_ + "/state/慢"));
   auto problems = MirrorProblems(mirror_, expect_);
   EXPECT_TRUE(problems.empty()) << JoinProblems(problems);
 }
@@ -252,17 +252,18 @@ TEST_F(FaultTest, FeedChangingBetweenConditionalGetsIsFollowed) {
   EXPECT_EQ(server_.LastRequestHeader("/a", "If-None-Match"), "\"one\"");
   EXPECT_NE(second.out.find("\"new\": 1"), std::string::npos) << second.out;
   EXPECT_NE(second.out.find("\"updated\": 3"), std::string::npos) << second.out;
-  auto before = ReadFile(mirror_ + "/state/甲.tsv");
+  auto before = ReadOutletState(mirror_, "甲");
   ASSERT_TRUE(before.ok());
+  std::string before_text = SerializeOutletState(*before);
 
   CliResult third = Run(config, {"--commit", "--json"});
   ASSERT_EQ(third.exit_code, 0) << third.err;
   EXPECT_EQ(server_.LastRequestHeader("/a", "If-None-Match"), "\"two\"");
   EXPECT_NE(third.out.find("not_modified"), std::string::npos) << third.out;
   // Not modified means nothing to do: the archive and its validators stay.
-  EXPECT_EQ(*ReadFile(mirror_ + "/state/甲.tsv"), *before);
-  auto state = ParseOutletState(*before);
+  auto state = ReadOutletState(mirror_, "甲");
   ASSERT_TRUE(state.ok());
+  EXPECT_EQ(SerializeOutletState(*state), before_text);
   EXPECT_EQ(state->validators.etag, "\"two\"");
   auto problems = MirrorProblems(mirror_, expect_);
   EXPECT_TRUE(problems.empty()) << JoinProblems(problems);

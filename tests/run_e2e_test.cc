@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "state/outlet_state.h"
 #include "support/cli.h"
 #include "support/http_server.h"
 #include "support/temp_dir.h"
@@ -236,6 +237,42 @@ std::string GzipBomb(size_t decoded_bytes) {
   return out;
 }
 
+// A mirror of an earlier version keeps an outlet's state in one file,
+// state/{outlet}.tsv: it is read as it is, and converted to the folder (the old
+// file deleted in the same commit) when the outlet next changes.
+TEST_F(E2eTest, AnOldSingleStateFileIsConvertedAtTheNextChange) {
+  std::string config = WriteConfig(ConfigWith({{"Feed", server_.Url("/f")}}));
+  std::vector<Item> items = {{"g1", "First", "Wed, 04 Jan 2023 10:00:00 GMT", "<p>one</p>"}};
+  server_.Serve("/f", 200, Rss(items), {{"ETag", "\"v1\""}});
+  ASSERT_EQ(Run(config, {"--commit"}).exit_code, 0);
+  auto state = ReadOutletState(mirror_, "Feed");
+  ASSERT_TRUE(state.ok());
+  fs::remove_all(mirror_ + "/state/Feed");
+  ASSERT_TRUE(WriteFileAtomic(mirror_ + "/state/Feed.tsv", SerializeOutletState(*state)).ok());
+  Shell("git -C '" + mirror_ + "' add -A && git -C '" + mirror_ + "' -c user.name=T -c user.email=t@x commit -qm old");
+
+  CliResult same = Run(config, {"--commit", "--json"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(server_.LastRequestHeader("/f", "If-None-Match"), "\"v1\"");
+  EXPECT_TRUE(nlohmann::json::parse(same.out)["written"].empty()) << same.out;
+  EXPECT_TRUE(fs::exists(mirror_ + "/state/Feed.tsv"));
+
+  items.insert(items.begin(), {"g2", "Second", "Thu, 05 Jan 2023 10:00:00 GMT", "<p>two</p>"});
+  server_.Serve("/f", 200, Rss(items), {{"ETag", "\"v2\""}});
+  CliResult next = Run(config, {"--commit", "--json"});
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(nlohmann::json::parse(next.out)["sources"][0]["new"], 1) << next.out;
+  EXPECT_EQ(ArticleNames("Feed"), (std::vector<std::string>{"1048573_Second.md", "1048574_First.md"}));
+  EXPECT_FALSE(fs::exists(mirror_ + "/state/Feed.tsv"));
+  EXPECT_EQ(Shell("git -C '" + mirror_ + "' ls-tree -r --name-only HEAD state"),
+            "state/Feed/10485.tsv\nstate/Feed/feed.tsv\n");
+  EXPECT_EQ(Shell("git -C '" + mirror_ + "' status --porcelain"), "");
+  auto converted = ReadOutletState(mirror_, "Feed");
+  ASSERT_TRUE(converted.ok());
+  EXPECT_EQ(converted->records.size(), 2u);
+  EXPECT_EQ(converted->validators.etag, "\"v2\"");
+}
+
 TEST_F(E2eTest, FailingSourcesDoNotStopTheHealthyOnes) {
   server_.Serve("/good", 200, Slurp(Shared("fixtures/seed-feed.xml")));
   server_.Serve("/500", 500, "oops");
@@ -315,7 +352,8 @@ TEST_F(E2eTest, CommitAndPushToLocalBareRepositories) {
   EXPECT_EQ(Shell("git -C '" + mirror_ + "' log -1 --format=%B"), "Archive 1 new article\n\n" + kVoa + ": 1 new\n\n");
   std::string tree = Shell("git -C '" + b + "' -c core.quotepath=off ls-tree -r --name-only main");
   EXPECT_EQ(tree, ".gitignore\nREADME.md\narticles/" + kVoa + "/1048574_" + kSeedTitle + ".md\nfeeds/all.xml\nfeeds/" +
-                      kVoa + ".xml\nlists/" + kVoa + ".md\nlists/" + kVoa + "/2023-01.md\nstate/" + kVoa + ".tsv\n");
+                      kVoa + ".xml\nlists/" + kVoa + ".md\nlists/" + kVoa + "/2023-01.md\nstate/" + kVoa + "/10485.tsv\nstate/" + kVoa +
+                      "/feed.tsv\n");
   // The committed article is the seed article.
   EXPECT_EQ(Shell("git -C '" + b + "' show 'main:articles/" + kVoa + "/1048574_" + kSeedTitle + ".md'"),
             Slurp(Shared("seed/000_aaf80997af946b83.txt")));
@@ -376,6 +414,31 @@ TEST_F(E2eTest, OfflineExampleRuns) {
   for (const auto& s : summary["sources"]) added += s["new"].get<int>();
   EXPECT_EQ(added, 4);
   EXPECT_TRUE(summary["committed"].get<bool>());
+}
+
+}  // namespace
+}  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST_F(E2eTest, MirrorFeedsFollowANewRawBaseUrlEvenWithoutNews) {
+  server_.Serve("/voa", 200, Slurp(Shared("fixtures/seed-feed.xml")));
+  std::string config = WriteConfig(ConfigWith({{kVoa, server_.Url("/voa")}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  std::string before = Slurp(mirror_ + "/feeds/all.xml");
+  EXPECT_EQ(before.find("rel=\"self\""), std::string::npos);
+  // Nothing new and the same configuration: the feeds are not even rebuilt.
+  CliResult same = Run(config, {"--json"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_TRUE(nlohmann::json::parse(same.out)["written"].empty()) << same.out;
+  // A new raw_base_url: the feeds are written again with it.
+  config = WriteConfig("[publish]\nraw_base_url = \"https://raw.example/mirror/main\"\n" +
+                       ConfigWith({{kVoa, server_.Url("/voa")}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  std::string after = Slurp(mirror_ + "/feeds/all.xml");
+  EXPECT_NE(after.find("href=\"https://raw.example/mirror/main/feeds/all.xml\""), std::string::npos) << after;
+  EXPECT_NE(after.find("https://raw.example/mirror/main/articles/"), std::string::npos);
 }
 
 }  // namespace

@@ -106,7 +106,7 @@ TEST(ShardTest, ThreeShardsOnThreeClonesMergeIntoWhatOneRunWrites) {
     for (int i = 0; i < 7; ++i) {
       std::string name = "outlet" + std::to_string(i);
       bool mine = ShardOf(name, 3) == k;
-      EXPECT_EQ(fs::exists(clone + "/state/" + name + ".tsv"), mine) << name << " in shard " << k;
+      EXPECT_EQ(fs::exists(clone + "/state/" + name + "/feed.tsv"), mine) << name << " in shard " << k;
     }
   }
   // Each runner pushes in turn, merging what the others pushed first.

@@ -27,42 +27,22 @@ const MirrorOutlet* MirrorView::Find(const std::string& name) const {
   return nullptr;
 }
 
-namespace {
-
-Result<std::string> Read(const std::string& root, const std::string& rel, const FileOverlay& overlay) {
-  if (auto it = overlay.find(rel); it != overlay.end()) return std::string(it->second);
-  return ReadFile(root + "/" + rel);
-}
-
-}  // namespace
-
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay) {
-  std::set<std::string> names;
+  std::set<std::string> names = ListStateOutlets(root, overlay);
   std::error_code ec;
-  for (fs::directory_iterator it(root + "/state", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".tsv") names.insert(it->path().stem().string());
-  }
-  ec.clear();
   for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_directory()) names.insert(it->path().filename().string());
-  }
-  for (const auto& [path, text] : overlay) {
-    if (path.rfind("state/", 0) == 0 && path.size() > 10 && path.substr(path.size() - 4) == ".tsv") {
-      names.insert(path.substr(6, path.size() - 10));
-    }
   }
   MirrorView view;
   view.root = root;
   for (const std::string& name : names) {
     MirrorOutlet outlet;
     outlet.name = name;
-    // The state file is read directly: an OutletArchive would also build the
+    // The state is read directly: an OutletArchive would also build the
     // matching keys a run needs, which costs more than the parse.
-    auto state = Read(root, OutletStatePath(name), overlay);
+    auto state = ReadOutletState(root, name, overlay);
     if (state.ok()) {
-      auto parsed = ParseOutletState(*state);
-      if (!parsed.ok()) return parsed.status().With(OutletStatePath(name));
-      outlet.records = std::move(parsed->records);
+      outlet.records = std::move(state->records);
     } else if (state.status().kind() != Status::Kind::kNotFound) {
       return state.status();
     } else {
@@ -79,7 +59,7 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay) {
   std::string rel = ArticlePath(outlet, r.file);
-  auto text = Read(root, rel, overlay);
+  auto text = ReadThroughOverlay(root, rel, overlay);
   if (!text.ok()) return text.status();
   auto doc = ParseArticle(*text);
   if (!doc.ok()) return doc.status().With(rel);

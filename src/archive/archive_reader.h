@@ -1,7 +1,8 @@
 // Read-only view of a whole mirror for what is derived from it: feeds of the
 // mirror, the static site, the search index, the local reader.
 //
-// LoadMirror lists every outlet of the mirror (state/*.tsv and articles/*/)
+// LoadMirror lists every outlet of the mirror (state/{outlet}/, older
+// state/{outlet}.tsv files, and articles/*/)
 // with its records sorted newest first, taking over an outlet without state
 // from its files' header lines as a run would. Nothing is written. Each call
 // reads the disk afresh; the result is a plain value, safe to share between
@@ -30,10 +31,6 @@ struct MirrorView {
   std::vector<MirrorOutlet> outlets;   // sorted by name
   const MirrorOutlet* Find(const std::string& name) const;
 };
-
-// Files a run is about to write (path relative to the root → new text): read
-// instead of the disk, and their outlets are part of the mirror.
-using FileOverlay = std::map<std::string, std::string_view>;
 
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay = {});
 

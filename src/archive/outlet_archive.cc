@@ -72,14 +72,14 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
   OutletArchive a;
   a.root_ = root;
   a.outlet_ = outlet;
-  std::string state_path = root + "/" + OutletStatePath(outlet);
-  auto text = ReadFile(state_path);
-  if (text.ok()) {
-    auto parsed = ParseOutletState(*text);
-    if (!parsed.ok()) return parsed.status().With(state_path);
-    a.state_ = std::move(parsed).value();
-  } else if (text.status().kind() != Status::Kind::kNotFound) {
-    return text.status();
+  StateLayout layout = StateLayout::kNone;
+  auto state = ReadOutletState(root, outlet, {}, &layout);
+  if (state.ok()) {
+    a.state_ = std::move(state).value();
+    a.legacy_state_ = layout == StateLayout::kLegacyFile;
+    a.folder_state_ = layout == StateLayout::kFolder;
+  } else if (state.status().kind() != Status::Kind::kNotFound) {
+    return state.status().With(root);
   } else {
     std::string folder = root + "/articles/" + outlet;
     std::error_code ec;
@@ -92,6 +92,8 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
   for (size_t i = 0; i < a.state_.records.size(); ++i) a.Index(i);
   return a;
 }
+
+void OutletArchive::MarkDirty(const ArticleRecord& r) { dirty_chunks_.insert(StateChunkOf(r.id)); }
 
 Status OutletArchive::TakeOver(const std::string& folder) {
   std::error_code ec;
@@ -119,7 +121,7 @@ Status OutletArchive::TakeOver(const std::string& folder) {
   std::sort(state_.records.begin(), state_.records.end(),
             [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
   taken_over_ = true;
-  state_dirty_ = true;
+  all_state_dirty_ = true;
   all_months_dirty_ = true;
   return Status::Ok();
 }
@@ -207,7 +209,7 @@ void OutletArchive::SetValidators(const FeedValidators& v) {
   if (v.url != state_.validators.url || v.etag != state_.validators.etag ||
       v.last_modified != state_.validators.last_modified) {
     state_.validators = v;
-    state_dirty_ = true;
+    feed_state_dirty_ = true;
   }
 }
 
@@ -272,11 +274,11 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
         if (restore) ++stats.updated;
         pending_articles_.push_back({folder + r.file, std::move(text)});
         dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
-        state_dirty_ = true;
+        MarkDirty(r);
       }
       if (r.guid.empty() && !guid.empty()) {
         r.guid = guid;
-        state_dirty_ = true;
+        MarkDirty(r);
       }
       Index(static_cast<size_t>(found));
       continue;
@@ -292,9 +294,9 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     r.blob = GitBlobId(text);
     pending_articles_.push_back({folder + r.file, std::move(text)});
     dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
+    MarkDirty(r);
     state_.records.push_back(std::move(r));
     Index(state_.records.size() - 1);
-    state_dirty_ = true;
     ++stats.new_articles;
   }
   return stats;
@@ -303,8 +305,25 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
 std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
   std::vector<PlannedWrite> writes = std::move(pending_articles_);
   pending_articles_.clear();
-  if (state_dirty_) writes.push_back({OutletStatePath(outlet_), SerializeOutletState(state_)});
-  state_dirty_ = false;
+  bool state_changed = all_state_dirty_ || feed_state_dirty_ || !dirty_chunks_.empty();
+  if (state_changed && !folder_state_) {
+    // Converted in the same journal as the run's other files: a killed run
+    // leaves either the old file or the complete folder.
+    if (legacy_state_) writes.push_back({LegacyOutletStatePath(outlet_), "", /*remove=*/true});
+    all_state_dirty_ = true;
+    folder_state_ = true;
+    legacy_state_ = false;
+  }
+  if (all_state_dirty_) {
+    feed_state_dirty_ = true;
+    for (const ArticleRecord& r : state_.records) dirty_chunks_.insert(StateChunkOf(r.id));
+  }
+  if (feed_state_dirty_) writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators)});
+  for (int64_t chunk : dirty_chunks_) {
+    writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk)});
+  }
+  all_state_dirty_ = feed_state_dirty_ = false;
+  dirty_chunks_.clear();
   // A page is written only when its text differs from the file, so a run that
   // changed nothing writes nothing.
   auto plan = [&](std::string path, std::string page) {

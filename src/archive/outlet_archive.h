@@ -1,8 +1,9 @@
 // One outlet's part of the mirror: its articles, their state, its list page.
 //
-// OutletArchive::Load reads state/{outlet}.tsv, or — for an archive in this
-// format that newsmirror has not seen before — takes over articles/{outlet}/
-// by reading each file's header lines. Merge() decides for every feed entry
+// OutletArchive::Load reads the outlet's state (state/{outlet}/, or an older
+// single state/{outlet}.tsv, converted at the outlet's next write), or — for
+// an archive in this format that newsmirror has not seen before — takes over
+// articles/{outlet}/ by reading each file's header lines. Merge() decides for every feed entry
 // whether it is new (next id below the smallest), the same article as one
 // already archived (same guid, canonical link or normalized title: the file is
 // rewritten in place when its content changed), or unchanged. Nothing is
@@ -28,10 +29,12 @@ struct ArchiveOptions {
   std::string image_proxy = "https://images.weserv.nl?url={url_noscheme}";
 };
 
-// A file to write, relative to the mirror's root.
+// A file to write, relative to the mirror's root — or, with `remove`, to
+// delete (data is then empty); deletions go through the journal like writes.
 struct PlannedWrite {
   std::string path;
   std::string data;
+  bool remove = false;
 };
 
 struct MergeStats {
@@ -84,7 +87,15 @@ class OutletArchive {
   std::string outlet_;
   OutletState state_;
   bool taken_over_ = false;
-  bool state_dirty_ = false;
+  // State read from state/{outlet}/; otherwise the next write creates the
+  // folder whole (and deletes an old single state/{outlet}.tsv).
+  bool folder_state_ = false;
+  bool legacy_state_ = false;
+  // Every state file is written at the next write (taken over, converted).
+  bool all_state_dirty_ = false;
+  bool feed_state_dirty_ = false;
+  std::set<int64_t> dirty_chunks_;
+  void MarkDirty(const ArticleRecord& r);
   bool all_months_dirty_ = false;
   std::set<std::string> dirty_months_;  // "YYYY-MM" pages to format again
   KeyIndex by_guid_;

@@ -29,6 +29,10 @@ Entry MakeEntry(const std::string& guid, const std::string& title, int64_t publi
 // Applies the planned writes to disk, as the run does.
 void Apply(const std::string& root, const std::vector<PlannedWrite>& writes) {
   for (const PlannedWrite& w : writes) {
+    if (w.remove) {
+      fs::remove(root + "/" + w.path);
+      continue;
+    }
     ASSERT_TRUE(MakeDirs(fs::path(root + "/" + w.path).parent_path().string()).ok());
     ASSERT_TRUE(WriteFileAtomic(root + "/" + w.path, w.data, false).ok());
   }
@@ -155,7 +159,73 @@ TEST_F(OutletArchiveTest, TakesOverAnArchiveWithBothFileNameForms) {
   auto files = ArticleFiles(dir_.path(), "VOA");
   EXPECT_EQ(files.size(), 3u);
   EXPECT_TRUE(files.count("1047989_Brand new.md"));
-  EXPECT_TRUE(fs::exists(dir_.path() + "/state/VOA.tsv"));
+  EXPECT_TRUE(fs::exists(dir_.path() + "/state/VOA/feed.tsv"));
+  EXPECT_TRUE(fs::exists(dir_.path() + "/state/VOA/10479.tsv"));
+}
+
+// Paths of the planned writes under state/.
+std::vector<std::string> StateWrites(const std::vector<PlannedWrite>& writes) {
+  std::vector<std::string> out;
+  for (const PlannedWrite& w : writes) {
+    if (w.path.rfind("state/", 0) == 0) out.push_back((w.remove ? "-" : "") + w.path);
+  }
+  return out;
+}
+
+TEST_F(OutletArchiveTest, ARunRewritesOnlyTheChunksItChanged) {
+  std::vector<Entry> entries;
+  for (int i = 0; i < 250; ++i) entries.push_back(MakeEntry("g" + std::to_string(i), "T" + std::to_string(i), 1000 + i));
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  a->Merge(entries, 0, options_);
+  // Ids 1048574 down to 1048325: chunks 10485, 10484 and 10483.
+  auto writes = a->TakeWrites(options_);
+  EXPECT_EQ(StateWrites(writes), (std::vector<std::string>{"state/VOA/feed.tsv", "state/VOA/10483.tsv",
+                                                           "state/VOA/10484.tsv", "state/VOA/10485.tsv"}));
+  Apply(dir_.path(), writes);
+  auto b = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->records().size(), 250u);
+  EXPECT_EQ(b->records().front().id, 1048574);
+  EXPECT_EQ(b->records().back().id, 1048325);
+  entries.push_back(MakeEntry("new", "Newest", 5000));
+  b->Merge(entries, 0, options_);
+  EXPECT_EQ(StateWrites(b->TakeWrites(options_)), (std::vector<std::string>{"state/VOA/10483.tsv"}));
+  b->SetValidators({"u", "\"e\"", ""});
+  EXPECT_EQ(StateWrites(b->TakeWrites(options_)), (std::vector<std::string>{"state/VOA/feed.tsv"}));
+}
+
+TEST_F(OutletArchiveTest, AnOldSingleStateFileIsReadAndConvertedAtTheNextWrite) {
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  a->Merge({MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000)}, 0, options_);
+  a->SetValidators({"https://x/feed", "\"v\"", ""});
+  OutletState old;
+  old.validators = a->validators();
+  old.records = a->records();
+  for (const PlannedWrite& w : a->TakeWrites(options_)) {
+    if (w.path.rfind("state/", 0) != 0) Apply(dir_.path(), {w});
+  }
+  ASSERT_TRUE(MakeDirs(dir_.path() + "/state").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/state/VOA.tsv", SerializeOutletState(old), false).ok());
+
+  auto b = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(b.ok());
+  EXPECT_FALSE(b->taken_over());
+  EXPECT_EQ(b->records().size(), 2u);
+  EXPECT_EQ(b->validators().etag, "\"v\"");
+  b->Merge({MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000)}, 0, options_);
+  EXPECT_TRUE(StateWrites(b->TakeWrites(options_)).empty()) << "nothing changed: the old file stays";
+  b->Merge({MakeEntry("c", "C", 3000)}, 0, options_);
+  auto writes = b->TakeWrites(options_);
+  EXPECT_EQ(StateWrites(writes),
+            (std::vector<std::string>{"-state/VOA.tsv", "state/VOA/feed.tsv", "state/VOA/10485.tsv"}));
+  Apply(dir_.path(), writes);
+  EXPECT_FALSE(fs::exists(dir_.path() + "/state/VOA.tsv"));
+  auto c = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->records().size(), 3u);
+  EXPECT_EQ(c->validators().etag, "\"v\"");
 }
 
 TEST_F(OutletArchiveTest, AMissingFileIsRestoredFromTheFeed) {

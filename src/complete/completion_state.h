@@ -1,7 +1,8 @@
 // What the completion step remembers about one outlet between runs.
 //
-// state/{outlet}.complete.txt sits beside the outlet's state/{outlet}.tsv in
-// the mirror, so a fresh clone knows it too. It is text, one sorted record per
+// state/{outlet}.complete.txt sits beside the outlet's state folder
+// state/{outlet}/ in the mirror (where it has always been: readers that list
+// outlets by their state ignore it), so a fresh clone knows it too. It is text, one sorted record per
 // line, tab-separated, so it diffs well:
 //   page   {link key}  {feed content hash}   an article whose text the page decided
 //   image  {image URL} {file}                 stored as assets/{outlet}/{file}

@@ -5,6 +5,7 @@
 
 #include "archive/list_page.h"
 #include "publish/mirror_feed.h"
+#include "state/outlet_state.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -24,20 +25,33 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
   for (const std::string& name : also) {
     if (!seen.count(name)) others.insert(name);
   }
+  for (const std::string& name : ListStateOutlets(root)) {
+    if (!seen.count(name)) others.insert(name);
+  }
   std::error_code ec;
-  for (const char* dir : {"state", "lists"}) {
-    for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
-      fs::path p = it->path();
-      if (!it->is_regular_file()) continue;
-      std::string ext = p.extension().string();
-      if (ext != ".tsv" && ext != ".md") continue;
-      std::string name = p.stem().string();
-      if (!seen.count(name)) others.insert(name);
-    }
+  for (fs::directory_iterator it(root + "/lists", ec), end; !ec && it != end; it.increment(ec)) {
+    fs::path p = it->path();
+    if (!it->is_regular_file() || p.extension() != ".md") continue;
+    std::string name = p.stem().string();
+    if (!seen.count(name)) others.insert(name);
   }
   out.insert(out.end(), others.begin(), others.end());
   return out;
 }
+
+namespace {
+
+// feeds/all.xml exists and names the same self link the configuration gives.
+bool MirrorFeedsCurrent(const std::string& root, std::string base) {
+  auto all = ReadFile(root + "/feeds/all.xml");
+  if (!all.ok()) return false;
+  if (base.empty()) return all->find("rel=\"self\"") == std::string::npos;
+  if (base.back() != '/') base += '/';
+  return all->find("rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(base + "feeds/all.xml") +
+                   "\"") != std::string::npos;
+}
+
+}  // namespace
 
 // Planned writes for files outside any outlet: README.md and .gitignore.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
@@ -57,10 +71,16 @@ void PlanIndexFiles(const std::string& root, const Config& config, std::vector<P
   FileOverlay overlay;
   std::set<std::string> written_outlets;
   for (const PlannedWrite& w : writes) {
-    overlay[w.path] = w.data;
-    if (w.path.rfind("state/", 0) == 0 && w.path.size() > 10 && w.path.compare(w.path.size() - 4, 4, ".tsv") == 0) {
-      written_outlets.insert(w.path.substr(6, w.path.size() - 10));
-    }
+    if (auto outlet = OutletOfStatePath(w.path)) written_outlets.insert(*outlet);
+    // A deleted file is an old state file the folder beside it replaces,
+    // which readers already prefer.
+    if (!w.remove) overlay[w.path] = w.data;
+  }
+  // No outlet's state changes: the feeds cannot either, unless they were never
+  // written or were written for another raw_base_url. Skipping them here keeps
+  // a run without news from reading the whole archive.
+  if (written_outlets.empty() && (!whole_mirror || MirrorFeedsCurrent(root, config.publish.raw_base_url))) {
+    return;
   }
   for (PlannedWrite& w : PlanMirrorFeeds(root, config.publish.raw_base_url, overlay,
                                          whole_mirror ? nullptr : &written_outlets)) {

@@ -17,6 +17,8 @@ namespace {
 
 constexpr std::string_view kMagic = "newsmirror-journal v1\n";
 constexpr std::string_view kEnd = "end\n";
+// In place of a size: the file is deleted.
+constexpr std::string_view kRemoved = "-";
 
 // The journal as pieces that point into `writes` and `sizes`: a run's files
 // are never copied into one more buffer.
@@ -27,14 +29,32 @@ std::vector<std::string_view> Serialize(const std::vector<PlannedWrite>& writes,
   out.reserve(writes.size() * 6 + 2);
   out.push_back(kMagic);
   for (const PlannedWrite& w : writes) {
-    sizes.push_back("\n" + std::to_string(w.data.size()) + "\n");
     out.push_back(w.path);
+    if (w.remove) {
+      out.push_back("\n");
+      out.push_back(kRemoved);
+      out.push_back("\n");
+      continue;
+    }
+    sizes.push_back("\n" + std::to_string(w.data.size()) + "\n");
     out.push_back(sizes.back());
     out.push_back(w.data);
     out.push_back("\n");
   }
   out.push_back(kEnd);
   return out;
+}
+
+// The data of one entry whose size line ends at `nl`; false when damaged.
+bool ReadData(std::string_view& text, size_t nl, std::string& data) {
+  size_t size = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + nl, size);
+  if (ec != std::errc() || p != text.data() + nl) return false;
+  text.remove_prefix(nl + 1);
+  if (text.size() < size + 1 || text[size] != '\n') return false;
+  data = std::string(text.substr(0, size));
+  text.remove_prefix(size + 1);
+  return true;
 }
 
 // Reads a journal; false when it is incomplete or damaged.
@@ -50,13 +70,12 @@ bool Deserialize(std::string_view text, std::vector<PlannedWrite>& writes) {
     text.remove_prefix(nl + 1);
     nl = text.find('\n');
     if (nl == std::string_view::npos) return false;
-    size_t size = 0;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + nl, size);
-    if (ec != std::errc() || p != text.data() + nl) return false;
-    text.remove_prefix(nl + 1);
-    if (text.size() < size + 1 || text[size] != '\n') return false;
-    w.data = std::string(text.substr(0, size));
-    text.remove_prefix(size + 1);
+    if (text.substr(0, nl) == kRemoved) {
+      w.remove = true;
+      text.remove_prefix(nl + 1);
+    } else if (!ReadData(text, nl, w.data)) {
+      return false;
+    }
     // Paths come from this program, but a damaged journal must never write
     // outside the mirror.
     if (w.path.empty() || w.path[0] == '/' || w.path.find("..") != std::string::npos) return false;
@@ -74,6 +93,11 @@ Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes
     const PlannedWrite& w = writes[i];
     if (i == writes.size() / 2) TestPausePoint("mid-write");
     std::string path = root + "/" + w.path;
+    if (w.remove) {
+      // Replaying a journal may delete a file a second time.
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::IoError("cannot remove " + path);
+      continue;
+    }
     Status s = MakeDirs(std::filesystem::path(path).parent_path().string());
     if (!s.ok()) return s;
     // No fsync per file: the journal already holds the bytes, and one syncfs

@@ -21,6 +21,35 @@ TEST(JournalTest, ApplyWritesEveryFileAndRemovesTheJournal) {
   EXPECT_FALSE(fs::exists(JournalPath(dir.path())));
 }
 
+TEST(JournalTest, DeletionsGoThroughTheJournalAndAreCommittedToo) {
+  TempDir dir;
+  ASSERT_TRUE(MakeDirs(dir.path() + "/state").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/x.tsv", "old\n").ok());
+  PlannedWrite gone{"state/x.tsv", "", /*remove=*/true};
+  ASSERT_TRUE(ApplyWrites(dir.path(), {gone, {"state/x/feed.tsv", "F\n"}}).ok());
+  EXPECT_FALSE(fs::exists(dir.path() + "/state/x.tsv"));
+  EXPECT_EQ(*ReadFile(dir.path() + "/state/x/feed.tsv"), "F\n");
+  // The commit stages the deletion like a write.
+  auto uncommitted = UncommittedFiles(dir.path());
+  ASSERT_TRUE(uncommitted.ok());
+  EXPECT_EQ(*uncommitted, (std::vector<std::string>{"state/x.tsv", "state/x/feed.tsv"}));
+  // Deleting a file that is already gone (a replayed journal) is no error.
+  EXPECT_TRUE(ApplyWrites(dir.path(), {gone}).ok());
+}
+
+TEST(JournalTest, AReplayedJournalDeletesToo) {
+  TempDir dir;
+  ASSERT_TRUE(MakeDirs(dir.path() + "/.newsmirror").ok());
+  ASSERT_TRUE(MakeDirs(dir.path() + "/state").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/x.tsv", "old\n").ok());
+  ASSERT_TRUE(WriteFileAtomic(JournalPath(dir.path()), "newsmirror-journal v1\nstate/x.tsv\n-\nstate/x/1.tsv\n2\nok\nend\n").ok());
+  int replayed = 0;
+  ASSERT_TRUE(RecoverJournal(dir.path(), &replayed).ok());
+  EXPECT_EQ(replayed, 2);
+  EXPECT_FALSE(fs::exists(dir.path() + "/state/x.tsv"));
+  EXPECT_EQ(*ReadFile(dir.path() + "/state/x/1.tsv"), "ok");
+}
+
 // A run killed after its journal was complete: the next run finishes it.
 TEST(JournalTest, CompleteJournalIsReplayed) {
   TempDir dir;

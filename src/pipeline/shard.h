@@ -6,7 +6,7 @@
 // the configuration, the machine or the run — so every runner agrees on the
 // split, and a source keeps its shard while others are added or removed.
 // A shard writes only its outlets' files (articles/{outlet}/, lists/{outlet}.md,
-// state/{outlet}.tsv) plus README.md and .gitignore, whose bytes depend on the
+// state/{outlet}/) plus README.md and .gitignore, whose bytes depend on the
 // configuration only; so the shards' commits merge without conflicts.
 #pragma once
 

@@ -131,7 +131,7 @@ TEST_F(SearchIndexTest, SyncIsIncremental) {
 
   // An outlet that leaves the archive leaves the index.
   fs::remove_all(root_ + "/articles/BBC");
-  fs::remove(root_ + "/state/BBC.tsv");
+  fs::remove_all(root_ + "/state/BBC");
   EXPECT_EQ(Find("拜登"), (Titles{"日本首相岸田文雄访美会晤拜登"}));
 }
 

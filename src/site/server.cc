@@ -16,14 +16,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// What the archive looked like: the state files' names, sizes and times.
+// What the archive looked like: the state files' names, sizes and times
+// (state/ and each outlet's folder in it).
 std::string ArchiveStamp(const std::string& root) {
   std::string stamp;
   std::error_code ec;
-  for (fs::directory_iterator it(root + "/state", ec), end; !ec && it != end; it.increment(ec)) {
-    auto size = it->file_size(ec);
+  for (fs::recursive_directory_iterator it(root + "/state", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 0) it.disable_recursion_pending();
+    bool file = it->is_regular_file(ec);
+    auto size = file ? it->file_size(ec) : 0;
     auto time = it->last_write_time(ec).time_since_epoch().count();
-    stamp += it->path().filename().string() + ":" + std::to_string(size) + ":" + std::to_string(time) + "\n";
+    stamp += fs::relative(it->path(), root, ec).string() + ":" + std::to_string(size) + ":" + std::to_string(time) + "\n";
   }
   for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
     stamp += it->path().filename().string() + ":" + std::to_string(it->last_write_time(ec).time_since_epoch().count()) + "\n";

@@ -61,7 +61,7 @@ TEST_F(ServerTest, BrowsesOutletsMonthsAndArticles) {
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/css; charset=utf-8");
   Get("/outlets/美国之音/999.html", 404);
   Get("/../etc/passwd", 404);
-  Get("/outlets/美国之音/../../state/美国之音.tsv", 404);
+  Get("/outlets/美国之音/../../state/美国之音/feed.tsv", 404);
 }
 
 TEST_F(ServerTest, ArticlePagesAreSanitized) {

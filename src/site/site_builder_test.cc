@@ -172,7 +172,7 @@ TEST_F(SiteBuilderTest, RebuildWritesOnlyWhatChanged) {
 
   // A page the archive no longer has is removed.
   fs::remove_all(mirror_ + "/articles/VOA (中文)");
-  fs::remove(mirror_ + "/state/VOA (中文).tsv");
+  fs::remove_all(mirror_ + "/state/VOA (中文)");
   auto fourth = BuildSite(options_);
   ASSERT_TRUE(fourth.ok());
   EXPECT_GT(fourth->removed, 0);

@@ -2,13 +2,21 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
+
+#include "util/fs.h"
 
 namespace nm {
+
+namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::string_view kHeader =
     "# newsmirror state v1: id\tpublished_ms\tblob\tfile\tguid\tlink\ttitle";
+constexpr std::string_view kFeedHeader = "# newsmirror state v2: feed validators (@key\tvalue)";
+constexpr std::string_view kChunkHeader =
+    "# newsmirror state v2: id\tpublished_ms\tblob\tfile\tguid\tlink\ttitle";
 
 void AppendEscaped(std::string& out, std::string_view field) {
   for (char c : field) {
@@ -41,16 +49,7 @@ bool ParseInt(std::string_view s, int64_t& v) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-}  // namespace
-
-std::string OutletStatePath(std::string_view outlet) {
-  return "state/" + std::string(outlet) + ".tsv";
-}
-
-std::string SerializeOutletState(const OutletState& state) {
-  std::string out;
-  out.reserve(128 + state.records.size() * 200);
-  out.append(kHeader).push_back('\n');
+void AppendMeta(std::string& out, const FeedValidators& v) {
   auto meta = [&out](std::string_view key, std::string_view value) {
     if (value.empty()) return;
     out.push_back('@');
@@ -58,19 +57,87 @@ std::string SerializeOutletState(const OutletState& state) {
     AppendEscaped(out, value);
     out.push_back('\n');
   };
-  meta("url", state.validators.url);
-  meta("etag", state.validators.etag);
-  meta("last_modified", state.validators.last_modified);
-  for (const ArticleRecord& r : state.records) {
-    out += std::to_string(r.id);
+  meta("url", v.url);
+  meta("etag", v.etag);
+  meta("last_modified", v.last_modified);
+}
+
+void AppendRecord(std::string& out, const ArticleRecord& r) {
+  out += std::to_string(r.id);
+  out.push_back('\t');
+  out += std::to_string(r.published_ms);
+  for (const std::string* f : {&r.blob, &r.file, &r.guid, &r.link, &r.title}) {
     out.push_back('\t');
-    out += std::to_string(r.published_ms);
-    for (const std::string* f : {&r.blob, &r.file, &r.guid, &r.link, &r.title}) {
-      out.push_back('\t');
-      AppendEscaped(out, *f);
-    }
-    out.push_back('\n');
+    AppendEscaped(out, *f);
   }
+  out.push_back('\n');
+}
+
+bool EndsWith(std::string_view s, std::string_view end) {
+  return s.size() >= end.size() && s.substr(s.size() - end.size()) == end;
+}
+
+bool DescendingId(const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; }
+
+}  // namespace
+
+int64_t StateChunkOf(int64_t id) {
+  int64_t q = id / kStateChunkSize;
+  return id % kStateChunkSize < 0 ? q - 1 : q;
+}
+
+std::string OutletStateDir(std::string_view outlet) { return "state/" + std::string(outlet); }
+
+std::string OutletFeedStatePath(std::string_view outlet) { return OutletStateDir(outlet) + "/feed.tsv"; }
+
+std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk) {
+  return OutletStateDir(outlet) + "/" + std::to_string(chunk) + ".tsv";
+}
+
+std::string LegacyOutletStatePath(std::string_view outlet) {
+  return "state/" + std::string(outlet) + ".tsv";
+}
+
+std::optional<std::string> OutletOfStatePath(std::string_view path) {
+  constexpr std::string_view kPrefix = "state/";
+  if (path.substr(0, kPrefix.size()) != kPrefix || !EndsWith(path, ".tsv")) return std::nullopt;
+  std::string_view rest = path.substr(kPrefix.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) {
+    if (rest.size() <= 4) return std::nullopt;
+    return std::string(rest.substr(0, rest.size() - 4));
+  }
+  if (slash == 0 || rest.find('/', slash + 1) != std::string_view::npos) return std::nullopt;
+  return std::string(rest.substr(0, slash));
+}
+
+std::string SerializeOutletState(const OutletState& state) {
+  std::string out;
+  out.reserve(128 + state.records.size() * 200);
+  out.append(kHeader).push_back('\n');
+  AppendMeta(out, state.validators);
+  for (const ArticleRecord& r : state.records) AppendRecord(out, r);
+  return out;
+}
+
+std::string SerializeFeedState(const FeedValidators& validators) {
+  std::string out(kFeedHeader);
+  out.push_back('\n');
+  AppendMeta(out, validators);
+  return out;
+}
+
+std::string SerializeStateChunk(const OutletState& state, int64_t chunk) {
+  // Records are in descending id order: the chunk is one contiguous run.
+  const auto& records = state.records;
+  int64_t low = chunk * kStateChunkSize;
+  auto first = std::partition_point(records.begin(), records.end(),
+                                    [&](const ArticleRecord& r) { return r.id >= low + kStateChunkSize; });
+  auto last = std::partition_point(first, records.end(), [&](const ArticleRecord& r) { return r.id >= low; });
+  std::string out(kChunkHeader);
+  out.push_back('\n');
+  out.reserve(out.size() + static_cast<size_t>(last - first) * 200);
+  for (auto it = first; it != last; ++it) AppendRecord(out, *it);
   return out;
 }
 
@@ -111,11 +178,83 @@ Result<OutletState> ParseOutletState(std::string_view text) {
     r.title = Unescape(fields[6]);
     state.records.push_back(std::move(r));
   }
-  if (!std::is_sorted(state.records.begin(), state.records.end(),
-                      [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; })) {
-    std::sort(state.records.begin(), state.records.end(),
-              [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
+  if (!std::is_sorted(state.records.begin(), state.records.end(), DescendingId)) {
+    std::sort(state.records.begin(), state.records.end(), DescendingId);
   }
+  return state;
+}
+
+Result<std::string> ReadThroughOverlay(const std::string& root, const std::string& rel, const FileOverlay& overlay) {
+  if (auto it = overlay.find(rel); it != overlay.end()) return std::string(it->second);
+  return ReadFile(root + "/" + rel);
+}
+
+std::set<std::string> ListStateOutlets(const std::string& root, const FileOverlay& overlay) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(root + "/state", ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (it->is_directory(ec)) names.insert(name);
+    else if (auto outlet = OutletOfStatePath("state/" + name)) names.insert(*outlet);
+  }
+  for (const auto& [path, text] : overlay) {
+    if (auto outlet = OutletOfStatePath(path)) names.insert(*outlet);
+  }
+  return names;
+}
+
+Result<OutletState> ReadOutletState(const std::string& root, std::string_view outlet, const FileOverlay& overlay,
+                                    StateLayout* layout) {
+  const std::string dir = OutletStateDir(outlet);
+  const std::string prefix = dir + "/";
+  std::set<std::string> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (EndsWith(name, ".tsv") && it->is_regular_file(ec)) files.insert(prefix + name);
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    return Status::IoError("cannot read folder " + root + "/" + dir + ": " + ec.message());
+  }
+  for (auto it = overlay.lower_bound(prefix); it != overlay.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    if (OutletOfStatePath(it->first)) files.insert(it->first);
+  }
+  if (files.empty()) {
+    std::string legacy = LegacyOutletStatePath(outlet);
+    auto text = ReadThroughOverlay(root, legacy, overlay);
+    if (!text.ok()) {
+      if (layout) *layout = StateLayout::kNone;
+      return text.status();
+    }
+    auto parsed = ParseOutletState(*text);
+    if (!parsed.ok()) return parsed.status().With(legacy);
+    if (layout) *layout = StateLayout::kLegacyFile;
+    return parsed;
+  }
+  OutletState state;
+  // Names of equal length sort like their chunks: newest (smallest) last.
+  for (auto it = files.rbegin(); it != files.rend(); ++it) {
+    auto text = ReadThroughOverlay(root, *it, overlay);
+    if (!text.ok()) return text.status();
+    auto parsed = ParseOutletState(*text);
+    if (!parsed.ok()) return parsed.status().With(*it);
+    if (!parsed->validators.url.empty() || !parsed->validators.etag.empty() ||
+        !parsed->validators.last_modified.empty()) {
+      state.validators = parsed->validators;
+    }
+    if (state.records.empty()) state.records = std::move(parsed->records);
+    else state.records.insert(state.records.end(), std::make_move_iterator(parsed->records.begin()),
+                              std::make_move_iterator(parsed->records.end()));
+  }
+  auto& records = state.records;
+  if (!std::is_sorted(records.begin(), records.end(), DescendingId)) {
+    std::stable_sort(records.begin(), records.end(), DescendingId);
+  }
+  // A record copied by hand into a second chunk is read once.
+  records.erase(std::unique(records.begin(), records.end(),
+                            [](const ArticleRecord& a, const ArticleRecord& b) { return a.id == b.id; }),
+                records.end());
+  if (layout) *layout = StateLayout::kFolder;
   return state;
 }
 

@@ -1,14 +1,26 @@
 // What newsmirror remembers about one outlet between runs, as text in the mirror.
 //
-// state/{outlet}.tsv lives in the mirror repository, so a fresh clone carries
-// everything the next run needs. It is diff-friendly: a header, a few "@key"
-// lines (the feed's validators for conditional GET), then one record per
-// archived article in descending id order — new articles get smaller ids, so
-// new records are appended at the end. Fields are tab-separated; tab, newline,
-// carriage return and backslash inside a field are escaped as \t \n \r \\.
+// state/{outlet}/ lives in the mirror repository, so a fresh clone carries
+// everything the next run needs. feed.tsv holds a header and a few "@key"
+// lines (the feed's validators for conditional GET); the records, one per
+// archived article, are split by id into chunks of kStateChunkSize:
+// state/{outlet}/{id / kStateChunkSize}.tsv, a header then records in
+// descending id order. New articles get smaller ids, so they are appended to
+// the newest chunk, and a run rewrites only the chunks whose records changed:
+// its cost follows the new work, not the archive's size. Fields are
+// tab-separated; tab, newline, carriage return and backslash inside a field
+// are escaped as \t \n \r \\.
+//
+// Mirrors written before the split hold one file, state/{outlet}.tsv (header,
+// @ lines, all records). It is still read when the folder does not exist; the
+// folder wins when both do (a run converts the outlet at its next write and
+// deletes the old file in the same journal).
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,10 +50,53 @@ struct OutletState {
   std::vector<ArticleRecord> records;  // descending id
 };
 
+// Records per chunk file.
+inline constexpr int64_t kStateChunkSize = 100;
+
+// The chunk that holds the record of article `id` (floor division).
+int64_t StateChunkOf(int64_t id);
+
+// The whole state as one text (the old single-file format; also what
+// ParseOutletState reads from any state file: feed.tsv, a chunk or an old file).
 std::string SerializeOutletState(const OutletState& state);
 Result<OutletState> ParseOutletState(std::string_view text);
 
-// "state/{outlet}.tsv", relative to the mirror's root.
-std::string OutletStatePath(std::string_view outlet);
+// feed.tsv's text: header and validators.
+std::string SerializeFeedState(const FeedValidators& validators);
+// One chunk file's text: header and the records of `state` in `chunk`.
+std::string SerializeStateChunk(const OutletState& state, int64_t chunk);
+
+// "state/{outlet}" — the outlet's state folder, relative to the mirror's root.
+std::string OutletStateDir(std::string_view outlet);
+// "state/{outlet}/feed.tsv".
+std::string OutletFeedStatePath(std::string_view outlet);
+// "state/{outlet}/{chunk}.tsv".
+std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk);
+// "state/{outlet}.tsv": the single file of mirrors written before the split.
+std::string LegacyOutletStatePath(std::string_view outlet);
+
+// The outlet a path relative to the root belongs to when it is one of the
+// state files above (not the completion state), else nullopt.
+std::optional<std::string> OutletOfStatePath(std::string_view path);
+
+// Files a run is about to write (path relative to the root → new text): read
+// instead of the disk, and their outlets are part of the mirror.
+using FileOverlay = std::map<std::string, std::string_view>;
+
+// The text of `rel` (relative to the root): from the overlay, else the disk.
+Result<std::string> ReadThroughOverlay(const std::string& root, const std::string& rel, const FileOverlay& overlay);
+
+// Outlets with state in the mirror: folders state/{outlet}/, old
+// state/{outlet}.tsv files, and state paths in `overlay`.
+std::set<std::string> ListStateOutlets(const std::string& root, const FileOverlay& overlay = {});
+
+// How an outlet's state was found.
+enum class StateLayout { kNone, kLegacyFile, kFolder };
+
+// Reads one outlet's state from the mirror (the overlay before the disk),
+// records in descending id order. NotFound when the outlet has no state;
+// *layout (optional) tells which form was read.
+Result<OutletState> ReadOutletState(const std::string& root, std::string_view outlet,
+                                    const FileOverlay& overlay = {}, StateLayout* layout = nullptr);
 
 }  // namespace nm

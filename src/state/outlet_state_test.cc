@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "support/temp_dir.h"
+#include "util/fs.h"
+
 namespace nm {
 namespace {
 
@@ -39,6 +42,66 @@ TEST(OutletStateTest, DamagedRecordIsCorruptionWithLine) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().kind(), Status::Kind::kCorruption);
   EXPECT_NE(r.status().message().find("line 2"), std::string::npos);
+}
+
+TEST(OutletStateTest, ChunksHoldFixedIdRanges) {
+  EXPECT_EQ(StateChunkOf(1048574), 10485);
+  EXPECT_EQ(StateChunkOf(1048500), 10485);
+  EXPECT_EQ(StateChunkOf(1048499), 10484);
+  EXPECT_EQ(StateChunkOf(0), 0);
+  EXPECT_EQ(StateChunkOf(-1), -1);
+  OutletState s;
+  for (int64_t id : {1048501, 1048500, 1048499, 1048400}) s.records.push_back({id, 0, "b", "f", "g", "l", "t"});
+  auto chunk = ParseOutletState(SerializeStateChunk(s, 10485));
+  ASSERT_TRUE(chunk.ok());
+  ASSERT_EQ(chunk->records.size(), 2u);
+  EXPECT_EQ(chunk->records[0].id, 1048501);
+  EXPECT_EQ(chunk->records[1].id, 1048500);
+  EXPECT_EQ(ParseOutletState(SerializeStateChunk(s, 10484))->records.size(), 2u);
+  EXPECT_TRUE(ParseOutletState(SerializeStateChunk(s, 10486))->records.empty());
+}
+
+TEST(OutletStateTest, StatePathsNameTheirOutlet) {
+  EXPECT_EQ(OutletOfStatePath("state/VOA (中文).tsv"), "VOA (中文)");
+  EXPECT_EQ(OutletOfStatePath("state/VOA/feed.tsv"), "VOA");
+  EXPECT_EQ(OutletOfStatePath(OutletStateChunkPath("a.b", 10485)), "a.b");
+  EXPECT_EQ(OutletOfStatePath("state/VOA.complete.txt"), std::nullopt);
+  EXPECT_EQ(OutletOfStatePath("state/a/b/c.tsv"), std::nullopt);
+  EXPECT_EQ(OutletOfStatePath("lists/VOA.tsv"), std::nullopt);
+}
+
+TEST(OutletStateTest, ReadsTheFolderBeforeAnOldFileAndTheOverlayBeforeTheDisk) {
+  TempDir dir;
+  OutletState old;
+  old.validators.etag = "old";
+  old.records.push_back({1048574, 0, "b", "f", "g", "l", "old"});
+  ASSERT_TRUE(MakeDirs(dir.path() + "/state").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/V.tsv", SerializeOutletState(old), false).ok());
+  StateLayout layout = StateLayout::kNone;
+  auto read = ReadOutletState(dir.path(), "V", {}, &layout);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(layout, StateLayout::kLegacyFile);
+  EXPECT_EQ(read->records[0].title, "old");
+
+  OutletState now;
+  now.validators.etag = "new";
+  // Chunks 9 and 10 (ids of different lengths) read back in descending order.
+  for (int64_t id : {1001, 1000, 999, 950}) now.records.push_back({id, 0, "b", "f", "g", "l", "t" + std::to_string(id)});
+  ASSERT_TRUE(MakeDirs(dir.path() + "/state/V").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/V/9.tsv", SerializeStateChunk(now, 9), false).ok());
+  std::string feed = SerializeFeedState(now.validators);
+  std::string ten = SerializeStateChunk(now, 10);
+  FileOverlay overlay{{"state/V/feed.tsv", feed}, {"state/V/10.tsv", ten}};
+  read = ReadOutletState(dir.path(), "V", overlay, &layout);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(layout, StateLayout::kFolder);
+  EXPECT_EQ(read->validators.etag, "new");
+  std::vector<int64_t> ids;
+  for (const ArticleRecord& r : read->records) ids.push_back(r.id);
+  EXPECT_EQ(ids, (std::vector<int64_t>{1001, 1000, 999, 950}));
+  EXPECT_EQ(ListStateOutlets(dir.path()), (std::set<std::string>{"V"}));
+  EXPECT_EQ(ListStateOutlets(dir.path(), {{"state/W/feed.tsv", feed}}), (std::set<std::string>{"V", "W"}));
+  EXPECT_EQ(ReadOutletState(dir.path(), "none").status().kind(), Status::Kind::kNotFound);
 }
 
 TEST(OutletStateTest, UnsortedRecordsAreSorted) {

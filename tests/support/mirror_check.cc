@@ -16,16 +16,30 @@ namespace {
 
 void CheckOutlet(const std::string& mirror, const std::string& outlet, const std::set<std::string>& want,
                  std::vector<std::string>& problems) {
-  std::string where = "state/" + outlet + ".tsv";
-  auto text = ReadFile(mirror + "/" + OutletStatePath(outlet));
-  if (!text.ok()) {
-    if (!want.empty()) problems.push_back(where + ": " + text.status().message());
+  std::string where = OutletStateDir(outlet);
+  StateLayout layout = StateLayout::kNone;
+  auto state = ReadOutletState(mirror, outlet, {}, &layout);
+  if (!state.ok()) {
+    if (!want.empty() || state.status().kind() != Status::Kind::kNotFound) {
+      problems.push_back(where + ": " + state.status().message());
+    }
     return;
   }
-  auto state = ParseOutletState(*text);
-  if (!state.ok()) {
-    problems.push_back(where + ": " + state.status().message());
-    return;
+  std::error_code exists_ec;
+  if (layout == StateLayout::kFolder && fs::exists(mirror + "/" + LegacyOutletStatePath(outlet), exists_ec)) {
+    problems.push_back(LegacyOutletStatePath(outlet) + " is left beside " + where + "/");
+  }
+  // Every chunk file holds exactly its id range.
+  for (fs::directory_iterator it(mirror + "/" + where, exists_ec), end; !exists_ec && it != end;
+       it.increment(exists_ec)) {
+    std::string name = it->path().filename().string();
+    if (name == "feed.tsv") continue;
+    auto chunk = ParseOutletState(*ReadFile(it->path().string()));
+    for (const ArticleRecord& r : chunk.ok() ? chunk->records : std::vector<ArticleRecord>{}) {
+      if (OutletStateChunkPath(outlet, StateChunkOf(r.id)) != where + "/" + name) {
+        problems.push_back(where + "/" + name + ": record " + std::to_string(r.id) + " belongs to another chunk");
+      }
+    }
   }
   std::string folder = mirror + "/articles/" + outlet + "/";
   std::set<std::string> files, guids;
