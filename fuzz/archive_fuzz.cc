@@ -4,10 +4,11 @@
 //     so that it parses to the same document; an input in the exact five-line
 //     form FormatArticle writes comes back byte for byte;
 //   - as state/{outlet}.tsv: what ParseOutletState accepts, serialized and
-//     parsed again, gives the same validators and records;
+//     parsed again, gives the same validators and records, and so do its
+//     chunk files;
 //   - as the one article file of a folder OutletArchive::Load takes over: its
-//     record holds the file's id, blob id and header, and the state written
-//     for it reads back the same.
+//     record holds the file's id, blob id and header, and the state chunk
+//     written for it reads back the same.
 // The take-over writes one small file per input into a folder made once
 // (without fsync), so it costs little beside the parsing.
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "archive/article.h"
 #include "archive/file_name.h"
@@ -84,6 +86,20 @@ void CheckState(std::string_view text) {
   }
   if (!SameRecords(state->records, again->records)) Fail("the records change through serialize and parse", text);
   if (nm::SerializeOutletState(*again) != written) Fail("a state serializes differently the second time", text);
+
+  // Split into chunk files as a run writes them, the records read back the same.
+  std::vector<nm::ArticleRecord> from_chunks;
+  for (size_t i = 0; i < again->records.size();) {
+    int64_t chunk = nm::StateChunkOf(again->records[i].id);
+    auto part = nm::ParseOutletState(nm::SerializeStateChunk(*again, chunk));
+    if (!part.ok() || part->records.empty()) Fail("a state chunk does not read back", text);
+    for (const nm::ArticleRecord& r : part->records) {
+      if (nm::StateChunkOf(r.id) != chunk) Fail("a state chunk holds a record of another chunk", text);
+    }
+    i += part->records.size();
+    from_chunks.insert(from_chunks.end(), part->records.begin(), part->records.end());
+  }
+  if (!SameRecords(from_chunks, again->records)) Fail("the state chunks do not add up to the records", text);
 }
 
 std::string g_root;
@@ -125,15 +141,16 @@ void CheckTakeOver(std::string_view text) {
     Fail("an unreadable header left a record with values", text);
   }
   bool state_written = false;
+  std::string chunk_path = nm::OutletStateChunkPath("o", nm::StateChunkOf(id));
   for (const nm::PlannedWrite& w : archive->TakeWrites(nm::ArchiveOptions{})) {
-    if (w.path != nm::OutletStatePath("o")) continue;
+    if (w.path != chunk_path) continue;
     state_written = true;
     auto state = nm::ParseOutletState(w.data);
     if (!state.ok() || !SameRecords(state->records, archive->records())) {
       Fail("the state written after a take-over does not read back", text);
     }
   }
-  if (!state_written) Fail("a take-over wrote no state", text);
+  if (!state_written) Fail("a take-over wrote no state chunk for its article", text);
 }
 
 }  // namespace

@@ -129,11 +129,13 @@ std::string SerializeFeedState(const FeedValidators& validators) {
 
 std::string SerializeStateChunk(const OutletState& state, int64_t chunk) {
   // Records are in descending id order: the chunk is one contiguous run.
+  // Compared by chunk, not by id bounds: chunk * kStateChunkSize overflows for
+  // the extreme ids a damaged state file may hold.
   const auto& records = state.records;
-  int64_t low = chunk * kStateChunkSize;
   auto first = std::partition_point(records.begin(), records.end(),
-                                    [&](const ArticleRecord& r) { return r.id >= low + kStateChunkSize; });
-  auto last = std::partition_point(first, records.end(), [&](const ArticleRecord& r) { return r.id >= low; });
+                                    [&](const ArticleRecord& r) { return StateChunkOf(r.id) > chunk; });
+  auto last = std::partition_point(first, records.end(),
+                                   [&](const ArticleRecord& r) { return StateChunkOf(r.id) >= chunk; });
   std::string out(kChunkHeader);
   out.push_back('\n');
   out.reserve(out.size() + static_cast<size_t>(last - first) * 200);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -59,6 +61,20 @@ TEST(OutletStateTest, ChunksHoldFixedIdRanges) {
   EXPECT_EQ(chunk->records[1].id, 1048500);
   EXPECT_EQ(ParseOutletState(SerializeStateChunk(s, 10484))->records.size(), 2u);
   EXPECT_TRUE(ParseOutletState(SerializeStateChunk(s, 10486))->records.empty());
+}
+
+TEST(OutletStateTest, ChunksOfExtremeIdsFromADamagedFile) {
+  // Ids at the ends of int64 (a damaged or hostile state file) still split without overflow.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max(), kMin = std::numeric_limits<int64_t>::min();
+  auto s = ParseOutletState("9223372036854775807\t0\tb\tf\tg\tl\tt\n-9223372036854775808\t0\tb\tf\tg\tl\tt\n");
+  ASSERT_TRUE(s.ok());
+  auto top = ParseOutletState(SerializeStateChunk(*s, StateChunkOf(kMax)));
+  auto bottom = ParseOutletState(SerializeStateChunk(*s, StateChunkOf(kMin)));
+  ASSERT_TRUE(top.ok() && bottom.ok());
+  ASSERT_EQ(top->records.size(), 1u);
+  EXPECT_EQ(top->records[0].id, kMax);
+  ASSERT_EQ(bottom->records.size(), 1u);
+  EXPECT_EQ(bottom->records[0].id, kMin);
 }
 
 TEST(OutletStateTest, StatePathsNameTheirOutlet) {
