@@ -1,7 +1,5 @@
 #include "complete/complete.h"
 
-#include <unicode/ucnv.h>
-#include <uchardet.h>
 
 #include <algorithm>
 #include <map>
@@ -21,63 +19,6 @@
 
 namespace nm {
 namespace {
-
-// The charset a page declares in its first bytes (<meta charset> or
-// <meta http-equiv content="…charset=…">), "" when none.
-std::string MetaCharset(std::string_view bytes) {
-  std::string head(bytes.substr(0, 2048));
-  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  size_t at = head.find("charset=");
-  while (at != std::string::npos) {
-    size_t meta = head.rfind("<meta", at);
-    size_t close = head.rfind('>', at);
-    if (meta != std::string::npos && (close == std::string::npos || close < meta)) {
-      size_t i = at + 8;
-      while (i < head.size() && (head[i] == '"' || head[i] == '\'' || head[i] == ' ')) ++i;
-      size_t end = i;
-      while (end < head.size() && (std::isalnum(static_cast<unsigned char>(head[end])) || head[end] == '-' ||
-                                   head[end] == '_' || head[end] == ':')) {
-        ++end;
-      }
-      if (end > i) return head.substr(i, end - i);
-    }
-    at = head.find("charset=", at + 8);
-  }
-  return {};
-}
-
-std::string Detected(std::string_view bytes) {
-  uchardet_t d = uchardet_new();
-  uchardet_handle_data(d, bytes.data(), std::min<size_t>(bytes.size(), 64 * 1024));
-  uchardet_data_end(d);
-  std::string charset = uchardet_get_charset(d);
-  uchardet_delete(d);
-  return charset;
-}
-
-// The page as UTF-8: BOM, then the HTTP charset, then <meta>, then detection.
-std::string PageToUtf8(std::string_view bytes, std::string_view content_type) {
-  std::string charset;
-  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") return std::string(bytes.substr(3));
-  if (bytes.substr(0, 2) == "\xFF\xFE") charset = "utf-16le";
-  else if (bytes.substr(0, 2) == "\xFE\xFF") charset = "utf-16be";
-  if (charset.empty()) charset = CharsetFromContentType(content_type);
-  if (charset.empty()) charset = MetaCharset(bytes);
-  if (charset.empty()) charset = Detected(bytes);
-  std::string lower = charset;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower.empty() || lower == "utf-8" || lower == "utf8" || lower == "ascii" || lower == "us-ascii") {
-    return std::string(bytes);
-  }
-  std::string from = WidenCharset(lower);
-  UErrorCode err = U_ZERO_ERROR;
-  std::string out(bytes.size() * 4 + 16, '\0');
-  int32_t n = ucnv_convert("utf-8", from.c_str(), out.data(), static_cast<int32_t>(out.size()), bytes.data(),
-                           static_cast<int32_t>(bytes.size()), &err);
-  if (U_FAILURE(err)) return std::string(bytes);
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 std::optional<int64_t> EntryTime(const Entry& e) {
   for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
@@ -129,7 +70,8 @@ ArchiveOptions ArchiveOptionsFor(const SourceConfig& source, const Config& confi
 
 Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string& selector,
                                     std::optional<int64_t> published_ms, int64_t fallback_published_ms) {
-  std::string html = PageToUtf8(page.body, page.content_type);
+  // The page as UTF-8: BOM, HTTP charset, <meta>, then detection (decode/).
+  std::string html = DecodeDocument(page.body, page.content_type, DocumentKind::kHtml).text;
   ExtractOptions eo;
   eo.url = page.effective_url;
   eo.selector = selector;
