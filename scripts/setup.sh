@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates python3
   libcurl4-openssl-dev libxml2-dev libxml2-utils libgumbo-dev libicu-dev libuchardet-dev
   liburiparser-dev libidn2-dev libsqlite3-dev libgit2-dev
-  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsimdjson-dev
   zlib1g-dev libbrotli-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev    # libFuzzer and the sanitizers for scripts/fuzz.sh

@@ -486,7 +486,16 @@ Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
                 XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
   xmlCtxtUseOptions(ctxt, options);
   xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-  xmlParseChunk(ctxt, text.data(), static_cast<int>(text.size()), /*terminate=*/1);
+  // The whole text in one call (xmlParseChunk takes an int length, so a
+  // document past 1 GiB goes in parts).
+  constexpr size_t kMaxChunk = size_t{1} << 30;
+  size_t offset = 0;
+  do {
+    size_t len = std::min(kMaxChunk, text.size() - offset);
+    bool last = offset + len == text.size();
+    xmlParseChunk(ctxt, text.data() + offset, static_cast<int>(len), last ? 1 : 0);
+    offset += len;
+  } while (offset < text.size());
   xmlDoc* doc = ctxt->myDoc;
   ctxt->myDoc = nullptr;
   if (!ctxt->wellFormed) {
