@@ -114,7 +114,9 @@ TEST_P(OutletFixtureTest, ExtractsBodyLeadImageAndCaption) {
     EXPECT_EQ(a.body_html.find(junk), std::string::npos) << junk;
   }
   // The lead picture is shown above the body, not again inside it.
-  if (!a.lead_caption.empty()) EXPECT_EQ(a.text.find(a.lead_caption), std::string::npos);
+  if (!a.lead_caption.empty()) {
+    EXPECT_EQ(a.text.find(a.lead_caption), std::string::npos);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Outlets, OutletFixtureTest, ::testing::ValuesIn(Cases()),

@@ -81,7 +81,9 @@ TEST(SelectorParseTest, RejectsWhatItDoesNotSupport) {
   for (const char* bad : {"", "p:first-child", "a + b", "a ~ b", "[x", "[=v]", ".", "#", "p >", "p,", "a[x^=]"}) {
     auto sel = CssSelector::Parse(bad);
     EXPECT_FALSE(sel.ok()) << bad;
-    if (!sel.ok()) EXPECT_EQ(sel.status().kind(), Status::Kind::kInvalidArgument) << bad;
+    if (!sel.ok()) {
+      EXPECT_EQ(sel.status().kind(), Status::Kind::kInvalidArgument) << bad;
+    }
   }
 }
 

@@ -44,8 +44,8 @@ std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
 
 std::string Local(int64_t ms, int offset_minutes) {
   std::string t = Rfc3339(ms + int64_t{offset_minutes} * 60000);
-  char zone[8];
-  int m = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char zone[16];
+  int m = (offset_minutes < 0 ? -offset_minutes : offset_minutes) % (100 * 60);
   std::snprintf(zone, sizeof zone, "%c%02d%02d", offset_minutes < 0 ? '-' : '+', m / 60, m % 60);
   return t.substr(0, 10) + " " + t.substr(11, 8) + " " + zone;
 }
