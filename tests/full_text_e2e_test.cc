@@ -133,6 +133,66 @@ TEST_F(FullTextTest, APageThatFailsKeepsTheFeedContentWithAWarning) {
   EXPECT_NE(r.err.find("kept the feed's text of \"空页面\""), std::string::npos) << r.err;
 }
 
+TEST_F(FullTextTest, AFailedPageIsFetchedAgainByLaterRunsAndTheArticleCompletedInPlace) {
+  server_.ServeSequence("/a/later.html",
+                        {{503, "busy"}, {200, Fixture(), {{"Content-Type", "text/html; charset=utf-8"}}}});
+  server_.Serve("/feed", 200,
+                Rss({{"g1", "稍后", server_.Url("/a/later.html"), "Wed, 04 Jan 2023 14:06:46 GMT", "<p>摘要一</p>"}}));
+  std::string config = Config("full_text = \"page\"\n");
+  CliResult r = Run(config);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Articles().size(), 1u);
+  EXPECT_EQ(ContentOf(Articles()[0]), "<p>摘要一</p>");
+  EXPECT_NE(r.err.find("; the page is fetched again next run (attempt 1 of 5)"), std::string::npos) << r.err;
+  EXPECT_NE(Slurp(mirror_ + "/state/VOA.complete.txt").find("pagefail\t"), std::string::npos);
+
+  // The next run reads the page and rewrites the same article with it.
+  std::string file = Articles()[0];
+  r = Run(config);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server_.Hits("/a/later.html"), 2);
+  ASSERT_EQ(Articles().size(), 1u);
+  EXPECT_EQ(Articles()[0], file);
+  EXPECT_NE(ContentOf(file).find("<h2>同盟的基石</h2>"), std::string::npos) << ContentOf(file);
+  EXPECT_EQ(Slurp(mirror_ + "/state/VOA.complete.txt").find("pagefail\t"), std::string::npos);
+
+  // Then it is done: no more fetches, nothing written.
+  r = Run(config);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server_.Hits("/a/later.html"), 2);
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["written"].empty()) << r.out;
+}
+
+TEST_F(FullTextTest, APageThatKeepsFailingIsGivenUpAfterFiveAttempts) {
+  server_.Serve("/a/dead.html", 500, "oops");
+  server_.Serve("/a/gone.html", 500, "oops");
+  Item dead{"g1", "坏页面", server_.Url("/a/dead.html"), "Wed, 04 Jan 2023 14:06:46 GMT", "<p>摘要一</p>"};
+  Item gone{"g2", "下架", server_.Url("/a/gone.html"), "Wed, 04 Jan 2023 13:06:46 GMT", "<p>摘要二</p>"};
+  server_.Serve("/feed", 200, Rss({dead, gone}));
+  std::string config = Config("full_text = \"page\"\n");
+  CliResult r = Run(config);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Articles().size(), 2u);
+  // Newer articles get smaller ids: the dead page's article is the first file.
+  ASSERT_EQ(ContentOf(Articles()[0]), "<p>摘要一</p>");
+  std::string before = Slurp(Articles()[0]);
+  // An entry that leaves the feed is not tried again.
+  server_.Serve("/feed", 200, Rss({dead}));
+  for (int run = 2; run <= 7; ++run) {
+    r = Run(config);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    if (run == 5) {
+      EXPECT_NE(r.err.find("gave up on the page after 5 attempts"), std::string::npos) << r.err;
+    }
+    EXPECT_TRUE(nlohmann::json::parse(r.out)["written"].empty() || run <= 5) << r.out;
+  }
+  EXPECT_EQ(server_.Hits("/a/dead.html"), 5);
+  EXPECT_EQ(server_.Hits("/a/gone.html"), 1);
+  ASSERT_EQ(Articles().size(), 2u);
+  EXPECT_EQ(Slurp(Articles()[0]), before);
+  EXPECT_EQ(Slurp(mirror_ + "/state/VOA.complete.txt").find("pagefail\t"), std::string::npos);
+}
+
 TEST_F(FullTextTest, AutoFetchesPagesOnlyForSummaries) {
   server_.Serve("/a/short.html", 200, Fixture(), {{"Content-Type", "text/html"}});
   server_.Serve("/a/full.html", 200, Fixture(), {{"Content-Type", "text/html"}});

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "archive/article.h"
@@ -54,7 +55,15 @@ struct PageFetch {
   size_t job;
   size_t entry;
   std::string feed_hash;
+  std::string link_key;
+  // For a page fetched again after a failure: the article as archived, which
+  // stands if this attempt fails too.
+  std::optional<std::string> archived_content;
 };
+
+// A page that could not be read is fetched again by this many runs in all
+// (hourly: a server down for a few hours), while its entry is in the feed.
+constexpr int kPageAttempts = 5;
 
 }  // namespace
 
@@ -117,18 +126,27 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     CompletionJob& job = jobs[j];
     FullTextMode mode = job.source->full_text;
     if (mode == FullTextMode::kFeed) continue;
+    std::set<std::string> in_feed;
     for (size_t k = 0; k < job.entries->size(); ++k) {
       Entry& e = (*job.entries)[k];
       std::string key = EntryLinkKey(e);
       std::string hash = ContentHash(e.content);
+      in_feed.insert(key);
+      std::optional<std::string> archived_content;
       if (const ArticleRecord* r = job.archive->FindEntry(e)) {
         auto seen = states[j].pages.find(key);
         if (seen == states[j].pages.end() || seen->second == hash) {
-          // Known, and the feed says nothing new: the archived text stands.
+          // Known, and the feed says nothing new: the archived text stands,
+          // unless its page failed last time and is due another attempt.
           if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) {
-            e.content = doc->content;
             if (!key.empty()) states[j].pages[key] = hash;
-            continue;
+            bool failed_before = !key.empty() && states[j].page_failures.count(key) &&
+                                 seen != states[j].pages.end();
+            if (!failed_before) {
+              e.content = doc->content;
+              continue;
+            }
+            archived_content = doc->content;
           }
         }
       }
@@ -140,7 +158,11 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       req.referer = Origin(e.link);
       req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
       requests.push_back(std::move(req));
-      fetches.push_back({j, k, hash});
+      fetches.push_back({j, k, hash, key, std::move(archived_content)});
+    }
+    // An entry that left the feed is not retried.
+    for (auto it = states[j].page_failures.begin(); it != states[j].page_failures.end();) {
+      it = in_feed.count(it->first) ? std::next(it) : states[j].page_failures.erase(it);
     }
   }
   if (!requests.empty()) {
@@ -154,12 +176,27 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       Result<PageArticle> article = page.status.ok()
                                         ? ArticleFromPage(page, job.source->selector, EntryTime(e), options.now_ms)
                                         : Result<PageArticle>(page.status);
+      CompletionState& state = states[fetches[i].job];
+      const std::string& key = fetches[i].link_key;
       if (!article.ok()) {
         ++job.pages_failed;
+        std::string next;
+        if (!key.empty()) {
+          int attempts = ++state.page_failures[key];
+          if (attempts < kPageAttempts) {
+            next = "; the page is fetched again next run (attempt " + std::to_string(attempts) + " of " +
+                   std::to_string(kPageAttempts) + ")";
+          } else {
+            state.page_failures.erase(key);
+            next = "; gave up on the page after " + std::to_string(kPageAttempts) + " attempts";
+          }
+        }
         job.warnings->push_back("kept the feed's text of \"" + CleanTitle(e.title) + "\": " +
-                                article.status().message());
+                                article.status().message() + next);
+        if (fetches[i].archived_content) e.content = *fetches[i].archived_content;
         continue;
       }
+      if (!key.empty()) state.page_failures.erase(key);
       if (job.source->full_text == FullTextMode::kAuto && !PageAddsToFeed(e.content, article->text)) continue;
       e.content = std::move(article->content);
       ++job.pages_fetched;

@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kHeader =
     "# newsmirror completion state v1: page {link key} {feed hash} | image {url} {file} | "
-    "retry {url} {attempts} {article link}\n";
+    "retry {url} {attempts} {article link} | pagefail {link key} {attempts}\n";
 
 std::vector<std::string_view> Fields(std::string_view line) {
   std::vector<std::string_view> out;
@@ -44,6 +44,9 @@ std::string SerializeCompletionState(const CompletionState& state) {
       out += "retry\t" + key.first + "\t" + std::to_string(attempts) + "\t" + key.second + "\n";
     }
   }
+  for (const auto& [key, attempts] : state.page_failures) {
+    if (Clean(key)) out += "pagefail\t" + key + "\t" + std::to_string(attempts) + "\n";
+  }
   return out;
 }
 
@@ -70,6 +73,11 @@ Result<CompletionState> ParseCompletionState(std::string_view text) {
       auto [p, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), attempts);
       if (ec != std::errc() || p != f[2].data() + f[2].size()) return bad();
       state.retries[{std::string(f[1]), std::string(f[3])}] = attempts;
+    } else if (f[0] == "pagefail" && f.size() == 3) {
+      int attempts = 0;
+      auto [p, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), attempts);
+      if (ec != std::errc() || p != f[2].data() + f[2].size()) return bad();
+      state.page_failures[std::string(f[1])] = attempts;
     } else {
       return bad();
     }

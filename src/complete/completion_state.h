@@ -7,6 +7,8 @@
 //   page   {link key}  {feed content hash}   an article whose text the page decided
 //   image  {image URL} {file}                 stored as assets/{outlet}/{file}
 //   retry  {image URL} {attempts} {article link}  a download that failed; tried again next run
+//   pagefail {link key} {attempts}            an article page that could not be read; fetched
+//                                             again by later runs while its entry is in the feed
 // The feed content hash lets a run tell an entry whose feed content changed
 // (its page is fetched again) from one it has seen (its page never is).
 #pragma once
@@ -24,6 +26,7 @@ struct CompletionState {
   std::map<std::string, std::string> pages;   // link key → feed content hash
   std::map<std::string, std::string> images;  // image URL → file name in assets/{outlet}/
   std::map<std::pair<std::string, std::string>, int> retries;  // (image URL, article link) → attempts
+  std::map<std::string, int> page_failures;   // link key → failed page fetches so far
 
   bool operator==(const CompletionState&) const = default;
 };
