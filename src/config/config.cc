@@ -132,6 +132,11 @@ std::string OutletNameProblem(std::string_view name) {
   if (name.empty()) return "it is empty";
   if (name.size() > 120) return "it is longer than 120 bytes";
   if (name[0] == '.') return "it starts with a dot";
+  // feeds/all.xml is the feed of every outlet together (also on filesystems
+  // that ignore case).
+  if (name.size() == 3 && (name[0] | 0x20) == 'a' && (name[1] | 0x20) == 'l' && (name[2] | 0x20) == 'l') {
+    return "\"all\" is kept for feeds/all.xml, the feed of every outlet";
+  }
   if (name.back() == ' ' || name.back() == '.') return "it ends with a space or a dot";
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7F) return "it contains a control character";

@@ -74,6 +74,7 @@ TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
       {"colour = 1\n", "t.toml:1: unknown key 'colour'"},
       {"[[source]]\nname = \"a\"\nurl = \"ftp://x\"\n", "needs a url"},
       {"[[source]]\nname = \"a/b\"\nurl = \"https://x\"\n", "cannot be a folder name"},
+      {"[[source]]\nname = \"All\"\nurl = \"https://x\"\n", "\"all\" is kept for feeds/all.xml"},
       {"[[source]]\nname = \"a\"\nurl = \"https://x\"\n[[source]]\nname = \"a\"\nurl = \"https://y\"\n",
        "t.toml:5: two sources are named 'a'"},
       {"[[source]]\nurl = \"https://x\"\n", "has no name"},
