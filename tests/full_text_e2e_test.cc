@@ -193,6 +193,25 @@ TEST_F(FullTextTest, APageThatKeepsFailingIsGivenUpAfterFiveAttempts) {
   EXPECT_EQ(Slurp(mirror_ + "/state/VOA.complete.txt").find("pagefail\t"), std::string::npos);
 }
 
+TEST_F(FullTextTest, PagesOnOtherHostsMustBeAtPublicAddresses) {
+  // The feed is on 127.0.0.1, so pages there are fetched as the feed is; a
+  // link to another host that is loopback (or private, or link-local) is not.
+  server_.Serve("/a/1.html", 200, Fixture(), {{"Content-Type", "text/html; charset=utf-8"}});
+  server_.Serve("/a/2.html", 200, Fixture(), {{"Content-Type", "text/html; charset=utf-8"}});
+  std::string other = "http://localhost:" + std::to_string(server_.port()) + "/a/2.html";
+  server_.Serve("/feed", 200,
+                Rss({{"g1", "同一主机", server_.Url("/a/1.html"), "Wed, 04 Jan 2023 14:06:46 GMT", "<p>摘要一</p>"},
+                     {"g2", "内网", other, "Wed, 04 Jan 2023 13:06:46 GMT", "<p>摘要二</p>"}}));
+  CliResult r = Run(Config("full_text = \"page\"\n"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server_.Hits("/a/1.html"), 1);
+  EXPECT_EQ(server_.Hits("/a/2.html"), 0);
+  EXPECT_NE(r.err.find("kept the feed's text of \"内网\": refused to fetch " + other), std::string::npos) << r.err;
+  ASSERT_EQ(Articles().size(), 2u);
+  EXPECT_NE(ContentOf(Articles()[0]).find("<h2>同盟的基石</h2>"), std::string::npos);
+  EXPECT_EQ(ContentOf(Articles()[1]), "<p>摘要二</p>");
+}
+
 TEST_F(FullTextTest, AutoFetchesPagesOnlyForSummaries) {
   server_.Serve("/a/short.html", 200, Fixture(), {{"Content-Type", "text/html"}});
   server_.Serve("/a/full.html", 200, Fixture(), {{"Content-Type", "text/html"}});

@@ -51,6 +51,15 @@ std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const Ar
   return std::move(doc).value();
 }
 
+// A page or image on the feed's own host is fetched as the feed is; any
+// other host a feed links to must be public, so that a feed cannot make the
+// mirror read the machine's own network (a cloud metadata address, a router)
+// into a public repository.
+bool SameHost(const std::string& url, const std::string& feed_url) {
+  std::string host = UrlHost(url);
+  return !host.empty() && host == UrlHost(feed_url);
+}
+
 struct PageFetch {
   size_t job;
   size_t entry;
@@ -155,6 +164,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       if (e.link.rfind("http://", 0) != 0 && e.link.rfind("https://", 0) != 0) continue;
       FetchRequest req;
       req.url = e.link;
+      req.public_only = !SameHost(e.link, job.source->url);
       req.referer = Origin(e.link);
       req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
       requests.push_back(std::move(req));
@@ -242,6 +252,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     oi.outlet = job.archive->outlet();
     oi.mode = mode;
     oi.state = &states[j];
+    oi.feed_url = job.source->url;
     oi.warnings = job.warnings;
     for (Entry& e : *job.entries) oi.documents.push_back({&e.content, e.link});
     for (Entry& e : retried[j]) {

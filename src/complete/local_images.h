@@ -38,6 +38,7 @@ struct OutletImages {
   std::string outlet;
   ImageMode mode = ImageMode::kLocal;   // kLocal or kBoth
   CompletionState* state = nullptr;
+  std::string feed_url;                 // images on other hosts must be at public addresses
   std::vector<ImageDocument> documents;
   std::vector<std::string>* warnings = nullptr;
   int stored = 0;                       // images downloaded and kept this run

@@ -25,6 +25,7 @@ class LocalImagesTest : public ::testing::Test {
     out.outlet = kOutlet;
     out.mode = mode;
     out.state = &state_;
+    out.feed_url = server_.Url("/feed");
     out.warnings = &warnings_;
     out.documents.push_back({&html, server_.Url("/a/article.html")});
     std::vector<OutletImages> outlets{out};
@@ -138,6 +139,20 @@ TEST_F(LocalImagesTest, AFailedDownloadFallsBackToTheProxyAndIsRetriedNextRun) {
   EXPECT_EQ(second, "<p><img src=\"" + kAssets + file + "\"></p>");
   EXPECT_TRUE(state_.retries.empty());
   EXPECT_EQ(server_.Hits("/img/flaky.jpg"), 2);
+}
+
+TEST_F(LocalImagesTest, ImagesOnAnotherHostMustBeAtPublicAddresses) {
+  // The feed is on 127.0.0.1; "localhost" is another host name, and loopback.
+  server_.Serve("/img/a.jpg", 200, kJpeg, {{"Content-Type", "image/jpeg"}});
+  std::string other = "http://localhost:" + std::to_string(server_.port()) + "/img/a.jpg";
+  std::string html = Run("<p><img src=\"" + other + "\"></p>");
+  EXPECT_EQ(server_.Hits("/img/a.jpg"), 0);
+  EXPECT_TRUE(last_writes_.empty());
+  EXPECT_EQ(stored_, 0);
+  EXPECT_EQ(html.find(kAssets), std::string::npos) << html;
+  bool named = false;
+  for (const std::string& w : warnings_) named |= w.find("loopback, private or link-local") != std::string::npos;
+  EXPECT_TRUE(named) << ::testing::PrintToString(warnings_);
 }
 
 TEST_F(LocalImagesTest, BothKeepsTheProxiedUrlBesideTheLocalCopy) {

@@ -44,6 +44,47 @@ TEST(AddressPolicy, TheFetcherRefusesLoopbackWhenAsked) {
   EXPECT_TRUE(Fetch({server.Url("/page")}, o).status.ok());
 }
 
+TEST(AddressPolicy, OneRequestCanBePublicOnly) {
+  TestHttpServer server;
+  server.Serve("/inside", 200, "secret");
+  server.Serve("/page", 200, "hello");
+  FetchRequest inside{server.Url("/inside")};
+  inside.public_only = true;
+  std::vector<FetchResponse> r = FetchAll({inside, {server.Url("/page")}}, FetchOptions{});
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].status.kind(), Status::Kind::kInvalidArgument) << r[0].status.message();
+  EXPECT_TRUE(r[0].body.empty());
+  EXPECT_EQ(server.Hits("/inside"), 0);
+  EXPECT_TRUE(r[1].status.ok()) << r[1].status.message();
+  EXPECT_EQ(r[1].body, "hello");
+}
+
+TEST(AddressPolicy, ThroughAProxyOnLoopbackOnlyLiteralAddressesAreRefused) {
+  // A local proxy (127.0.0.1) is how operators reach the outlets; it must not
+  // count as the page's address. The proxy resolves names itself, so what can
+  // be refused is a URL that names a non-public address outright.
+  TestHttpServer proxy;
+  proxy.Serve("/page", 200, "via proxy");  // the proxy answers for news.example
+  FetchOptions o;
+  o.proxy = proxy.Url("");
+  o.retries = 0;
+  std::vector<FetchRequest> requests(4);
+  requests[0].url = "http://news.example/page";
+  requests[1].url = "http://169.254.169.254/latest/meta-data/";
+  requests[2].url = "http://localhost:9/";
+  requests[3].url = "http://[::1]:9/";
+  for (FetchRequest& q : requests) q.public_only = true;
+  std::vector<FetchResponse> r = FetchAll(requests, o);
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_TRUE(r[0].status.ok()) << r[0].status.message();
+  EXPECT_EQ(r[0].body, "via proxy");
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(r[i].status.kind(), Status::Kind::kInvalidArgument) << i << ": " << r[i].status.message();
+    EXPECT_NE(r[i].status.message().find("loopback, private or link-local"), std::string::npos);
+  }
+  EXPECT_EQ(proxy.Hits("/latest/meta-data/"), 0);
+}
+
 TEST(AddressPolicy, RefusingAlsoRulesOutFileUrls) {
   FetchOptions o;
   o.refuse_non_public = true;

@@ -1,6 +1,7 @@
 #include "fetch/http_client.h"
 
 #include "fetch/address_policy.h"
+#include "url/url.h"
 
 #include <curl/curl.h>
 
@@ -9,6 +10,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -31,6 +34,36 @@ void GlobalInit() {
 // a request spends waiting for its host. file:// has no host and no limit
 // (empty key). A URL libcurl cannot parse is reported before any attempt; it
 // is never completed by guessing a scheme.
+// Whether libcurl may send this URL through a proxy: the configured one, or
+// one it reads from the environment (which it also exempts by no_proxy; a
+// request that no_proxy exempts is treated as proxied too, so it gets the
+// weaker check).
+bool ProxyMayApply(const std::string& url, const FetchOptions& options) {
+  if (!options.proxy.empty()) return true;
+  auto set = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v;
+  };
+  if (set("all_proxy") || set("ALL_PROXY")) return true;
+  if (url.rfind("https://", 0) == 0) return set("https_proxy") || set("HTTPS_PROXY");
+  if (url.rfind("http://", 0) == 0) return set("http_proxy");
+  return false;
+}
+
+// The URL's host when it is a loopback, private or link-local address
+// written as such (or a name for this machine), else "".
+std::string NonPublicLiteralHost(const std::string& url) {
+  std::string host = UrlHost(url);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string lower = host;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (IsNonPublicIp(host) || lower == "localhost" ||
+      (lower.size() > 10 && lower.compare(lower.size() - 10, 10, ".localhost") == 0)) {
+    return host;
+  }
+  return {};
+}
+
 Result<std::string> HostKey(const std::string& url) {
   CURLU* u = curl_url();
   CURLUcode rc = curl_url_set(u, CURLUPART_URL, url.c_str(), 0);
@@ -153,6 +186,14 @@ class Fetcher {
     curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
     curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(Jobs()));
     for (size_t i = 0; i < requests.size(); ++i) {
+      const FetchRequest& req = requests[i];
+      if ((options_.refuse_non_public || req.public_only) && ProxyMayApply(req.url, options_)) {
+        if (std::string host = NonPublicLiteralHost(req.url); !host.empty()) {
+          unusable_.emplace_back(i, Status::InvalidArgument("refused to fetch " + req.url + ": " + host +
+                                                            " is a loopback, private or link-local address"));
+          continue;
+        }
+      }
       Result<std::string> host = HostKey(requests[i].url);
       if (host.ok()) {
         states_[i].host = *host;
@@ -248,8 +289,9 @@ class Fetcher {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, options_.refuse_non_public ? "http,https" : "http,https,file");
-    if (options_.refuse_non_public) {
+    bool refuse = options_.refuse_non_public || req.public_only;
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, refuse ? "http,https" : "http,https,file");
+    if (refuse && !ProxyMayApply(req.url, options_)) {
       curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, OpenCheckedSocket);
       curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
     }

@@ -23,8 +23,11 @@
 // A SOCKS5 proxy that resolves names itself is "socks5h://host:port".
 // With host_spacing_ms a host gets a pause between requests (politeness for
 // article pages and images). With refuse_non_public every address a transfer
-// connects to is checked (kInvalidArgument, never retried); through a proxy
-// only the proxy's address can be checked.
+// connects to is checked (kInvalidArgument, never retried); a request's own
+// public_only does the same for that request alone. Through a proxy (the
+// configured one, or http_proxy / https_proxy / all_proxy in the environment)
+// the proxy resolves the name, so only a URL whose host is itself such an
+// address (or "localhost") can be refused.
 #pragma once
 
 #include <cstdint>
@@ -62,6 +65,7 @@ struct FetchRequest {
   std::string last_modified;            // sent as If-Modified-Since when not empty
   std::string referer;
   std::map<std::string, std::string> headers;  // extra request headers
+  bool public_only = false;             // refuse_non_public for this request alone
 };
 
 struct FetchResponse {
