@@ -130,6 +130,10 @@ TEST_F(FullTextTest, APageThatFailsKeepsTheFeedContentWithAWarning) {
   EXPECT_EQ(ContentOf(Articles()[0]), "<p>摘要二</p>");
   EXPECT_EQ(ContentOf(Articles()[1]), "<p>摘要一</p>");
   EXPECT_NE(r.err.find("kept the feed's text of \"坏页面\": HTTP 500"), std::string::npos) << r.err;
+  auto source = nlohmann::json::parse(r.out)["sources"][0];
+  EXPECT_EQ(source["pages"]["fetched"], 0) << source;
+  EXPECT_EQ(source["pages"]["failed"], 2) << source;
+  EXPECT_NE(r.err.find("VOA: 2 new, 0 updated, 0 unchanged; 0 pages read (2 failed)"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("kept the feed's text of \"空页面\""), std::string::npos) << r.err;
 }
 
@@ -262,6 +266,9 @@ TEST_F(FullTextTest, LocalImagesAreStoredAndFailedOnesRetriedInLaterRuns) {
   ASSERT_EQ(assets.size(), 1u);
   EXPECT_EQ(Slurp(assets[0]), jpeg);
   EXPECT_NE(Slurp(mirror_ + "/state/VOA.complete.txt").find("retry\t" + server_.Url("/img/later.jpg")), std::string::npos);
+  auto images = nlohmann::json::parse(r.out)["sources"][0]["images"];
+  EXPECT_EQ(images["stored"], 1) << images;
+  EXPECT_EQ(images["failed"], 1) << images;
 
   // The entry has left the feed; the next run still stores its image and updates its file.
   server_.Serve("/feed", 200, Rss({}));

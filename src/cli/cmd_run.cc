@@ -33,6 +33,13 @@ std::string Describe(const SourceReport& s) {
     case SourceReport::Outcome::kArchived: {
       std::string out = std::to_string(s.new_articles) + " new, " + std::to_string(s.updated) +
                         " updated, " + std::to_string(s.unchanged) + " unchanged";
+      auto count = [&out](int n, const char* what, int failed) {
+        if (n == 0 && failed == 0) return;
+        out += "; " + std::to_string(n) + " " + what;
+        if (failed) out += " (" + std::to_string(failed) + " failed)";
+      };
+      count(s.pages_fetched, "pages read", s.pages_failed);
+      count(s.images_stored, "images stored", s.images_failed);
       return out;
     }
   }
@@ -97,6 +104,8 @@ nlohmann::json ToJson(const RunReport& r) {
     js["new"] = s.new_articles;
     js["updated"] = s.updated;
     js["unchanged"] = s.unchanged;
+    js["pages"] = {{"fetched", s.pages_fetched}, {"failed", s.pages_failed}};
+    js["images"] = {{"stored", s.images_stored}, {"failed", s.images_failed}};
     js["failed"] = s.outcome == SourceReport::Outcome::kFailed;
     js["reason"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
     js["warnings"] = s.warnings;

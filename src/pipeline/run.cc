@@ -200,10 +200,20 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
 
   // Complete the entries (article pages, repaired links, stored images), then merge.
   std::vector<CompletionJob> jobs;
+  std::vector<size_t> source_of_job;
   for (size_t i = 0; i < selected.size(); ++i) {
-    if (feeds[i]) jobs.push_back({selected[i], archives[i].get(), &feeds[i]->entries, &report.sources[i].warnings});
+    if (!feeds[i]) continue;
+    jobs.push_back({selected[i], archives[i].get(), &feeds[i]->entries, &report.sources[i].warnings});
+    source_of_job.push_back(i);
   }
   for (PlannedWrite& w : CompleteEntries(jobs, config, {root, now_ms})) writes.push_back(std::move(w));
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    SourceReport& sr = report.sources[source_of_job[j]];
+    sr.pages_fetched = jobs[j].pages_fetched;
+    sr.pages_failed = jobs[j].pages_failed;
+    sr.images_stored = jobs[j].images_stored;
+    sr.images_failed = jobs[j].images_failed;
+  }
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!feeds[i]) continue;
     merge(i, feeds[i]->entries);

@@ -40,6 +40,10 @@ struct SourceReport {
   int new_articles = 0;
   int updated = 0;
   int unchanged = 0;
+  int pages_fetched = 0;               // article pages whose text was used (full_text)
+  int pages_failed = 0;                // pages that could not be read (the feed's text kept)
+  int images_stored = 0;               // images downloaded into assets/ (images = local/both)
+  int images_failed = 0;
   std::vector<std::string> warnings;
   std::string encoding;
   double seconds = 0;                  // fetching time
