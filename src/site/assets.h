@@ -6,7 +6,9 @@ namespace nm {
 
 // Light, readable CJK typography with the system's fonts (no web fonts).
 extern const char kSiteCss[];
-// Filters search-index.json by the words of ?q= (titles); pages work without it.
+// Searches the titles for the words of ?q= with the files under search/
+// (pages.h): the postings of the query's grams, then the titles of the
+// newest candidates; pages work without it.
 extern const char kSearchJs[];
 
 }  // namespace nm

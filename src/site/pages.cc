@@ -89,8 +89,9 @@ const SitePages::OutletPages* SitePages::FindOutlet(const std::string& name) con
 }
 
 std::vector<std::string> SitePages::Paths() const {
-  std::vector<std::string> paths = {"index.html",      "search.html",     "search-index.json",
-                                    "assets/site.css", "assets/search.js", "feeds/all.xml"};
+  std::vector<std::string> paths = {"index.html", "search.html", "assets/site.css", "assets/search.js",
+                                    "feeds/all.xml"};
+  for (const auto& [path, text] : SearchFiles()) paths.push_back(path);
   for (const OutletPages& o : outlets_) {
     const std::string& name = o.outlet->name;
     std::string dir = "outlets/" + name + "/";
@@ -126,7 +127,12 @@ const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* 
 std::optional<std::string> SitePages::Render(const std::string& path) const {
   if (path == "index.html") return RenderHome();
   if (path == "search.html") return RenderSearch("", nullptr);
-  if (path == "search-index.json") return RenderSearchIndex();
+  if (path.rfind("search/", 0) == 0) {
+    const auto& files = SearchFiles();
+    auto it = files.find(path);
+    if (it == files.end()) return std::nullopt;
+    return it->second;
+  }
   if (path == "assets/site.css") return std::string(kSiteCss);
   if (path == "assets/search.js") return std::string(kSearchJs);
   if (path.rfind("feeds/", 0) == 0 && EndsWith(path, ".xml")) {
@@ -287,29 +293,112 @@ std::string SitePages::RenderSearch(const std::string& query, const std::vector<
             "请从首页按媒体和月份浏览，或在本地用 newsmirror search / newsmirror serve 全文搜索。</p></noscript>\n";
   }
   body += "<p id=\"status\" class=\"muted\" aria-live=\"polite\">" + Esc(status) + "</p>\n";
-  body += std::string("<ul id=\"results\" class=\"articles\" data-index=\"search-index.json\"") +
+  body += std::string("<ul id=\"results\" class=\"articles\" data-search=\"search/\"") +
           (hits ? " data-server=\"1\"" : "") + ">\n" + list + "</ul>\n";
   std::string script = hits ? "" : "<script src=\"assets/search.js\" defer></script>\n";
   return Page("", query.empty() ? "搜索" : query + " - 搜索", body, script);
 }
 
-std::string SitePages::RenderSearchIndex() const {
-  // [title, outlet, day, page] for every article, newest first.
-  struct Item {
-    const std::string* outlet;
-    const ArticleRecord* r;
-  };
-  std::vector<Item> all;
-  for (const MirrorOutlet& o : view_.outlets) {
-    for (const ArticleRecord& r : o.records) all.push_back({&o.name, &r});
+namespace {
+
+// Code points that JavaScript's \\s matches: a query is split at them, so no
+// gram needs them.
+bool IsSearchSpace(uint32_t cp) {
+  return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+}
+
+}  // namespace
+
+uint32_t SearchGramHash(std::string_view gram) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : gram) {
+    h ^= c;
+    h *= 16777619u;
   }
-  std::stable_sort(all.begin(), all.end(), [](const Item& a, const Item& b) { return NewerFirst(*a.r, *b.r); });
-  nlohmann::json out = nlohmann::json::array();
-  for (const Item& it : all) {
-    out.push_back({it.r->title, *it.outlet, Day(it.r->published_ms, options_.utc_offset_minutes),
-                   "outlets/" + Enc(*it.outlet) + "/" + std::to_string(it.r->id) + ".html"});
+  return h;
+}
+
+std::vector<std::string> TitleSearchGrams(std::string_view title) {
+  // The title as code points, each kept with its UTF-8 bytes.
+  std::vector<std::pair<uint32_t, std::string>> chars;
+  for (size_t i = 0; i < title.size();) {
+    unsigned char c = static_cast<unsigned char>(title[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (i + len > title.size()) len = 1;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(title[i + k]) & 0x3F);
+    std::string bytes(title.substr(i, len));
+    if (len == 1 && c >= 'A' && c <= 'Z') bytes[0] = static_cast<char>(c - 'A' + 'a');
+    chars.emplace_back(cp, std::move(bytes));
+    i += len;
   }
-  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::vector<std::string> grams;
+  for (size_t i = 0; i < chars.size(); ++i) {
+    if (IsSearchSpace(chars[i].first)) continue;
+    grams.push_back(chars[i].second);
+    if (i + 1 < chars.size() && !IsSearchSpace(chars[i + 1].first)) grams.push_back(chars[i].second + chars[i + 1].second);
+  }
+  std::sort(grams.begin(), grams.end());
+  grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+  return grams;
+}
+
+const std::map<std::string, std::string>& SitePages::SearchFiles() const {
+  std::call_once(search_once_, [this] {
+    auto dump = [](const nlohmann::json& j) {
+      return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    };
+    nlohmann::json meta = {{"v", 1}, {"shards", kSearchShards}, {"chunk", kSearchChunk}};
+    meta["outlets"] = nlohmann::json::array();
+    meta["newest"] = nlohmann::json::array();  // per outlet: the newest day of each title file
+    // gram → outlet → ids, ascending (newest first: newer articles have smaller ids).
+    std::vector<std::map<std::string, std::map<size_t, std::vector<int64_t>>>> shards(kSearchShards);
+    for (size_t o = 0; o < view_.outlets.size(); ++o) {
+      const MirrorOutlet& outlet = view_.outlets[o];
+      meta["outlets"].push_back({outlet.name, Enc(outlet.name)});
+      std::map<int64_t, nlohmann::json> chunks;
+      std::map<int64_t, std::string> newest;  // chunk → its newest day
+      for (const ArticleRecord& r : outlet.records) {
+        nlohmann::json& chunk = chunks[r.id / kSearchChunk];
+        if (chunk.is_null()) chunk = nlohmann::json::object();
+        std::string day = Day(r.published_ms, options_.utc_offset_minutes);
+        std::string& top = newest[r.id / kSearchChunk];
+        if (day > top) top = day;
+        chunk[std::to_string(r.id)] = {r.title, std::move(day)};
+        for (const std::string& g : TitleSearchGrams(r.title)) {
+          shards[SearchGramHash(g) % kSearchShards][g][o].push_back(r.id);
+        }
+      }
+      // newest[o] = [first chunk, its newest day, the next chunk's, …]
+      nlohmann::json days = nlohmann::json::array();
+      if (!chunks.empty()) days.push_back(chunks.begin()->first);
+      for (const auto& [c, chunk] : chunks) {
+        search_files_["search/a/" + std::to_string(o) + "-" + std::to_string(c) + ".json"] = dump(chunk);
+        while (static_cast<int64_t>(days.size()) - 1 < c - chunks.begin()->first) days.push_back("");
+        days.push_back(newest[c]);
+      }
+      meta["newest"].push_back(std::move(days));
+    }
+    for (uint32_t k = 0; k < kSearchShards; ++k) {
+      nlohmann::json shard = nlohmann::json::object();
+      for (auto& [gram, by_outlet] : shards[k]) {
+        nlohmann::json lists = nlohmann::json::array();
+        for (auto& [o, ids] : by_outlet) {
+          // [outlet, first id, then the gaps to each next id]
+          std::sort(ids.begin(), ids.end());
+          ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+          nlohmann::json list = {o, ids[0]};
+          for (size_t i = 1; i < ids.size(); ++i) list.push_back(ids[i] - ids[i - 1]);
+          lists.push_back(std::move(list));
+        }
+        shard[gram] = std::move(lists);
+      }
+      search_files_["search/t/" + std::to_string(k) + ".json"] = dump(shard);
+    }
+    search_files_["search/meta.json"] = dump(meta);
+  });
+  return search_files_;
 }
 
 std::string SitePages::RenderFeed(const std::string& name) const {

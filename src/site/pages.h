@@ -3,7 +3,15 @@
 //
 // Paths are relative to the site's root and double as URL paths:
 //   index.html                      outlets with their newest articles
-//   search.html, search-index.json  search (titles; the script is optional)
+//   search.html                     search (titles; the script is optional)
+//   search/meta.json                the title index's layout, outlets, and the
+//                                   newest day in each title file
+//   search/t/{k}.json               postings: each character and character
+//                                   pair of the titles → articles, by FNV-1a
+//                                   of the gram modulo kSearchShards
+//   search/a/{o}-{c}.json           titles and days of outlet o's articles
+//                                   with ids in [c·kSearchChunk, (c+1)·kSearchChunk)
+// (a reader fetches the few files a query needs, not an index of everything)
 //   assets/site.css, assets/search.js
 //   feeds/all.xml, feeds/{outlet}.xml
 //   outlets/{outlet}/index.html, page-{n}.html     the outlet, kPageSize a page
@@ -16,8 +24,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "archive/archive_reader.h"
@@ -36,6 +48,8 @@ class SitePages {
   static constexpr size_t kPageSize = 50;
   static constexpr size_t kMonthPageSize = 200;
   static constexpr size_t kHomeItems = 8;
+  static constexpr uint32_t kSearchShards = 256;
+  static constexpr int64_t kSearchChunk = 100;
 
   SitePages(const MirrorView& view, SiteOptions options);
 
@@ -67,14 +81,25 @@ class SitePages {
   std::string RenderOutlet(const OutletPages& o, size_t page) const;
   std::string RenderMonth(const OutletPages& o, const Month& m, size_t page) const;
   std::string RenderArticle(const MirrorOutlet& o, const ArticleRecord& r) const;
-  std::string RenderSearchIndex() const;
+  // search/…: built once, on first use, for every path at once.
+  const std::map<std::string, std::string>& SearchFiles() const;
   std::string RenderFeed(const std::string& name) const;
   const OutletPages* FindOutlet(const std::string& name) const;
 
   const MirrorView& view_;
   SiteOptions options_;
   std::vector<OutletPages> outlets_;
+  mutable std::once_flag search_once_;
+  mutable std::map<std::string, std::string> search_files_;
 };
+
+// The grams the site's title search indexes for `title`: every character and
+// every pair of adjacent characters (code points; ASCII letters lower-cased),
+// none holding white space; sorted, each once. assets.cc's script computes
+// the same from a query.
+std::vector<std::string> TitleSearchGrams(std::string_view title);
+// 32-bit FNV-1a of the gram's UTF-8 bytes: the shard is this modulo kSearchShards.
+uint32_t SearchGramHash(std::string_view gram);
 
 // "outlets/{outlet}/{id}.html".
 std::string ArticlePagePath(const std::string& outlet, int64_t id);

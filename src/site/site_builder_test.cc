@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 
+#include "site/pages.h"
 #include "support/mirror_builder.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
@@ -115,7 +118,7 @@ TEST_F(SiteBuilderTest, EveryInternalLinkResolves) {
   EXPECT_FALSE(fs::exists(site_ + "/outlets/美国之音/page-4.html"));
   EXPECT_TRUE(fs::exists(site_ + "/outlets/美国之音/2023-02.html"));
   EXPECT_TRUE(fs::exists(site_ + "/feeds/all.xml"));
-  EXPECT_TRUE(fs::exists(site_ + "/search-index.json"));
+  EXPECT_TRUE(fs::exists(site_ + "/search/meta.json"));
 }
 
 TEST_F(SiteBuilderTest, ArchivedScriptsDoNotReachAnyPage) {
@@ -164,9 +167,13 @@ TEST_F(SiteBuilderTest, RebuildWritesOnlyWhatChanged) {
   auto third = BuildSite(options_);
   ASSERT_TRUE(third.ok());
   // The new article, the home page, the outlet's index pages that shift, its
-  // month, the feeds and the search index; not the other 121 articles.
+  // month, the feeds, and of the search files the shards of the new title's
+  // grams and the title file of its id range; not the other 121 articles nor
+  // the other search shards.
+  std::set<uint32_t> shards;
+  for (const std::string& g : TitleSearchGrams("新的一篇")) shards.insert(SearchGramHash(g) % SitePages::kSearchShards);
   EXPECT_GT(third->written, 3);
-  EXPECT_LT(third->written, 15);
+  EXPECT_LT(third->written, 15 + static_cast<int>(shards.size()));
   EXPECT_EQ(fs::last_write_time(site_ + "/outlets/美国之音/1048574.html"), before);
   EXPECT_NE(ReadFile(site_ + "/index.html")->find("新的一篇"), std::string::npos);
 
@@ -177,6 +184,55 @@ TEST_F(SiteBuilderTest, RebuildWritesOnlyWhatChanged) {
   ASSERT_TRUE(fourth.ok());
   EXPECT_GT(fourth->removed, 0);
   EXPECT_FALSE(fs::exists(site_ + "/outlets/VOA (中文)/1048574.html"));
+}
+
+TEST(TitleSearchGramsTest, CharactersAndPairsWithoutSpaces) {
+  std::vector<std::string> g = TitleSearchGrams("G7 峰会\u3000Biden");
+  std::vector<std::string> want = {"7", "b", "bi", "d", "de", "e", "en", "g", "g7", "i", "id", "n", "会", "峰", "峰会"};
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(g, want);
+  EXPECT_TRUE(TitleSearchGrams(" \t ").empty());
+  // FNV-1a, as the script computes it (UTF-8 bytes).
+  EXPECT_EQ(SearchGramHash(""), 2166136261u);
+  EXPECT_EQ(SearchGramHash("a"), 0xe40c292cu);
+}
+
+TEST_F(SiteBuilderTest, TitleSearchFilesFindEveryArticleByEachGram) {
+  ASSERT_TRUE(BuildSite(options_).ok());
+  auto meta = nlohmann::json::parse(*ReadFile(site_ + "/search/meta.json"));
+  ASSERT_EQ(meta["shards"], SitePages::kSearchShards);
+  std::vector<std::string> outlets;
+  for (const auto& o : meta["outlets"]) outlets.push_back(o[0]);
+  // Every article of the mirror, found through each gram of its title.
+  int checked = 0;
+  for (size_t o = 0; o < outlets.size(); ++o) {
+    for (auto& e : fs::directory_iterator(mirror_ + "/articles/" + outlets[o])) {
+      std::string name = e.path().filename().string();
+      int64_t id = std::stoll(name.substr(0, name.find('_')));
+      auto chunk = nlohmann::json::parse(*ReadFile(site_ + "/search/a/" + std::to_string(o) + "-" +
+                                                   std::to_string(id / SitePages::kSearchChunk) + ".json"));
+      ASSERT_TRUE(chunk.contains(std::to_string(id))) << name;
+      std::string title = chunk[std::to_string(id)][0];
+      for (const std::string& g : TitleSearchGrams(title)) {
+        auto shard = nlohmann::json::parse(*ReadFile(site_ + "/search/t/" +
+                                                     std::to_string(SearchGramHash(g) % SitePages::kSearchShards) + ".json"));
+        bool found = false;
+        for (const auto& list : shard[g]) {
+          if (list[0] != o) continue;
+          int64_t at = list[1];
+          found |= at == id;
+          for (size_t i = 2; i < list.size(); ++i) found |= (at += list[i].get<int64_t>()) == id;
+        }
+        EXPECT_TRUE(found) << title << " / " << g;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 121 * 3);
+  // A gram no title has is in no shard.
+  auto shard = nlohmann::json::parse(*ReadFile(site_ + "/search/t/" +
+                                               std::to_string(SearchGramHash("岸田") % SitePages::kSearchShards) + ".json"));
+  EXPECT_FALSE(shard.contains("岸田"));
 }
 
 TEST_F(SiteBuilderTest, JekyllPostsHaveFrontMatter) {

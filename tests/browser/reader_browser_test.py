@@ -11,6 +11,8 @@ through an image proxy on 127.0.0.1 that counts the requests. Screenshots of
 each page are kept in --artifacts.
 """
 import argparse
+import datetime
+import email.utils
 import http.server
 import os
 import re
@@ -48,6 +50,12 @@ class ImageProxy(http.server.BaseHTTPRequestHandler):
 
 
 class StaticFiles(http.server.SimpleHTTPRequestHandler):
+    requested = []
+
+    def do_GET(self):
+        StaticFiles.requested.append(self.path)
+        super().do_GET()
+
     def log_message(self, *a):
         pass
 
@@ -80,8 +88,22 @@ class ReaderInBrowserTest(unittest.TestCase):
         proxy = "http://127.0.0.1:%d/img?url={url_noscheme}" % cls.proxy.server_address[1]
         shutil.copy(os.path.join(ARGS.shared, "fixtures/seed-feed.xml"), cls.tmp)
         config = os.path.join(cls.tmp, "newsmirror.toml")
+        # Two more outlets whose 250 titles each all hold 新闻, on interleaved days: more matches
+        # than the search shows at once.
+        for outlet, hour in (("甲台", 0), ("乙台", 12)):
+            with open(os.path.join(cls.tmp, outlet + ".xml"), "w", encoding="utf-8") as f:
+                f.write('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>%s</title>' % outlet)
+                for n in range(250):
+                    when = email.utils.format_datetime(
+                        datetime.datetime(2024, 1, 1, hour, tzinfo=datetime.timezone.utc) + datetime.timedelta(days=n))
+                    f.write("<item><title>新闻%s 第%d篇</title><link>https://%s.example/%d</link><guid>%s-%d</guid>"
+                            "<pubDate>%s</pubDate><description>正文 %d</description></item>"
+                            % (outlet, n, n, n, outlet, n, when, n))
+                f.write("</channel></rss>")
         with open(config, "w", encoding="utf-8") as f:
             f.write('[archive]\nimage_proxy = "%s"\n[[source]]\nname = "美国之音"\nurl = "file:seed-feed.xml"\n' % proxy)
+            for outlet in ("甲台", "乙台"):
+                f.write('[[source]]\nname = "%s"\nurl = "file:%s.xml"\n' % (outlet, outlet))
         cls.mirror = os.path.join(cls.tmp, "mirror")
         cls.site = os.path.join(cls.tmp, "site")
         subprocess.run([ARGS.binary, "run", "-q", "--config", config, "--out", cls.mirror], check=True)
@@ -145,6 +167,36 @@ class ReaderInBrowserTest(unittest.TestCase):
 
     def test_static_site(self):
         self.check(self.static_url, "site")
+
+    def test_static_site_search_shows_the_newest_200_of_many(self):
+        # 500 titles hold 新闻; the newest 200 are shown, newest first, and the script reads only the
+        # title files that can hold them.
+        title_files = len(os.listdir(os.path.join(self.site, "search", "a")))
+        StaticFiles.requested.clear()
+        page = self.load(self.static_url + "search.html?q=" + urllib.parse.quote("新闻"), "site-search-many.png")
+        self.assertIn("500 篇，显示最新 200 篇", page)
+        results = page[page.index('id="results"'):]
+        days = re.findall(r"<time>(\d{4}-\d{2}-\d{2})</time>", results)
+        self.assertEqual(len(days), 200, results[:2000])
+        self.assertEqual(days, sorted(days, reverse=True))
+        # 2024-01-01 + 249 days is the newest day of both outlets; 200 items span the newest 100 days.
+        self.assertEqual(days[0], "2024-09-06")
+        self.assertEqual(days[-1], "2024-05-30")
+        read = {p for p in StaticFiles.requested if "/search/a/" in p}
+        self.assertGreater(len(read), 0)
+        self.assertLess(len(read), title_files, read)
+
+    def test_static_site_search_words(self):
+        # Two words (both must be in the title), one character, and a word no title has.
+        for query, found in (("访美 拜登", True), ("岸", True), ("拜登 不存在", False)):
+            page = self.load(self.static_url + "search.html?q=" + urllib.parse.quote(query), "site-search-words.png")
+            results = page[page.index('id="results"'):]
+            if found:
+                self.assertIn(SEED_TITLE, results, query)
+                self.assertIn("找到 1 篇", page, query)
+            else:
+                self.assertNotIn(SEED_TITLE, results, query)
+                self.assertIn("没有找到", page, query)
 
 
 if __name__ == "__main__":
