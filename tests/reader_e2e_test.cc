@@ -1,7 +1,14 @@
 // End to end: the readers' commands (search, site) on a mirror built by run.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include <filesystem>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "search/search_index.h"
@@ -40,6 +47,51 @@ class ReaderE2eTest : public ::testing::Test {
   std::string config_ = dir_.path() + "/newsmirror.toml";
   std::string mirror_ = dir_.path() + "/mirror";
 };
+
+// `serve` runs until SIGINT or SIGTERM, then stops cleanly (exit 0), answering until then.
+TEST_F(ReaderE2eTest, ServeStopsOnSigintAndSigterm) {
+  for (int signal_number : {SIGINT, SIGTERM}) {
+    int out[2];
+    ASSERT_EQ(::pipe(out), 0);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::execl(NEWSMIRROR_BINARY, NEWSMIRROR_BINARY, "serve", "--archive", mirror_.c_str(), "--port", "0",
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    // The first line names the address once the server listens.
+    std::string line;
+    char c;
+    while (::read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    ::close(out[0]);
+    size_t at = line.find("127.0.0.1:");
+    ASSERT_NE(at, std::string::npos) << line;
+    int port = std::stoi(line.substr(at + 10));
+    httplib::Client client("127.0.0.1", port);
+    auto home = client.Get("/index.html");
+    ASSERT_TRUE(home) << line;
+    EXPECT_NE(home->body.find("美国之音"), std::string::npos) << line;
+
+    ASSERT_EQ(::kill(pid, signal_number), 0);
+    int status = 0;
+    pid_t done = 0;
+    for (int i = 0; i < 100 && done == 0; ++i) {
+      done = ::waitpid(pid, &status, WNOHANG);
+      if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (done == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      FAIL() << "serve did not stop within 5 s of signal " << signal_number;
+    }
+    ASSERT_TRUE(WIFEXITED(status)) << "signal " << signal_number << " killed it instead of stopping it";
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+}
 
 TEST_F(ReaderE2eTest, SearchFindsTheSeedArticle) {
   nlohmann::json hits = Search({"岸田"});

@@ -1,7 +1,11 @@
 // newsmirror serve: the local reader in the browser.
+#include <pthread.h>
+
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "cli/commands.h"
 #include "site/server.h"
@@ -9,10 +13,21 @@
 namespace nm::cli {
 
 namespace {
-ReaderServer* g_server = nullptr;
-void OnSignal(int) {
-  if (g_server) g_server->Shutdown();
+
+// SIGINT and SIGTERM are blocked in every thread (the server's inherit the
+// mask) and taken by one thread with sigwait, which may then stop the server
+// with ordinary calls: nothing runs inside a signal handler.
+std::mutex g_running_mutex;
+ReaderServer* g_running = nullptr;  // the server a signal stops, while it runs
+
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
 }
+
 }  // namespace
 
 void AddServeCommand(CLI::App& app, int& exit_code) {
@@ -25,19 +40,34 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--bind", opts->bind, "Address to listen on")->default_val("127.0.0.1");
   cmd->add_option("-p,--port", opts->port, "Port (0 = any free port)")->default_val(8080)->check(CLI::Range(0, 65535));
   cmd->callback([&exit_code, opts] {
+    sigset_t stop = StopSignals();
+    sigset_t old_mask;
+    pthread_sigmask(SIG_BLOCK, &stop, &old_mask);
     auto server = ReaderServer::Start(*opts);
     if (!server.ok()) {
+      pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
       std::cerr << "newsmirror: " << server.status().message() << "\n";
       exit_code = kExitFailed;
       return;
     }
-    g_server = server->get();
-    std::signal(SIGINT, OnSignal);
-    std::signal(SIGTERM, OnSignal);
+    {
+      std::lock_guard<std::mutex> hold(g_running_mutex);
+      g_running = server->get();
+    }
+    // Detached: it waits for a signal for as long as the process lives.
+    std::thread([stop] {
+      int sig = 0;
+      if (sigwait(&stop, &sig) != 0) return;
+      std::lock_guard<std::mutex> hold(g_running_mutex);
+      if (g_running) g_running->Shutdown();
+    }).detach();
     std::cout << "newsmirror: reading " << opts->archive << " at http://" << opts->bind << ":" << (*server)->port()
               << "/" << std::endl;
     (*server)->Wait();
-    g_server = nullptr;
+    {
+      std::lock_guard<std::mutex> hold(g_running_mutex);
+      g_running = nullptr;
+    }
     exit_code = kExitOk;
   });
 }
