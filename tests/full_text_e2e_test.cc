@@ -8,6 +8,7 @@
 
 #include "support/cli.h"
 #include "support/http_server.h"
+#include "support/socks_proxy.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -214,6 +215,37 @@ TEST_F(FullTextTest, PagesOnOtherHostsMustBeAtPublicAddresses) {
   ASSERT_EQ(Articles().size(), 2u);
   EXPECT_NE(ContentOf(Articles()[0]).find("<h2>同盟的基石</h2>"), std::string::npos);
   EXPECT_EQ(ContentOf(Articles()[1]), "<p>摘要二</p>");
+}
+
+TEST_F(FullTextTest, ThroughASocks5ProxyThatResolvesTheNames) {
+  // The outlet's host does not resolve here: only the proxy (socks5h) knows it.
+  TestSocksProxy proxy(server_.port());
+  server_.Serve("/a/1.html", 200, Fixture(), {{"Content-Type", "text/html; charset=utf-8"}});
+  server_.Serve("/a/inside.html", 200, Fixture(), {{"Content-Type", "text/html; charset=utf-8"}});
+  const std::string site = "http://www.voachinese.invalid";
+  std::string inside = "http://10.1.2.3/a/inside.html";  // another host, a private address
+  server_.Serve("/feed", 200,
+                Rss({{"g1", "经代理", site + "/a/1.html", "Wed, 04 Jan 2023 14:06:46 GMT",
+                      "<p>摘要一</p>"},
+                     {"g2", "内网", inside, "Wed, 04 Jan 2023 13:06:46 GMT", "<p>摘要二</p>"}}));
+  std::string text = "[archive]\nimage_proxy = \"\"\n"
+                     "[fetch]\nretries = 0\nconnect_timeout = 5\ntimeout = 10\npage_spacing_ms = 0\nproxy = \"" +
+                     proxy.Url() + "\"\n[[source]]\nname = \"VOA\"\nurl = \"" + site +
+                     "/feed\"\nfull_text = \"page\"\n";
+  std::string config = dir_.path() + "/newsmirror.toml";
+  ASSERT_TRUE(WriteFileAtomic(config, text).ok());
+  CliResult r = Run(config);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(Articles().size(), 2u);
+  EXPECT_NE(ContentOf(Articles()[0]).find("<h2>同盟的基石</h2>"), std::string::npos) << ContentOf(Articles()[0]);
+  EXPECT_EQ(server_.Hits("/a/1.html"), 1);
+  // The private address is refused before anything is sent to the proxy.
+  EXPECT_EQ(server_.Hits("/a/inside.html"), 0);
+  EXPECT_NE(r.err.find("refused to fetch " + inside), std::string::npos) << r.err;
+  std::vector<std::string> asked = proxy.Requests();
+  EXPECT_NE(std::find(asked.begin(), asked.end(), "www.voachinese.invalid:80"), asked.end())
+      << ::testing::PrintToString(asked);
+  for (const std::string& a : asked) EXPECT_EQ(a.find("10.1.2.3"), std::string::npos) << a;
 }
 
 TEST_F(FullTextTest, AutoFetchesPagesOnlyForSummaries) {
