@@ -316,12 +316,20 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   }
   if (all_state_dirty_) {
     feed_state_dirty_ = true;
+    state_.chunks.clear();
     for (const ArticleRecord& r : state_.records) dirty_chunks_.insert(StateChunkOf(r.id));
   }
-  if (feed_state_dirty_) writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators)});
+  // feed.tsv summarizes every chunk (outlet_state.h): it is written with them.
+  std::vector<PlannedWrite> chunk_writes;
   for (int64_t chunk : dirty_chunks_) {
-    writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk)});
+    ChunkSummary summary;
+    chunk_writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
+    state_.chunks[chunk] = summary;
   }
+  if (feed_state_dirty_ || !chunk_writes.empty()) {
+    writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+  }
+  for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
   all_state_dirty_ = feed_state_dirty_ = false;
   dirty_chunks_.clear();
   // A page is written only when its text differs from the file, so a run that
