@@ -55,6 +55,7 @@ class OutletArchiveTest : public ::testing::Test {
     EXPECT_TRUE(a.ok()) << a.status().message();
     MergeStats m = a->Merge(entries, now, options_);
     Apply(dir_.path(), a->TakeWrites(options_));
+    a->SaveKeyCache();
     return m;
   }
   TempDir dir_;
@@ -298,6 +299,53 @@ TEST_F(OutletArchiveTest, MissingMonthlyPagesAreWrittenForAnOlderArchive) {
   ASSERT_TRUE(a.ok());
   a->Merge({}, 1700000000000, options_);
   EXPECT_TRUE(a->TakeWrites(options_).empty()) << "nothing changed, nothing written";
+}
+
+std::string KeyCache(const std::string& root) { return root + "/.newsmirror/keys/VOA.bin"; }
+
+TEST_F(OutletArchiveTest, KeysComputedForALookupAreCachedAndCheckedAgainstTheirRecords) {
+  std::vector<Entry> entries;
+  for (int i = 0; i < 5; ++i) entries.push_back(MakeEntry("g" + std::to_string(i), "Title " + std::to_string(i), 1000 + i));
+  Run(entries);
+  // A new guid needs the link and title keys of the whole archive.
+  entries.push_back(MakeEntry("new", "Brand new", 9000));
+  EXPECT_EQ(Run(entries).new_articles, 1);
+  ASSERT_TRUE(fs::exists(KeyCache(dir_.path())));
+  std::string cache = *ReadFile(KeyCache(dir_.path()));
+
+  // With the cache: an entry under another guid is still the same article by
+  // its link, by its title, and by a title changed since the cache was written.
+  Entry by_link = MakeEntry("g1", "Retitled", 1001);
+  by_link.id = "guid-changed-1";
+  EXPECT_EQ(Run({by_link}).new_articles, 0);
+  Entry by_new_title = MakeEntry("x", " retitled ", 1001);
+  by_new_title.id = "guid-changed-2";
+  by_new_title.link = "https://elsewhere.example/x";
+  EXPECT_EQ(Run({by_new_title}).new_articles, 0) << "the cached title key of record g1 is stale";
+  Entry by_title = MakeEntry("y", "TITLE 3", 1003);
+  by_title.id = "guid-changed-3";
+  by_title.link = "https://elsewhere.example/y";
+  EXPECT_EQ(Run({by_title}).new_articles, 0);
+
+  // The cache is what the lookups read: one that says "no key" for every
+  // record (same records, same link and title hashes) makes them find nothing.
+  std::string header = cache.substr(0, cache.find('\n') + 1);
+  std::string blank = *ReadFile(KeyCache(dir_.path()));
+  for (size_t at = header.size(); at + 40 <= blank.size(); at += 40) std::fill_n(blank.begin() + at + 24, 16, '\0');
+  ASSERT_TRUE(WriteFileAtomic(KeyCache(dir_.path()), blank, false).ok());
+  Entry again = MakeEntry("g2", "Title 2", 1002);
+  again.id = "guid-changed-4";
+  EXPECT_EQ(Run({again}).new_articles, 1);
+
+  // A cache of another version (or damaged) is ignored.
+  ASSERT_TRUE(WriteFileAtomic(KeyCache(dir_.path()), "newsmirror keys v0\n" + blank.substr(header.size()), false).ok());
+  Entry fourth = MakeEntry("g4", "Title 4", 1004);
+  fourth.id = "guid-changed-5";
+  EXPECT_EQ(Run({fourth}).new_articles, 0);
+  ASSERT_TRUE(WriteFileAtomic(KeyCache(dir_.path()), blank.substr(0, blank.size() - 3), false).ok());
+  Entry zeroth = MakeEntry("g0", "Title 0", 1000);
+  zeroth.id = "guid-changed-6";
+  EXPECT_EQ(Run({zeroth}).new_articles, 0);
 }
 
 }  // namespace
