@@ -439,23 +439,38 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     return a->id < b->id;
   });
   int offset = options.list_utc_offset_minutes;
+  // Each month is a range of `sorted`. The month is a function of the local
+  // day, so it is formatted once per day, not once per article.
   std::vector<std::string> months;
-  std::vector<std::vector<ListItem>> by_month;
-  for (const ArticleRecord* r : sorted) {
-    std::string month = YearMonth(r->published_ms, offset);
+  std::vector<size_t> month_begin;
+  int64_t last_day = 0;
+  bool have_day = false;
+  for (size_t k = 0; k < sorted.size(); ++k) {
+    int64_t ms = sorted[k]->published_ms, local = 0;
+    bool day_known = !__builtin_add_overflow(ms, static_cast<int64_t>(offset) * 60000, &local);
+    int64_t day = local / 86400000 - (local % 86400000 < 0 ? 1 : 0);
+    if (day_known && have_day && day == last_day) continue;
+    have_day = day_known;
+    last_day = day;
+    std::string month = YearMonth(ms, offset);
     if (months.empty() || months.back() != month) {
-      months.push_back(month);
-      by_month.emplace_back();
+      months.push_back(std::move(month));
+      month_begin.push_back(k);
     }
-    by_month.back().push_back({r->published_ms, r->title, r->file});
   }
+  month_begin.push_back(sorted.size());
   // Only months that gained or changed an article are formatted again, and
   // those whose page is missing (an archive written before monthly pages).
   std::error_code ec;
   for (size_t m = 0; m < months.size(); ++m) {
     std::string path = MonthPagePath(outlet_, months[m]);
     if (all_months_dirty_ || dirty_months_.count(months[m]) || !fs::exists(root_ + "/" + path, ec)) {
-      plan(path, FormatMonthPage(outlet_, months[m], by_month[m], offset));
+      std::vector<ListItem> items;
+      items.reserve(month_begin[m + 1] - month_begin[m]);
+      for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
+        items.push_back({sorted[k]->published_ms, sorted[k]->title, sorted[k]->file});
+      }
+      plan(path, FormatMonthPage(outlet_, months[m], items, offset));
     }
   }
   all_months_dirty_ = false;

@@ -301,6 +301,24 @@ TEST_F(OutletArchiveTest, MissingMonthlyPagesAreWrittenForAnOlderArchive) {
   EXPECT_TRUE(a->TakeWrites(options_).empty()) << "nothing changed, nothing written";
 }
 
+TEST_F(OutletArchiveTest, MonthPagesSplitAtLocalMidnightAlsoBefore1970) {
+  // UTC+8 (the default): 2023-01-31 16:00 UTC is already February there.
+  const int64_t jan31_1559 = 1675180740000, jan31_1600 = 1675180800000;
+  // 1969-12-31 15:59:59.999 UTC and 16:00 UTC: December and January at UTC+8.
+  const int64_t dec69 = -28800001, jan70 = -28800000;
+  Run({MakeEntry("a", "A", jan31_1559), MakeEntry("b", "B", jan31_1600), MakeEntry("c", "C", dec69),
+       MakeEntry("d", "D", jan70)});
+  auto page = [&](const std::string& month) { return ReadFile(dir_.path() + "/lists/VOA/" + month + ".md"); };
+  ASSERT_TRUE(page("2023-01").ok());
+  EXPECT_NE(page("2023-01")->find("1-31 [A]"), std::string::npos);
+  EXPECT_EQ(page("2023-01")->find("[B]"), std::string::npos);
+  EXPECT_NE(page("2023-02")->find("2-1 [B]"), std::string::npos);
+  ASSERT_TRUE(page("1969-12").ok());
+  EXPECT_NE(page("1969-12")->find("12-31 [C]"), std::string::npos);
+  EXPECT_NE(page("1970-01")->find("1-1 [D]"), std::string::npos);
+  EXPECT_EQ(page("1970-01")->find("[C]"), std::string::npos);
+}
+
 std::string KeyCache(const std::string& root) { return root + "/.newsmirror/keys/VOA.bin"; }
 
 TEST_F(OutletArchiveTest, KeysComputedForALookupAreCachedAndCheckedAgainstTheirRecords) {

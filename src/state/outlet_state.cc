@@ -1,6 +1,7 @@
 #include "state/outlet_state.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <filesystem>
 
@@ -31,6 +32,7 @@ void AppendEscaped(std::string& out, std::string_view field) {
 }
 
 std::string Unescape(std::string_view field) {
+  if (field.find('\\') == std::string_view::npos) return std::string(field);
   std::string out;
   out.reserve(field.size());
   for (size_t i = 0; i < field.size(); ++i) {
@@ -220,16 +222,18 @@ Result<OutletState> ParseOutletState(std::string_view text) {
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string_view> fields;
-    size_t start = 0;
+    // A record has 7 fields (a later version's extra columns are ignored):
+    // the first 8 are enough to tell, and need no allocation.
+    std::array<std::string_view, 8> fields;
+    size_t count = 0, start = 0;
     for (;;) {
       size_t tab = line.find('\t', start);
-      fields.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
-      if (tab == std::string_view::npos) break;
+      fields[count++] = line.substr(start, tab == std::string_view::npos ? tab : tab - start);
+      if (tab == std::string_view::npos || count == fields.size()) break;
       start = tab + 1;
     }
     if (line[0] == '@') {
-      if (fields.size() != 2) continue;  // a key a later version added; skip
+      if (count != 2) continue;  // a key a later version added; skip
       std::string_view key = fields[0].substr(1);
       std::string value = Unescape(fields[1]);
       if (key == "url") state.validators.url = value;
@@ -239,7 +243,7 @@ Result<OutletState> ParseOutletState(std::string_view text) {
       continue;
     }
     ArticleRecord r;
-    if (fields.size() < 7 || !ParseInt(fields[0], r.id) || !ParseInt(fields[1], r.published_ms)) {
+    if (count < 7 || !ParseInt(fields[0], r.id) || !ParseInt(fields[1], r.published_ms)) {
       return Status::Corruption("line " + std::to_string(line_no) + " is not a valid record");
     }
     r.blob = Unescape(fields[2]);
