@@ -179,7 +179,7 @@ void AddKey(std::unordered_multimap<uint64_t, uint32_t>& index, const std::strin
 }  // namespace
 
 OutletArchive::KeyHashes OutletArchive::ComputeKeys(const ArticleRecord& r) const {
-  keys_computed_ = true;
+  ++keys_computed_;
   return {KeyHash(r.link), KeyHash(r.title), StoredKeyHash(LinkKey(r.link)), StoredKeyHash(TitleKey(r.title))};
 }
 
@@ -245,7 +245,10 @@ void OutletArchive::IndexLinksAndTitles() const {
 }
 
 void OutletArchive::SaveKeyCache() const {
-  if (!links_and_titles_indexed_ || !keys_computed_) return;
+  // Missing keys cost a fold each at the next lookup; the file, a write of
+  // every record's entry. Written when the missing ones pass a sixteenth of
+  // the archive (and a floor, so a small archive is not rewritten every run).
+  if (!links_and_titles_indexed_ || keys_computed_ < std::max<size_t>(64, state_.records.size() / 16)) return;
   const auto& records = state_.records;
   // New records were appended (smallest ids last): the order is still descending.
   std::string out = KeyCacheHeader();
@@ -258,7 +261,7 @@ void OutletArchive::SaveKeyCache() const {
   }
   std::string path = KeyCachePath(root_, outlet_);
   if (MakeDirs(fs::path(path).parent_path().string()).ok()) (void)WriteFileAtomic(path, out, false);
-  keys_computed_ = false;
+  keys_computed_ = 0;
 }
 
 long OutletArchive::Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const {
@@ -410,15 +413,22 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     state_.chunks.clear();
     for (const ArticleRecord& r : state_.records) dirty_chunks_.insert(StateChunkOf(r.id));
   }
-  // feed.tsv summarizes every chunk (outlet_state.h): it is written with them.
   std::vector<PlannedWrite> chunk_writes;
   for (int64_t chunk : dirty_chunks_) {
     ChunkSummary summary;
     chunk_writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
     state_.chunks[chunk] = summary;
   }
-  if (feed_state_dirty_ || !chunk_writes.empty()) {
+  // feed.tsv's chunk summaries (outlet_state.h) go with the validators, or
+  // once too many chunks lack a true one.
+  size_t stale = 0;
+  for (const auto& [chunk, summary] : state_.chunks) {
+    auto stored = state_.stored_chunks.find(chunk);
+    if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
+  }
+  if (feed_state_dirty_ || stale > kStaleChunkSummaries) {
     writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+    state_.stored_chunks = state_.chunks;
   }
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
   all_state_dirty_ = feed_state_dirty_ = false;

@@ -65,11 +65,14 @@ class OutletArchive {
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
 
-  // Saves the link and title keys computed by this run (if any) to
-  // .newsmirror/keys/{outlet}.bin, a cache the next run's lookups read
-  // instead of normalizing every archived link and folding every title again.
-  // Each entry is checked against its record's link and title, so a stale or
-  // missing cache only costs time. Failing to write it is not an error.
+  // Saves the link and title keys of the archive to .newsmirror/keys/{outlet}.bin,
+  // a cache the next run's lookups read instead of normalizing every archived
+  // link and folding every title again. Each entry is checked against its
+  // record's link and title, so a stale or missing cache only costs time.
+  // The file is rewritten only once the keys it lacks are many (a sixteenth
+  // of the archive, at least 64): a run's few new articles are cheaper to fold
+  // again at the next lookup than the whole file is to write. Failing to
+  // write it is not an error.
   void SaveKeyCache() const;
 
   // The files this outlet needs written (articles, state, list page, the
@@ -116,7 +119,8 @@ class OutletArchive {
   mutable bool links_and_titles_indexed_ = false;
   // Parallel to state_.records once links and titles are indexed.
   mutable std::vector<KeyHashes> key_hashes_;
-  mutable bool keys_computed_ = false;  // some key was not found in the cache
+  // Records whose keys were computed, not found in the cache.
+  mutable size_t keys_computed_ = 0;
   std::vector<PlannedWrite> pending_articles_;
 };
 

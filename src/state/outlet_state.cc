@@ -315,6 +315,8 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
     if (!parsed.ok()) return parsed.status().With(*it);
     if (auto chunk = ChunkOfFileName(std::string_view(*it).substr(prefix.size()))) {
       if (auto summary = Summarize(*chunk, text->size(), parsed->records)) state.chunks[*chunk] = *summary;
+    } else if (*it == prefix + "feed.tsv") {
+      state.stored_chunks = std::move(parsed->chunks);
     }
     if (!parsed->validators.url.empty() || !parsed->validators.etag.empty() ||
         !parsed->validators.last_modified.empty()) {

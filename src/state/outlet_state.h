@@ -12,12 +12,15 @@
 // tab-separated; tab, newline, carriage return and backslash inside a field
 // are escaped as \t \n \r \\.
 //
-// feed.tsv also summarizes every chunk file on one "@chunks" line (byte size
+// feed.tsv also summarizes the chunk files on one "@chunks" line (byte size
 // and newest publication time of each), so a reader that wants only the
 // newest records (the mirror's feeds, publish/mirror_feed.h) parses only the
 // chunks that can hold them. A summary is trusted only while the file still
-// has its size: a chunk written by an older newsmirror (which drops the line)
-// or edited by hand is read in full. Older versions skip the line.
+// has its size: a chunk written since (by a run that left feed.tsv alone, by
+// an older newsmirror, which drops the line, or by hand) is read in full.
+// feed.tsv is rewritten with the validators, or once more than
+// kStaleChunkSummaries chunks lack a true summary, so a run that adds a few
+// articles still rewrites only the newest chunk. Older versions skip the line.
 //
 // Mirrors written before the split hold one file, state/{outlet}.tsv (header,
 // @ lines, all records). It is still read when the folder does not exist; the
@@ -66,12 +69,17 @@ struct OutletState {
   // By chunk. ParseOutletState fills it from an "@chunks" line as stored;
   // ReadOutletState replaces it with the summary of the chunk files it read
   // (each file's real size and newest record; a file holding records of
-  // another chunk is left out).
+  // another chunk is left out) and moves feed.tsv's into `stored_chunks`.
   std::map<int64_t, ChunkSummary> chunks;
+  std::map<int64_t, ChunkSummary> stored_chunks;
 };
 
 // Records per chunk file.
 inline constexpr int64_t kStateChunkSize = 100;
+
+// Chunks whose summary in feed.tsv may be missing or stale before a write
+// brings feed.tsv up to date (each is parsed whole by the feeds' planning).
+inline constexpr size_t kStaleChunkSummaries = 2;
 
 // The chunk that holds the record of article `id` (floor division).
 int64_t StateChunkOf(int64_t id);
