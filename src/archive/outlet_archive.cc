@@ -214,6 +214,8 @@ void OutletArchive::IndexLinksAndTitles() const {
   const auto& records = state_.records;
   by_link_.reserve(records.size());
   by_title_.reserve(records.size());
+  // Room for a run's new articles without doubling the vector.
+  key_hashes_.reserve(records.size() + records.size() / 16 + 64);
   key_hashes_.assign(records.size(), {});
   // Keys from the cache where its entry still matches the record's link and
   // title; both lists are in descending id order.
