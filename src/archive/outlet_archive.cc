@@ -422,13 +422,14 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     state_.chunks[chunk] = summary;
   }
   // feed.tsv's chunk summaries (outlet_state.h) go with the validators, or
-  // once too many chunks lack a true one.
+  // with the chunks once too many lack a true one (a run that changed nothing
+  // still writes nothing, even in a mirror written before the summaries).
   size_t stale = 0;
   for (const auto& [chunk, summary] : state_.chunks) {
     auto stored = state_.stored_chunks.find(chunk);
     if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
   }
-  if (feed_state_dirty_ || stale > kStaleChunkSummaries) {
+  if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
     writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
     state_.stored_chunks = state_.chunks;
   }

@@ -348,6 +348,24 @@ TEST_F(OutletArchiveTest, FeedStateIsRewrittenOnceMoreThanTwoChunkSummariesAreSt
   EXPECT_EQ(run(100), (std::vector<std::string>{"state/VOA/feed.tsv", "state/VOA/10481.tsv", "state/VOA/10482.tsv"}))
       << "three: feed.tsv is brought up to date";
   EXPECT_TRUE(summaries_true());
+
+  // A mirror written before the summaries: nothing changed, nothing written;
+  // the next change brings feed.tsv up to date.
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  a->SetValidators({"https://x/feed", "\"e\"", ""});
+  Apply(dir_.path(), a->TakeWrites(options_));
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/state/VOA/feed.tsv", SerializeFeedState({"https://x/feed", "\"e\"", ""}),
+                              false).ok());
+  EXPECT_FALSE(summaries_true());
+  auto b = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(StateWrites(b->TakeWrites(options_)).empty());
+  EXPECT_EQ(run(1), (std::vector<std::string>{"state/VOA/feed.tsv", "state/VOA/10481.tsv"}));
+  EXPECT_TRUE(summaries_true());
+  auto c = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->validators().etag, "\"e\"");
 }
 
 std::string KeyCache(const std::string& root) { return root + "/.newsmirror/keys/VOA.bin"; }

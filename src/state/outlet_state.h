@@ -18,9 +18,10 @@
 // chunks that can hold them. A summary is trusted only while the file still
 // has its size: a chunk written since (by a run that left feed.tsv alone, by
 // an older newsmirror, which drops the line, or by hand) is read in full.
-// feed.tsv is rewritten with the validators, or once more than
-// kStaleChunkSummaries chunks lack a true summary, so a run that adds a few
-// articles still rewrites only the newest chunk. Older versions skip the line.
+// feed.tsv is rewritten with the validators, or with chunks once more than
+// kStaleChunkSummaries lack a true summary, so a run that adds a few articles
+// still rewrites only the newest chunk, and one that changes nothing writes
+// nothing. Older versions skip the line.
 //
 // Mirrors written before the split hold one file, state/{outlet}.tsv (header,
 // @ lines, all records). It is still read when the folder does not exist; the
