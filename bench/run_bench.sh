@@ -3,11 +3,15 @@
 #
 #   bench/run_bench.sh [SIZE...]          default sizes: 10000 100000
 #
-# Environment: REPS (default 3), COLD=0 skips the cold run, NEWSMIRROR_BIN
+# Environment: REPS (default 3), COLD=0 skips the cold run, HOSTS (addresses to
+# serve from; default one per feed), NEWSMIRROR_BIN
 # (default build/newsmirror) times another build, e.g. main's, on the same mirrors.
 #
-# Serves ../shared/tools/gen_feeds.py's corpus (50 feeds x 200 items) on
-# 127.0.0.1 (bench/serve_feeds.py) and times, REPS times each (median shown):
+# Serves ../shared/tools/gen_feeds.py's corpus (50 feeds x 200 items) from
+# bench/serve_feeds.py, each feed on a loopback address of its own (127.0.0.1
+# to 127.0.0.50: real outlets are separate hosts, and newsmirror fetches one
+# feed at a time per host; HOSTS=8 spreads them over eight addresses, as
+# before 2026-11-26), and times, REPS times each (median shown):
 #   cold        an empty mirror, --commit
 #   1% new      a mirror of SIZE articles (bench/gen_mirror.py) that lacks the
 #               newest 2 items of each feed (100 of 10,000 entries), --commit
@@ -26,8 +30,10 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME
 mkdir -p "$W"
 [ -d "$W/feeds" ] || python3 ../shared/tools/gen_feeds.py --out "$W/feeds"
 
+nfeeds=$(ls "$W/feeds" | wc -l)
+HOSTS=${HOSTS:-$nfeeds}
 rm -f "$W/port"
-python3 bench/serve_feeds.py "$W/feeds" > "$W/port" &
+python3 bench/serve_feeds.py "$W/feeds" "$HOSTS" > "$W/port" &
 server=$!
 trap 'kill $server' EXIT
 while [ ! -s "$W/port" ]; do sleep 0.1; done
@@ -36,7 +42,7 @@ for kind in v n; do
   : > "$W/$kind.toml"
   i=0
   for f in $(ls "$W/feeds" | sort); do
-    printf '[[source]]\nname = "outlet-%03d"\nurl = "http://127.0.0.%d:%s/%s/%s"\n' $i $((i % 8 + 1)) "$port" $kind "$f" >> "$W/$kind.toml"
+    printf '[[source]]\nname = "outlet-%03d"\nurl = "http://127.0.0.%d:%s/%s/%s"\n' $i $((i % HOSTS + 1)) "$port" $kind "$f" >> "$W/$kind.toml"
     i=$((i + 1))
   done
 done
@@ -45,24 +51,30 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # measure LABEL PREPARE CONFIG MIRROR: runs PREPARE, then times one run, REPS times.
 measure() {
-  local label=$1 prepare=$2 config=$3 mirror=$4 times=() cpus=() rss=()
+  local label=$1 prepare=$2 config=$3 mirror=$4 times=() cpus=() users=() rss=()
   for r in $(seq "$REPS"); do
     eval "$prepare"
     /usr/bin/time -v -o "$W/time.txt" "$BIN" run -q --config "$config" --out "$mirror" --commit ||
       { echo "run_bench: $label: newsmirror failed" >&2; exit 1; }
     times+=("$(awk -F': ' '/Elapsed/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$W/time.txt")")
     cpus+=("$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$W/time.txt")")
+    users+=("$(awk -F': ' '/User time/ {printf "%.2f", $2}' "$W/time.txt")")
     rss+=("$(awk -F': ' '/Maximum resident/ {print $2}' "$W/time.txt")")
   done
-  local t c m
+  local t c u m
   t=$(printf '%s\n' "${times[@]}" | median)
   c=$(printf '%s\n' "${cpus[@]}" | median)
+  u=$(printf '%s\n' "${users[@]}" | median)
   m=$(printf '%s\n' "${rss[@]}" | median)
-  printf '| %s | %s s | %s s | %d MB | %s |\n' "$label" "$t" "$c" $((m / 1024)) "${times[*]}" | tee -a "$W/results.md"
+  printf '| %s | %s s | %s s | %s s | %d MB | %s |\n' "$label" "$t" "$c" "$u" $((m / 1024)) "${times[*]}" |
+    tee -a "$W/results.md"
 }
 
-echo "| run | wall (median of $REPS) | user+sys CPU (median) | peak RSS | all runs, wall (s) |" | tee "$W/results.md"
-echo "|---|---|---|---|---|" | tee -a "$W/results.md"
+# System time is mostly the file system's (creating the run's files and git
+# objects), which varies run to run far more than user time.
+echo "| run | wall (median of $REPS) | user+sys CPU (median) | user CPU (median) | peak RSS | all runs, wall (s) |" |
+  tee "$W/results.md"
+echo "|---|---|---|---|---|---|" | tee -a "$W/results.md"
 [ "${COLD:-1}" = 0 ] || measure "cold, empty mirror" 'rm -rf "$W/cold"' "$W/n.toml" "$W/cold"
 for size in "${SIZES[@]}"; do
   base=$W/m$size

@@ -5,7 +5,7 @@
 //     form FormatArticle writes comes back byte for byte;
 //   - as state/{outlet}.tsv: what ParseOutletState accepts, serialized and
 //     parsed again, gives the same validators and records, and so do its
-//     chunk files;
+//     chunk files and feed.tsv's summary of them;
 //   - as the one article file of a folder OutletArchive::Load takes over: its
 //     record holds the file's id, blob id and header, and the state chunk
 //     written for it reads back the same.
@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -87,11 +88,18 @@ void CheckState(std::string_view text) {
   if (!SameRecords(state->records, again->records)) Fail("the records change through serialize and parse", text);
   if (nm::SerializeOutletState(*again) != written) Fail("a state serializes differently the second time", text);
 
-  // Split into chunk files as a run writes them, the records read back the same.
+  // Split into chunk files as a run writes them, the records read back the
+  // same, and feed.tsv's summary of them (and any "@chunks" line the input
+  // held) reads back as written.
   std::vector<nm::ArticleRecord> from_chunks;
+  std::map<int64_t, nm::ChunkSummary> summaries = state->chunks;
   for (size_t i = 0; i < again->records.size();) {
     int64_t chunk = nm::StateChunkOf(again->records[i].id);
-    auto part = nm::ParseOutletState(nm::SerializeStateChunk(*again, chunk));
+    nm::ChunkSummary summary;
+    std::string chunk_text = nm::SerializeStateChunk(*again, chunk, &summary);
+    auto part = nm::ParseOutletState(chunk_text);
+    if (summary.bytes != static_cast<int64_t>(chunk_text.size())) Fail("a chunk summary has another size", text);
+    summaries[chunk] = summary;
     if (!part.ok() || part->records.empty()) Fail("a state chunk does not read back", text);
     for (const nm::ArticleRecord& r : part->records) {
       if (nm::StateChunkOf(r.id) != chunk) Fail("a state chunk holds a record of another chunk", text);
@@ -100,6 +108,10 @@ void CheckState(std::string_view text) {
     from_chunks.insert(from_chunks.end(), part->records.begin(), part->records.end());
   }
   if (!SameRecords(from_chunks, again->records)) Fail("the state chunks do not add up to the records", text);
+  auto feed = nm::ParseOutletState(nm::SerializeFeedState(again->validators, summaries));
+  if (!feed.ok() || feed->chunks != summaries || !feed->records.empty()) {
+    Fail("feed.tsv's chunk summaries do not read back", text);
+  }
 }
 
 std::string g_root;

@@ -27,6 +27,73 @@ const MirrorOutlet* MirrorView::Find(const std::string& name) const {
   return nullptr;
 }
 
+namespace {
+
+// The newest `n` records (NewerFirst) of an outlet kept in a state folder,
+// parsing only the chunks that can hold them: every file feed.tsv does not
+// vouch for, then the summarized chunks from the newest record down, until
+// the next chunk's newest record is older than the n-th found. The same
+// records as reading the whole state: nullopt sends the caller there when
+// the outlet has no state folder, or a file holds records of another chunk
+// (which a full read would merge with the right chunk's).
+Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::string& root,
+                                                                     const std::string& outlet,
+                                                                     const FileOverlay& overlay, size_t n) {
+  using Out = std::optional<std::vector<ArticleRecord>>;
+  OutletState feed;
+  auto files = ListOutletStateFiles(root, outlet, overlay, &feed);
+  if (!files.ok()) {
+    if (files.status().kind() == Status::Kind::kNotFound) return Out();
+    return files.status();
+  }
+  if (!feed.records.empty()) return Out();
+  std::vector<ArticleRecord> top;  // NewerFirst, at most n
+  bool misplaced = false;
+  auto read = [&](const StateFile& f) -> Status {
+    auto text = ReadThroughOverlay(root, f.path, overlay);
+    if (!text.ok()) return text.status();
+    auto parsed = ParseOutletState(*text);
+    if (!parsed.ok()) return parsed.status().With(f.path);
+    auto& records = parsed->records;
+    // As a full read: of equal ids within a file, the first.
+    records.erase(std::unique(records.begin(), records.end(),
+                              [](const ArticleRecord& a, const ArticleRecord& b) { return a.id == b.id; }),
+                  records.end());
+    for (ArticleRecord& r : records) {
+      if (!f.chunk || StateChunkOf(r.id) != *f.chunk) misplaced = true;
+      top.push_back(std::move(r));
+    }
+    if (top.size() > n) {
+      std::partial_sort(top.begin(), top.begin() + static_cast<long>(n), top.end(), NewerFirst);
+      top.resize(n);
+    } else {
+      std::sort(top.begin(), top.end(), NewerFirst);
+    }
+    return Status::Ok();
+  };
+  std::vector<const StateFile*> summarized;
+  const std::string feed_path = OutletFeedStatePath(outlet);
+  for (const StateFile& f : *files) {
+    if (f.path == feed_path) continue;  // parsed above
+    if (f.summary) {
+      if (f.summary->newest_ms) summarized.push_back(&f);
+      continue;
+    }
+    if (Status s = read(f); !s.ok()) return s;
+    if (misplaced) return Out();
+  }
+  std::sort(summarized.begin(), summarized.end(),
+            [](const StateFile* a, const StateFile* b) { return *a->summary->newest_ms > *b->summary->newest_ms; });
+  for (const StateFile* f : summarized) {
+    if (top.size() >= n && *f->summary->newest_ms < top.back().published_ms) break;
+    if (Status s = read(*f); !s.ok()) return s;
+    if (misplaced) return Out();
+  }
+  return Out(std::move(top));
+}
+
+}  // namespace
+
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay, size_t newest_per_outlet) {
   std::set<std::string> names = ListStateOutlets(root, overlay);
   std::error_code ec;
@@ -38,6 +105,15 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
   for (const std::string& name : names) {
     MirrorOutlet outlet;
     outlet.name = name;
+    if (newest_per_outlet > 0) {
+      auto newest = ReadNewestRecords(root, name, overlay, newest_per_outlet);
+      if (!newest.ok()) return newest.status();
+      if (*newest) {
+        outlet.records = std::move(**newest);
+        view.outlets.push_back(std::move(outlet));
+        continue;
+      }
+    }
     // The state is read directly: an OutletArchive would also build the
     // matching keys a run needs, which costs more than the parse.
     auto state = ReadOutletState(root, name, overlay);

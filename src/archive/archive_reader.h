@@ -33,7 +33,11 @@ struct MirrorView {
 };
 
 // With `newest_per_outlet` > 0 only that many of each outlet's newest records
-// are kept (one outlet's full state in memory at a time): enough for feeds.
+// are kept: enough for feeds. An outlet whose state/{outlet}/feed.tsv
+// summarizes its chunks (state/outlet_state.h) then has only the chunks that
+// can hold those records parsed, so the cost does not grow with its archive;
+// others are read whole, one outlet at a time. The records are the same
+// either way.
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay = {},
                               size_t newest_per_outlet = 0);
 

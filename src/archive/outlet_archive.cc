@@ -2,8 +2,10 @@
 
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
+#include <unicode/uvernum.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "archive/article.h"
@@ -129,11 +131,36 @@ Status OutletArchive::TakeOver(const std::string& folder) {
 namespace {
 uint64_t KeyHash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
+// How a key is indexed; 0 stands for "no key" (a key hashing to 0 is indexed as 1).
+uint64_t StoredKeyHash(const std::string& key) {
+  if (key.empty()) return 0;
+  uint64_t h = KeyHash(key);
+  return h == 0 ? 1 : h;
+}
+
+// The key cache: a header naming what the keys depend on (this format, the
+// key rules, ICU's version and the hash function), then one entry per record
+// in descending id order.
+constexpr uint32_t kKeyRulesVersion = 1;
+struct CacheEntry {
+  int64_t id;
+  uint64_t link, title, link_key, title_key;
+};
+
+std::string KeyCacheHeader() {
+  return "newsmirror keys v1 rules " + std::to_string(kKeyRulesVersion) + " icu " U_ICU_VERSION " hash " +
+         std::to_string(KeyHash("newsmirror")) + "\n";
+}
+
+std::string KeyCachePath(const std::string& root, const std::string& outlet) {
+  return root + "/.newsmirror/keys/" + outlet + ".bin";
+}
+
 // The record behind `key` in `index`, if `matches` confirms one.
 template <typename Matches>
 long Lookup(const std::unordered_multimap<uint64_t, uint32_t>& index, const std::string& key, Matches matches) {
   if (key.empty()) return -1;
-  auto [begin, end] = index.equal_range(KeyHash(key));
+  auto [begin, end] = index.equal_range(StoredKeyHash(key));
   for (auto it = begin; it != end; ++it) {
     if (matches(it->second)) return static_cast<long>(it->second);
   }
@@ -142,11 +169,28 @@ long Lookup(const std::unordered_multimap<uint64_t, uint32_t>& index, const std:
 
 void AddKey(std::unordered_multimap<uint64_t, uint32_t>& index, const std::string& key, size_t i) {
   if (key.empty()) return;
-  auto [begin, end] = index.equal_range(KeyHash(key));
+  uint64_t h = StoredKeyHash(key);
+  auto [begin, end] = index.equal_range(h);
   for (auto it = begin; it != end; ++it) {
     if (it->second == i) return;
   }
-  index.emplace(KeyHash(key), static_cast<uint32_t>(i));
+  index.emplace(h, static_cast<uint32_t>(i));
+}
+}  // namespace
+
+OutletArchive::KeyHashes OutletArchive::ComputeKeys(const ArticleRecord& r) const {
+  ++keys_computed_;
+  return {KeyHash(r.link), KeyHash(r.title), StoredKeyHash(LinkKey(r.link)), StoredKeyHash(TitleKey(r.title))};
+}
+
+namespace {
+void AddKeyHash(std::unordered_multimap<uint64_t, uint32_t>& index, uint64_t h, size_t i) {
+  if (h == 0) return;
+  auto [begin, end] = index.equal_range(h);
+  for (auto it = begin; it != end; ++it) {
+    if (it->second == i) return;
+  }
+  index.emplace(h, static_cast<uint32_t>(i));
 }
 }  // namespace
 
@@ -154,20 +198,72 @@ void OutletArchive::Index(size_t i) {
   const ArticleRecord& r = state_.records[i];
   AddKey(by_guid_, r.guid, i);
   if (links_and_titles_indexed_) {
-    AddKey(by_link_, LinkKey(r.link), i);
-    AddKey(by_title_, TitleKey(r.title), i);
+    if (key_hashes_.size() <= i) key_hashes_.resize(i + 1);
+    KeyHashes& k = key_hashes_[i];
+    if (k.link != KeyHash(r.link) || k.title != KeyHash(r.title) || (k.link_key == 0 && k.title_key == 0)) {
+      k = ComputeKeys(r);
+    }
+    AddKeyHash(by_link_, k.link_key, i);
+    AddKeyHash(by_title_, k.title_key, i);
   }
 }
 
 void OutletArchive::IndexLinksAndTitles() const {
   if (links_and_titles_indexed_) return;
   links_and_titles_indexed_ = true;
-  by_link_.reserve(state_.records.size());
-  by_title_.reserve(state_.records.size());
-  for (size_t i = 0; i < state_.records.size(); ++i) {
-    AddKey(by_link_, LinkKey(state_.records[i].link), i);
-    AddKey(by_title_, TitleKey(state_.records[i].title), i);
+  const auto& records = state_.records;
+  by_link_.reserve(records.size());
+  by_title_.reserve(records.size());
+  // Room for a run's new articles without doubling the vector.
+  key_hashes_.reserve(records.size() + records.size() / 16 + 64);
+  key_hashes_.assign(records.size(), {});
+  // Keys from the cache where its entry still matches the record's link and
+  // title; both lists are in descending id order.
+  std::string_view cached;
+  auto text = ReadFile(KeyCachePath(root_, outlet_));
+  const std::string header = KeyCacheHeader();
+  if (text.ok() && text->compare(0, header.size(), header) == 0 &&
+      (text->size() - header.size()) % sizeof(CacheEntry) == 0) {
+    cached = std::string_view(*text).substr(header.size());
   }
+  size_t n = cached.size() / sizeof(CacheEntry), c = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    const ArticleRecord& r = records[i];
+    CacheEntry e{};
+    while (c < n) {
+      std::memcpy(&e, cached.data() + c * sizeof(CacheEntry), sizeof e);
+      if (e.id <= r.id) break;
+      ++c;
+    }
+    KeyHashes& k = key_hashes_[i];
+    if (c < n && e.id == r.id && e.link == KeyHash(r.link) && e.title == KeyHash(r.title)) {
+      k = {e.link, e.title, e.link_key, e.title_key};
+    } else {
+      k = ComputeKeys(r);
+    }
+    AddKeyHash(by_link_, k.link_key, i);
+    AddKeyHash(by_title_, k.title_key, i);
+  }
+}
+
+void OutletArchive::SaveKeyCache() const {
+  // Missing keys cost a fold each at the next lookup; the file, a write of
+  // every record's entry. Written when the missing ones pass a sixteenth of
+  // the archive (and a floor, so a small archive is not rewritten every run).
+  if (!links_and_titles_indexed_ || keys_computed_ < std::max<size_t>(64, state_.records.size() / 16)) return;
+  const auto& records = state_.records;
+  // New records were appended (smallest ids last): the order is still descending.
+  std::string out = KeyCacheHeader();
+  out.reserve(out.size() + records.size() * sizeof(CacheEntry));
+  for (size_t i = 0; i < records.size() && i < key_hashes_.size(); ++i) {
+    const KeyHashes& k = key_hashes_[i];
+    if (i > 0 && records[i].id >= records[i - 1].id) break;
+    CacheEntry e{records[i].id, k.link, k.title, k.link_key, k.title_key};
+    out.append(reinterpret_cast<const char*>(&e), sizeof e);
+  }
+  std::string path = KeyCachePath(root_, outlet_);
+  if (MakeDirs(fs::path(path).parent_path().string()).ok()) (void)WriteFileAtomic(path, out, false);
+  keys_computed_ = 0;
 }
 
 long OutletArchive::Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const {
@@ -316,12 +412,28 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   }
   if (all_state_dirty_) {
     feed_state_dirty_ = true;
+    state_.chunks.clear();
     for (const ArticleRecord& r : state_.records) dirty_chunks_.insert(StateChunkOf(r.id));
   }
-  if (feed_state_dirty_) writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators)});
+  std::vector<PlannedWrite> chunk_writes;
   for (int64_t chunk : dirty_chunks_) {
-    writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk)});
+    ChunkSummary summary;
+    chunk_writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
+    state_.chunks[chunk] = summary;
   }
+  // feed.tsv's chunk summaries (outlet_state.h) go with the validators, or
+  // with the chunks once too many lack a true one (a run that changed nothing
+  // still writes nothing, even in a mirror written before the summaries).
+  size_t stale = 0;
+  for (const auto& [chunk, summary] : state_.chunks) {
+    auto stored = state_.stored_chunks.find(chunk);
+    if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
+  }
+  if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
+    writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+    state_.stored_chunks = state_.chunks;
+  }
+  for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
   all_state_dirty_ = feed_state_dirty_ = false;
   dirty_chunks_.clear();
   // A page is written only when its text differs from the file, so a run that
@@ -340,23 +452,38 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     return a->id < b->id;
   });
   int offset = options.list_utc_offset_minutes;
+  // Each month is a range of `sorted`. The month is a function of the local
+  // day, so it is formatted once per day, not once per article.
   std::vector<std::string> months;
-  std::vector<std::vector<ListItem>> by_month;
-  for (const ArticleRecord* r : sorted) {
-    std::string month = YearMonth(r->published_ms, offset);
+  std::vector<size_t> month_begin;
+  int64_t last_day = 0;
+  bool have_day = false;
+  for (size_t k = 0; k < sorted.size(); ++k) {
+    int64_t ms = sorted[k]->published_ms, local = 0;
+    bool day_known = !__builtin_add_overflow(ms, static_cast<int64_t>(offset) * 60000, &local);
+    int64_t day = local / 86400000 - (local % 86400000 < 0 ? 1 : 0);
+    if (day_known && have_day && day == last_day) continue;
+    have_day = day_known;
+    last_day = day;
+    std::string month = YearMonth(ms, offset);
     if (months.empty() || months.back() != month) {
-      months.push_back(month);
-      by_month.emplace_back();
+      months.push_back(std::move(month));
+      month_begin.push_back(k);
     }
-    by_month.back().push_back({r->published_ms, r->title, r->file});
   }
+  month_begin.push_back(sorted.size());
   // Only months that gained or changed an article are formatted again, and
   // those whose page is missing (an archive written before monthly pages).
   std::error_code ec;
   for (size_t m = 0; m < months.size(); ++m) {
     std::string path = MonthPagePath(outlet_, months[m]);
     if (all_months_dirty_ || dirty_months_.count(months[m]) || !fs::exists(root_ + "/" + path, ec)) {
-      plan(path, FormatMonthPage(outlet_, months[m], by_month[m], offset));
+      std::vector<ListItem> items;
+      items.reserve(month_begin[m + 1] - month_begin[m]);
+      for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
+        items.push_back({sorted[k]->published_ms, sorted[k]->title, sorted[k]->file});
+      }
+      plan(path, FormatMonthPage(outlet_, months[m], items, offset));
     }
   }
   all_months_dirty_ = false;

@@ -65,6 +65,16 @@ class OutletArchive {
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
 
+  // Saves the link and title keys of the archive to .newsmirror/keys/{outlet}.bin,
+  // a cache the next run's lookups read instead of normalizing every archived
+  // link and folding every title again. Each entry is checked against its
+  // record's link and title, so a stale or missing cache only costs time.
+  // The file is rewritten only once the keys it lacks are many (a sixteenth
+  // of the archive, at least 64): a run's few new articles are cheaper to fold
+  // again at the next lookup than the whole file is to write. Failing to
+  // write it is not an error.
+  void SaveKeyCache() const;
+
   // The files this outlet needs written (articles, state, list page, the
   // monthly pages of months that changed); empty when nothing changed.
   // Clears the pending set.
@@ -78,6 +88,11 @@ class OutletArchive {
   // an entry is first not found by its guid: a run of known entries never
   // pays for them.
   using KeyIndex = std::unordered_multimap<uint64_t, uint32_t>;
+  // Hashes of one record's link and title and of their keys (0 for an empty key).
+  struct KeyHashes {
+    uint64_t link = 0, title = 0, link_key = 0, title_key = 0;
+  };
+  KeyHashes ComputeKeys(const ArticleRecord& r) const;
   Status TakeOver(const std::string& folder);
   void Index(size_t i);
   void IndexLinksAndTitles() const;
@@ -102,6 +117,10 @@ class OutletArchive {
   // Built on first need, also by const lookups (FindEntry).
   mutable KeyIndex by_link_, by_title_;
   mutable bool links_and_titles_indexed_ = false;
+  // Parallel to state_.records once links and titles are indexed.
+  mutable std::vector<KeyHashes> key_hashes_;
+  // Records whose keys were computed, not found in the cache.
+  mutable size_t keys_computed_ = 0;
   std::vector<PlannedWrite> pending_articles_;
 };
 

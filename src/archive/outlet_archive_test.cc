@@ -55,6 +55,7 @@ class OutletArchiveTest : public ::testing::Test {
     EXPECT_TRUE(a.ok()) << a.status().message();
     MergeStats m = a->Merge(entries, now, options_);
     Apply(dir_.path(), a->TakeWrites(options_));
+    a->SaveKeyCache();
     return m;
   }
   TempDir dir_;
@@ -190,6 +191,8 @@ TEST_F(OutletArchiveTest, ARunRewritesOnlyTheChunksItChanged) {
   EXPECT_EQ(b->records().back().id, 1048325);
   entries.push_back(MakeEntry("new", "Newest", 5000));
   b->Merge(entries, 0, options_);
+  // feed.tsv's summary of chunk 10483 is stale now, which costs a parse of
+  // that chunk only: feed.tsv waits for the validators, or more stale chunks.
   EXPECT_EQ(StateWrites(b->TakeWrites(options_)), (std::vector<std::string>{"state/VOA/10483.tsv"}));
   b->SetValidators({"u", "\"e\"", ""});
   EXPECT_EQ(StateWrites(b->TakeWrites(options_)), (std::vector<std::string>{"state/VOA/feed.tsv"}));
@@ -296,6 +299,127 @@ TEST_F(OutletArchiveTest, MissingMonthlyPagesAreWrittenForAnOlderArchive) {
   ASSERT_TRUE(a.ok());
   a->Merge({}, 1700000000000, options_);
   EXPECT_TRUE(a->TakeWrites(options_).empty()) << "nothing changed, nothing written";
+}
+
+TEST_F(OutletArchiveTest, MonthPagesSplitAtLocalMidnightAlsoBefore1970) {
+  // UTC+8 (the default): 2023-01-31 16:00 UTC is already February there.
+  const int64_t jan31_1559 = 1675180740000, jan31_1600 = 1675180800000;
+  // 1969-12-31 15:59:59.999 UTC and 16:00 UTC: December and January at UTC+8.
+  const int64_t dec69 = -28800001, jan70 = -28800000;
+  Run({MakeEntry("a", "A", jan31_1559), MakeEntry("b", "B", jan31_1600), MakeEntry("c", "C", dec69),
+       MakeEntry("d", "D", jan70)});
+  auto page = [&](const std::string& month) { return ReadFile(dir_.path() + "/lists/VOA/" + month + ".md"); };
+  ASSERT_TRUE(page("2023-01").ok());
+  EXPECT_NE(page("2023-01")->find("1-31 [A]"), std::string::npos);
+  EXPECT_EQ(page("2023-01")->find("[B]"), std::string::npos);
+  EXPECT_NE(page("2023-02")->find("2-1 [B]"), std::string::npos);
+  ASSERT_TRUE(page("1969-12").ok());
+  EXPECT_NE(page("1969-12")->find("12-31 [C]"), std::string::npos);
+  EXPECT_NE(page("1970-01")->find("1-1 [D]"), std::string::npos);
+  EXPECT_EQ(page("1970-01")->find("[C]"), std::string::npos);
+}
+
+TEST_F(OutletArchiveTest, FeedStateIsRewrittenOnceMoreThanTwoChunkSummariesAreStale) {
+  int next = 0;
+  auto entries = [&](int n) {
+    std::vector<Entry> out;
+    for (int i = 0; i < n; ++i, ++next) out.push_back(MakeEntry("g" + std::to_string(next), "T" + std::to_string(next), 1000 + next));
+    return out;
+  };
+  auto run = [&](int n) {
+    auto a = OutletArchive::Load(dir_.path(), "VOA");
+    EXPECT_TRUE(a.ok());
+    a->Merge(entries(n), 0, options_);
+    auto writes = a->TakeWrites(options_);
+    Apply(dir_.path(), writes);
+    return StateWrites(writes);
+  };
+  // The first write creates the folder, feed.tsv with it (chunks 10485..10483).
+  EXPECT_EQ(run(250), (std::vector<std::string>{"state/VOA/feed.tsv", "state/VOA/10483.tsv", "state/VOA/10484.tsv",
+                                                "state/VOA/10485.tsv"}));
+  auto summaries_true = [&] {
+    auto state = ReadOutletState(dir_.path(), "VOA");
+    return state.ok() && state->chunks == state->stored_chunks;
+  };
+  EXPECT_TRUE(summaries_true());
+  EXPECT_EQ(run(1), (std::vector<std::string>{"state/VOA/10483.tsv"})) << "one stale summary";
+  EXPECT_EQ(run(100), (std::vector<std::string>{"state/VOA/10482.tsv", "state/VOA/10483.tsv"})) << "two";
+  EXPECT_FALSE(summaries_true());
+  EXPECT_EQ(run(100), (std::vector<std::string>{"state/VOA/feed.tsv", "state/VOA/10481.tsv", "state/VOA/10482.tsv"}))
+      << "three: feed.tsv is brought up to date";
+  EXPECT_TRUE(summaries_true());
+
+  // A mirror written before the summaries: nothing changed, nothing written;
+  // the next change brings feed.tsv up to date.
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  a->SetValidators({"https://x/feed", "\"e\"", ""});
+  Apply(dir_.path(), a->TakeWrites(options_));
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/state/VOA/feed.tsv", SerializeFeedState({"https://x/feed", "\"e\"", ""}),
+                              false).ok());
+  EXPECT_FALSE(summaries_true());
+  auto b = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(StateWrites(b->TakeWrites(options_)).empty());
+  EXPECT_EQ(run(1), (std::vector<std::string>{"state/VOA/feed.tsv", "state/VOA/10481.tsv"}));
+  EXPECT_TRUE(summaries_true());
+  auto c = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->validators().etag, "\"e\"");
+}
+
+std::string KeyCache(const std::string& root) { return root + "/.newsmirror/keys/VOA.bin"; }
+
+TEST_F(OutletArchiveTest, KeysComputedForALookupAreCachedAndCheckedAgainstTheirRecords) {
+  std::vector<Entry> entries;
+  for (int i = 0; i < 70; ++i) entries.push_back(MakeEntry("g" + std::to_string(i), "Title " + std::to_string(i), 1000 + i));
+  Run(entries);
+  // A new guid needs the link and title keys of the whole archive: all 70
+  // were computed, more than the 64 that make the cache worth writing.
+  ASSERT_TRUE(fs::exists(KeyCache(dir_.path())));
+  std::string cache = *ReadFile(KeyCache(dir_.path()));
+  EXPECT_EQ(cache.size() - cache.find('\n') - 1, 70u * 40);
+  // One new article's keys are folded again next time rather than the file rewritten.
+  entries.push_back(MakeEntry("new", "Brand new", 9000));
+  EXPECT_EQ(Run(entries).new_articles, 1);
+  EXPECT_EQ(*ReadFile(KeyCache(dir_.path())), cache);
+  Entry new_by_link = MakeEntry("new", "Brand new, retitled", 9000);
+  new_by_link.id = "guid-changed-0";
+  EXPECT_EQ(Run({new_by_link}).new_articles, 0) << "found by the link key the cache lacks";
+
+  // With the cache: an entry under another guid is still the same article by
+  // its link, by its title, and by a title changed since the cache was written.
+  Entry by_link = MakeEntry("g1", "Retitled", 1001);
+  by_link.id = "guid-changed-1";
+  EXPECT_EQ(Run({by_link}).new_articles, 0);
+  Entry by_new_title = MakeEntry("x", " retitled ", 1001);
+  by_new_title.id = "guid-changed-2";
+  by_new_title.link = "https://elsewhere.example/x";
+  EXPECT_EQ(Run({by_new_title}).new_articles, 0) << "the cached title key of record g1 is stale";
+  Entry by_title = MakeEntry("y", "TITLE 3", 1003);
+  by_title.id = "guid-changed-3";
+  by_title.link = "https://elsewhere.example/y";
+  EXPECT_EQ(Run({by_title}).new_articles, 0);
+
+  // The cache is what the lookups read: one that says "no key" for every
+  // record (same records, same link and title hashes) makes them find nothing.
+  std::string header = cache.substr(0, cache.find('\n') + 1);
+  std::string blank = *ReadFile(KeyCache(dir_.path()));
+  for (size_t at = header.size(); at + 40 <= blank.size(); at += 40) std::fill_n(blank.begin() + at + 24, 16, '\0');
+  ASSERT_TRUE(WriteFileAtomic(KeyCache(dir_.path()), blank, false).ok());
+  Entry again = MakeEntry("g2", "Title 2", 1002);
+  again.id = "guid-changed-4";
+  EXPECT_EQ(Run({again}).new_articles, 1);
+
+  // A cache of another version (or damaged) is ignored.
+  ASSERT_TRUE(WriteFileAtomic(KeyCache(dir_.path()), "newsmirror keys v0\n" + blank.substr(header.size()), false).ok());
+  Entry fourth = MakeEntry("g4", "Title 4", 1004);
+  fourth.id = "guid-changed-5";
+  EXPECT_EQ(Run({fourth}).new_articles, 0);
+  ASSERT_TRUE(WriteFileAtomic(KeyCache(dir_.path()), blank.substr(0, blank.size() - 3), false).ok());
+  Entry zeroth = MakeEntry("g0", "Title 0", 1000);
+  zeroth.id = "guid-changed-6";
+  EXPECT_EQ(Run({zeroth}).new_articles, 0);
 }
 
 }  // namespace

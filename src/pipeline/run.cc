@@ -232,6 +232,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     report.status = s;
     return report;
   }
+  for (const auto& archive : archives) {
+    if (archive) archive->SaveKeyCache();
+  }
   // The files are on disk; their copies in memory and the archives' records
   // would only add to the commit's peak.
   std::vector<PlannedWrite>().swap(writes);

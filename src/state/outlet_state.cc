@@ -1,6 +1,7 @@
 #include "state/outlet_state.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <filesystem>
 
@@ -31,6 +32,7 @@ void AppendEscaped(std::string& out, std::string_view field) {
 }
 
 std::string Unescape(std::string_view field) {
+  if (field.find('\\') == std::string_view::npos) return std::string(field);
   std::string out;
   out.reserve(field.size());
   for (size_t i = 0; i < field.size(); ++i) {
@@ -79,6 +81,67 @@ bool EndsWith(std::string_view s, std::string_view end) {
 
 bool DescendingId(const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; }
 
+// "{chunk}:{bytes}:{newest_ms}" items, comma-separated; newest_ms is empty for
+// a chunk without records.
+void AppendChunks(std::string& out, const std::map<int64_t, ChunkSummary>& chunks) {
+  if (chunks.empty()) return;
+  out += "@chunks\t";
+  bool first = true;
+  for (const auto& [chunk, summary] : chunks) {
+    if (!first) out.push_back(',');
+    first = false;
+    out += std::to_string(chunk);
+    out.push_back(':');
+    out += std::to_string(summary.bytes);
+    out.push_back(':');
+    if (summary.newest_ms) out += std::to_string(*summary.newest_ms);
+  }
+  out.push_back('\n');
+}
+
+// A damaged item is left out: its chunk is then read in full.
+std::map<int64_t, ChunkSummary> ParseChunks(std::string_view value) {
+  std::map<int64_t, ChunkSummary> out;
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    value = comma == std::string_view::npos ? std::string_view{} : value.substr(comma + 1);
+    size_t c1 = item.find(':');
+    size_t c2 = c1 == std::string_view::npos ? c1 : item.find(':', c1 + 1);
+    if (c2 == std::string_view::npos) continue;
+    int64_t chunk = 0, bytes = 0, newest = 0;
+    if (!ParseInt(item.substr(0, c1), chunk) || !ParseInt(item.substr(c1 + 1, c2 - c1 - 1), bytes)) continue;
+    ChunkSummary summary{bytes, std::nullopt};
+    std::string_view newest_text = item.substr(c2 + 1);
+    if (!newest_text.empty()) {
+      if (!ParseInt(newest_text, newest)) continue;
+      summary.newest_ms = newest;
+    }
+    out[chunk] = summary;
+  }
+  return out;
+}
+
+// The chunk a file name "{chunk}.tsv" names, written as newsmirror writes it.
+std::optional<int64_t> ChunkOfFileName(std::string_view name) {
+  if (!EndsWith(name, ".tsv")) return std::nullopt;
+  std::string_view digits = name.substr(0, name.size() - 4);
+  int64_t chunk = 0;
+  if (!ParseInt(digits, chunk) || std::to_string(chunk) != digits) return std::nullopt;
+  return chunk;
+}
+
+// The summary of one chunk file's text and records; nullopt when a record
+// belongs to another chunk (such a file is always read in full).
+std::optional<ChunkSummary> Summarize(int64_t chunk, size_t bytes, const std::vector<ArticleRecord>& records) {
+  ChunkSummary summary{static_cast<int64_t>(bytes), std::nullopt};
+  for (const ArticleRecord& r : records) {
+    if (StateChunkOf(r.id) != chunk) return std::nullopt;
+    if (!summary.newest_ms || r.published_ms > *summary.newest_ms) summary.newest_ms = r.published_ms;
+  }
+  return summary;
+}
+
 }  // namespace
 
 int64_t StateChunkOf(int64_t id) {
@@ -120,14 +183,15 @@ std::string SerializeOutletState(const OutletState& state) {
   return out;
 }
 
-std::string SerializeFeedState(const FeedValidators& validators) {
+std::string SerializeFeedState(const FeedValidators& validators, const std::map<int64_t, ChunkSummary>& chunks) {
   std::string out(kFeedHeader);
   out.push_back('\n');
   AppendMeta(out, validators);
+  AppendChunks(out, chunks);
   return out;
 }
 
-std::string SerializeStateChunk(const OutletState& state, int64_t chunk) {
+std::string SerializeStateChunk(const OutletState& state, int64_t chunk, ChunkSummary* summary) {
   // Records are in descending id order: the chunk is one contiguous run.
   // Compared by chunk, not by id bounds: chunk * kStateChunkSize overflows for
   // the extreme ids a damaged state file may hold.
@@ -140,6 +204,12 @@ std::string SerializeStateChunk(const OutletState& state, int64_t chunk) {
   out.push_back('\n');
   out.reserve(out.size() + static_cast<size_t>(last - first) * 200);
   for (auto it = first; it != last; ++it) AppendRecord(out, *it);
+  if (summary) {
+    *summary = ChunkSummary{static_cast<int64_t>(out.size()), std::nullopt};
+    for (auto it = first; it != last; ++it) {
+      if (!summary->newest_ms || it->published_ms > *summary->newest_ms) summary->newest_ms = it->published_ms;
+    }
+  }
   return out;
 }
 
@@ -152,25 +222,28 @@ Result<OutletState> ParseOutletState(std::string_view text) {
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string_view> fields;
-    size_t start = 0;
+    // A record has 7 fields (a later version's extra columns are ignored):
+    // the first 8 are enough to tell, and need no allocation.
+    std::array<std::string_view, 8> fields;
+    size_t count = 0, start = 0;
     for (;;) {
       size_t tab = line.find('\t', start);
-      fields.push_back(line.substr(start, tab == std::string_view::npos ? tab : tab - start));
-      if (tab == std::string_view::npos) break;
+      fields[count++] = line.substr(start, tab == std::string_view::npos ? tab : tab - start);
+      if (tab == std::string_view::npos || count == fields.size()) break;
       start = tab + 1;
     }
     if (line[0] == '@') {
-      if (fields.size() != 2) continue;  // a key a later version added; skip
+      if (count != 2) continue;  // a key a later version added; skip
       std::string_view key = fields[0].substr(1);
       std::string value = Unescape(fields[1]);
       if (key == "url") state.validators.url = value;
       else if (key == "etag") state.validators.etag = value;
       else if (key == "last_modified") state.validators.last_modified = value;
+      else if (key == "chunks") state.chunks = ParseChunks(value);
       continue;
     }
     ArticleRecord r;
-    if (fields.size() < 7 || !ParseInt(fields[0], r.id) || !ParseInt(fields[1], r.published_ms)) {
+    if (count < 7 || !ParseInt(fields[0], r.id) || !ParseInt(fields[1], r.published_ms)) {
       return Status::Corruption("line " + std::to_string(line_no) + " is not a valid record");
     }
     r.blob = Unescape(fields[2]);
@@ -240,6 +313,11 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
     if (!text.ok()) return text.status();
     auto parsed = ParseOutletState(*text);
     if (!parsed.ok()) return parsed.status().With(*it);
+    if (auto chunk = ChunkOfFileName(std::string_view(*it).substr(prefix.size()))) {
+      if (auto summary = Summarize(*chunk, text->size(), parsed->records)) state.chunks[*chunk] = *summary;
+    } else if (*it == prefix + "feed.tsv") {
+      state.stored_chunks = std::move(parsed->chunks);
+    }
     if (!parsed->validators.url.empty() || !parsed->validators.etag.empty() ||
         !parsed->validators.last_modified.empty()) {
       state.validators = parsed->validators;
@@ -258,6 +336,50 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
                 records.end());
   if (layout) *layout = StateLayout::kFolder;
   return state;
+}
+
+Result<std::vector<StateFile>> ListOutletStateFiles(const std::string& root, std::string_view outlet,
+                                                    const FileOverlay& overlay, OutletState* feed) {
+  const std::string dir = OutletStateDir(outlet);
+  const std::string prefix = dir + "/";
+  // Path → size, the overlay before the disk.
+  std::map<std::string, int64_t> sizes;
+  std::error_code ec;
+  for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!EndsWith(name, ".tsv") || !it->is_regular_file(ec)) continue;
+    std::error_code size_ec;
+    uintmax_t size = it->file_size(size_ec);
+    sizes[prefix + name] = size_ec ? -1 : static_cast<int64_t>(size);
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    return Status::IoError("cannot read folder " + root + "/" + dir + ": " + ec.message());
+  }
+  for (auto it = overlay.lower_bound(prefix); it != overlay.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+    if (OutletOfStatePath(it->first)) sizes[it->first] = static_cast<int64_t>(it->second.size());
+  }
+  if (sizes.empty()) return Status::NotFound("no state folder " + dir);
+  *feed = OutletState();
+  const std::string feed_path = OutletFeedStatePath(outlet);
+  if (sizes.count(feed_path)) {
+    auto text = ReadThroughOverlay(root, feed_path, overlay);
+    if (!text.ok()) return text.status();
+    auto parsed = ParseOutletState(*text);
+    if (!parsed.ok()) return parsed.status().With(feed_path);
+    *feed = std::move(parsed).value();
+  }
+  std::vector<StateFile> files;
+  for (const auto& [path, size] : sizes) {
+    StateFile f;
+    f.path = path;
+    f.chunk = ChunkOfFileName(std::string_view(path).substr(prefix.size()));
+    if (f.chunk) {
+      auto known = feed->chunks.find(*f.chunk);
+      if (known != feed->chunks.end() && known->second.bytes == size) f.summary = known->second;
+    }
+    files.push_back(std::move(f));
+  }
+  return files;
 }
 
 }  // namespace nm

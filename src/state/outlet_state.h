@@ -6,10 +6,22 @@
 // archived article, are split by id into chunks of kStateChunkSize:
 // state/{outlet}/{id / kStateChunkSize}.tsv, a header then records in
 // descending id order. New articles get smaller ids, so they are appended to
-// the newest chunk, and a run rewrites only the chunks whose records changed:
-// its cost follows the new work, not the archive's size. Fields are
+// the newest chunk, and a run rewrites only the chunks whose records changed
+// (and feed.tsv, which summarizes them, below): its cost follows the new
+// work, not the archive's size. Fields are
 // tab-separated; tab, newline, carriage return and backslash inside a field
 // are escaped as \t \n \r \\.
+//
+// feed.tsv also summarizes the chunk files on one "@chunks" line (byte size
+// and newest publication time of each), so a reader that wants only the
+// newest records (the mirror's feeds, publish/mirror_feed.h) parses only the
+// chunks that can hold them. A summary is trusted only while the file still
+// has its size: a chunk written since (by a run that left feed.tsv alone, by
+// an older newsmirror, which drops the line, or by hand) is read in full.
+// feed.tsv is rewritten with the validators, or with chunks once more than
+// kStaleChunkSummaries lack a true summary, so a run that adds a few articles
+// still rewrites only the newest chunk, and one that changes nothing writes
+// nothing. Older versions skip the line.
 //
 // Mirrors written before the split hold one file, state/{outlet}.tsv (header,
 // @ lines, all records). It is still read when the folder does not exist; the
@@ -45,13 +57,30 @@ struct FeedValidators {
   std::string last_modified;
 };
 
+// What feed.tsv's "@chunks" line says of one chunk file.
+struct ChunkSummary {
+  int64_t bytes = 0;                    // size of the file's text
+  std::optional<int64_t> newest_ms;     // latest published_ms among its records; none when empty
+  bool operator==(const ChunkSummary&) const = default;
+};
+
 struct OutletState {
   FeedValidators validators;
   std::vector<ArticleRecord> records;  // descending id
+  // By chunk. ParseOutletState fills it from an "@chunks" line as stored;
+  // ReadOutletState replaces it with the summary of the chunk files it read
+  // (each file's real size and newest record; a file holding records of
+  // another chunk is left out) and moves feed.tsv's into `stored_chunks`.
+  std::map<int64_t, ChunkSummary> chunks;
+  std::map<int64_t, ChunkSummary> stored_chunks;
 };
 
 // Records per chunk file.
 inline constexpr int64_t kStateChunkSize = 100;
+
+// Chunks whose summary in feed.tsv may be missing or stale before a write
+// brings feed.tsv up to date (each is parsed whole by the feeds' planning).
+inline constexpr size_t kStaleChunkSummaries = 2;
 
 // The chunk that holds the record of article `id` (floor division).
 int64_t StateChunkOf(int64_t id);
@@ -61,10 +90,12 @@ int64_t StateChunkOf(int64_t id);
 std::string SerializeOutletState(const OutletState& state);
 Result<OutletState> ParseOutletState(std::string_view text);
 
-// feed.tsv's text: header and validators.
-std::string SerializeFeedState(const FeedValidators& validators);
-// One chunk file's text: header and the records of `state` in `chunk`.
-std::string SerializeStateChunk(const OutletState& state, int64_t chunk);
+// feed.tsv's text: header, validators and the chunk summaries.
+std::string SerializeFeedState(const FeedValidators& validators,
+                               const std::map<int64_t, ChunkSummary>& chunks = {});
+// One chunk file's text: header and the records of `state` in `chunk`;
+// `summary` (optional) receives its size and newest record.
+std::string SerializeStateChunk(const OutletState& state, int64_t chunk, ChunkSummary* summary = nullptr);
 
 // "state/{outlet}" — the outlet's state folder, relative to the mirror's root.
 std::string OutletStateDir(std::string_view outlet);
@@ -92,6 +123,21 @@ std::set<std::string> ListStateOutlets(const std::string& root, const FileOverla
 
 // How an outlet's state was found.
 enum class StateLayout { kNone, kLegacyFile, kFolder };
+
+// One file of an outlet's folder state, for readers that read only some.
+struct StateFile {
+  std::string path;                     // relative to the root
+  std::optional<int64_t> chunk;         // set for "{chunk}.tsv"
+  // feed.tsv's summary of the file, when one is stored and the file (on
+  // disk or in the overlay) still has the size it gives.
+  std::optional<ChunkSummary> summary;
+};
+
+// The .tsv files of state/{outlet}/ (overlay included), feed.tsv's parsed
+// text in *feed. NotFound when the outlet has no state folder (none, or only
+// the old single file).
+Result<std::vector<StateFile>> ListOutletStateFiles(const std::string& root, std::string_view outlet,
+                                                    const FileOverlay& overlay, OutletState* feed);
 
 // Reads one outlet's state from the mirror (the overlay before the disk),
 // records in descending id order. NotFound when the outlet has no state;

@@ -128,5 +128,71 @@ TEST(OutletStateTest, UnsortedRecordsAreSorted) {
   EXPECT_EQ(r->records[2].id, 1);
 }
 
+TEST(OutletStateTest, FeedStateCarriesTheChunkSummaries) {
+  std::map<int64_t, ChunkSummary> chunks{{-1, {40, std::nullopt}}, {10484, {900, 1700000000000}}, {10485, {7, -5}}};
+  FeedValidators v{"https://x/feed", "\"e\"", ""};
+  std::string text = SerializeFeedState(v, chunks);
+  EXPECT_NE(text.find("@chunks\t-1:40:,10484:900:1700000000000,10485:7:-5\n"), std::string::npos) << text;
+  auto back = ParseOutletState(text);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->validators.url, v.url);
+  EXPECT_EQ(back->validators.etag, v.etag);
+  EXPECT_TRUE(back->records.empty());
+  EXPECT_EQ(back->chunks, chunks);
+  EXPECT_EQ(SerializeFeedState(v), SerializeFeedState(v, {})) << "no line without chunks";
+  // A damaged item is dropped (that chunk is then read whole); the others stay.
+  auto damaged = ParseOutletState("@chunks\t1:x:5,2:10:7,3:4,4:4:y\n");
+  ASSERT_TRUE(damaged.ok());
+  EXPECT_EQ(damaged->chunks, (std::map<int64_t, ChunkSummary>{{2, {10, 7}}}));
+}
+
+TEST(OutletStateTest, AWholeReadSummarizesEachChunkFileAsItIs) {
+  TempDir dir;
+  OutletState s;
+  for (int64_t id : {1001, 1000, 999, 950}) s.records.push_back({id, id * 10, "b", "f", "g", "l", "t"});
+  ASSERT_TRUE(MakeDirs(dir.path() + "/state/V").ok());
+  ChunkSummary ten, nine;
+  std::string ten_text = SerializeStateChunk(s, 10, &ten);
+  std::string nine_text = SerializeStateChunk(s, 9, &nine);
+  EXPECT_EQ(ten, (ChunkSummary{static_cast<int64_t>(ten_text.size()), 10010}));
+  EXPECT_EQ(nine, (ChunkSummary{static_cast<int64_t>(nine_text.size()), 9990}));
+  ChunkSummary empty;
+  std::string empty_text = SerializeStateChunk(s, 8, &empty);
+  EXPECT_EQ(empty, (ChunkSummary{static_cast<int64_t>(empty_text.size()), std::nullopt}));
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/V/10.tsv", ten_text, false).ok());
+  // A stale summary of chunk 9 in feed.tsv, and a file holding another chunk's record.
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/V/feed.tsv", SerializeFeedState({}, {{9, {1, 1}}}), false).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/V/7.tsv", SerializeStateChunk(s, 10), false).ok());
+  auto read = ReadOutletState(dir.path(), "V", {{"state/V/9.tsv", nine_text}});
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(read->records.size(), 4u);
+  EXPECT_EQ(read->chunks, (std::map<int64_t, ChunkSummary>{{9, nine}, {10, ten}}));
+
+  OutletState feed;
+  auto files = ListOutletStateFiles(dir.path(), "V", {}, &feed);
+  ASSERT_TRUE(files.ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/V/9.tsv", nine_text, false).ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(dir.path() + "/state/V/feed.tsv", SerializeFeedState({}, {{9, nine}, {10, {ten.bytes + 1, 5}}}), false)
+          .ok());
+  files = ListOutletStateFiles(dir.path(), "V", {}, &feed);
+  ASSERT_TRUE(files.ok()) << files.status().message();
+  std::map<std::string, std::optional<ChunkSummary>> got;
+  for (const StateFile& f : *files) got[f.path] = f.summary;
+  // Only chunk 9's size matches its summary.
+  EXPECT_EQ(got, (std::map<std::string, std::optional<ChunkSummary>>{{"state/V/10.tsv", std::nullopt},
+                                                                     {"state/V/7.tsv", std::nullopt},
+                                                                     {"state/V/9.tsv", nine},
+                                                                     {"state/V/feed.tsv", std::nullopt}}));
+  EXPECT_EQ(feed.chunks.size(), 2u);
+  // The overlay's text counts, not the disk's.
+  files = ListOutletStateFiles(dir.path(), "V", {{"state/V/9.tsv", "# other\n"}}, &feed);
+  ASSERT_TRUE(files.ok());
+  for (const StateFile& f : *files) {
+    if (f.path == "state/V/9.tsv") EXPECT_FALSE(f.summary.has_value());
+  }
+  EXPECT_EQ(ListOutletStateFiles(dir.path(), "none", {}, &feed).status().kind(), Status::Kind::kNotFound);
+}
+
 }  // namespace
 }  // namespace nm

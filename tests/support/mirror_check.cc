@@ -29,6 +29,17 @@ void CheckOutlet(const std::string& mirror, const std::string& outlet, const std
   if (layout == StateLayout::kFolder && fs::exists(mirror + "/" + LegacyOutletStatePath(outlet), exists_ec)) {
     problems.push_back(LegacyOutletStatePath(outlet) + " is left beside " + where + "/");
   }
+  // feed.tsv's summary is true for all chunks but at most kStaleChunkSummaries.
+  if (layout == StateLayout::kFolder) {
+    size_t stale = 0;
+    for (const auto& [chunk, summary] : state->chunks) {
+      auto stored = state->stored_chunks.find(chunk);
+      if (stored == state->stored_chunks.end() || stored->second != summary) ++stale;
+    }
+    if (stale > kStaleChunkSummaries) {
+      problems.push_back(where + "/feed.tsv: " + std::to_string(stale) + " chunks have no true summary");
+    }
+  }
   // Every chunk file holds exactly its id range.
   for (fs::directory_iterator it(mirror + "/" + where, exists_ec), end; !exists_ec && it != end;
        it.increment(exists_ec)) {
