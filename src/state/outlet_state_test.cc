@@ -189,7 +189,9 @@ TEST(OutletStateTest, AWholeReadSummarizesEachChunkFileAsItIs) {
   files = ListOutletStateFiles(dir.path(), "V", {{"state/V/9.tsv", "# other\n"}}, &feed);
   ASSERT_TRUE(files.ok());
   for (const StateFile& f : *files) {
-    if (f.path == "state/V/9.tsv") EXPECT_FALSE(f.summary.has_value());
+    if (f.path == "state/V/9.tsv") {
+      EXPECT_FALSE(f.summary.has_value());
+    }
   }
   EXPECT_EQ(ListOutletStateFiles(dir.path(), "none", {}, &feed).status().kind(), Status::Kind::kNotFound);
 }
