@@ -159,6 +159,42 @@ TEST_F(E2eTest, ConditionalGetUsesTheStoredValidators) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["sources"][0]["status"], "not_modified");
 }
 
+TEST_F(E2eTest, ANotModifiedFeedReadsOnlyItsValidatorsAndABrokenStateFailsOnlyItsOutlet) {
+  server_.Serve("/voa", 200, Slurp(Shared("fixtures/seed-feed.xml")), {{"ETag", "\"v1\""}});
+  server_.Serve("/f", 200, Rss({{"g1", "First", "Wed, 04 Jan 2023 10:00:00 GMT", "<p>one</p>"}}));
+  std::string config = WriteConfig(ConfigWith({{kVoa, server_.Url("/voa")}, {"Feed", server_.Url("/f")}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  // The outlet's chunk of records is damaged; feed.tsv (its validators) is not.
+  std::vector<std::string> chunks;
+  for (auto& e : fs::directory_iterator(mirror_ + "/state/" + kVoa)) {
+    if (e.path().filename() != "feed.tsv") chunks.push_back(e.path().string());
+  }
+  ASSERT_EQ(chunks.size(), 1u);
+  ASSERT_TRUE(WriteFileAtomic(chunks[0], "this\tis\tnot\ta\tstate\tfile\n").ok());
+  auto before = Files(mirror_);
+
+  // A 304 needs only the validators: the run neither reads the damaged chunk nor fails.
+  server_.Serve("/voa", 304, "");
+  CliResult r = Run(config, {"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server_.LastRequestHeader("/voa", "If-None-Match"), "\"v1\"");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["sources"][0]["status"], "not_modified");
+
+  // A changed feed needs the records: that outlet fails, naming the file; the other is archived.
+  server_.Serve("/voa", 200, Slurp(Shared("fixtures/seed-feed.xml")), {{"ETag", "\"v2\""}});
+  server_.Serve("/f", 200, Rss({{"g2", "Second", "Thu, 05 Jan 2023 10:00:00 GMT", "<p>two</p>"},
+                                {"g1", "First", "Wed, 04 Jan 2023 10:00:00 GMT", "<p>one</p>"}}));
+  r = Run(config, {"--json"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  auto sources = nlohmann::json::parse(r.out)["sources"];
+  EXPECT_EQ(sources[0]["status"], "failed");
+  EXPECT_NE(sources[0]["reason"].get<std::string>().find(fs::path(chunks[0]).filename().string()), std::string::npos)
+      << sources[0];
+  EXPECT_EQ(sources[1]["new"], 1);
+  EXPECT_EQ(*ReadFile(chunks[0]), "this\tis\tnot\ta\tstate\tfile\n");
+  EXPECT_EQ(ArticleNames(kVoa).size(), 1u);
+}
+
 TEST_F(E2eTest, BumpedReorderedChangedAndLateEntriesLoseNothingAndDuplicateNothing) {
   std::string config = WriteConfig(ConfigWith({{"Feed", server_.Url("/f")}}));
   server_.Serve("/f", 200, Rss({{"g2", "Second", "Thu, 05 Jan 2023 10:00:00 GMT", "<p>two</p>"},

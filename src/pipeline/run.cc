@@ -99,39 +99,52 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
   }
 
-  // Load each outlet's archive first: its validators go into the requests.
+  // The validators go into the requests. An outlet whose state is in the
+  // folder layout sends those of its feed.tsv and is loaded only once its feed
+  // has changed, so a feed that answers 304 costs no state parse; any other
+  // (no state yet, the old single file, articles to take over) is loaded now.
   std::vector<std::unique_ptr<OutletArchive>> archives(selected.size());
+  std::vector<bool> unusable(selected.size(), false);  // state that cannot be loaded: not fetched
+  auto load = [&](size_t i) {
+    SourceReport& sr = report.sources[i];
+    auto loaded = OutletArchive::Load(root, sr.name);
+    if (!loaded.ok()) {
+      // A broken state file is this outlet's problem only.
+      sr.error = loaded.status().message();
+      return false;
+    }
+    archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
+    if (archives[i]->taken_over()) {
+      sr.warnings.push_back("took over " + std::to_string(archives[i]->records().size()) +
+                            " existing articles from articles/" + sr.name);
+    }
+    return true;
+  };
   std::vector<FetchRequest> requests;
   report.sources.resize(selected.size());
   for (size_t i = 0; i < selected.size(); ++i) {
     SourceReport& sr = report.sources[i];
     sr.name = selected[i]->name;
     sr.url = selected[i]->url;
-    auto loaded = OutletArchive::Load(root, sr.name);
-    if (!loaded.ok()) {
-      // A broken state file is this outlet's problem only.
-      sr.error = loaded.status().message();
-    } else {
-      archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
-      if (archives[i]->taken_over()) {
-        sr.warnings.push_back("took over " + std::to_string(archives[i]->records().size()) +
-                              " existing articles from articles/" + sr.name);
-      }
-    }
     FetchRequest req;
     req.url = sr.url;
-    if (archives[i] && archives[i]->validators().url == sr.url) {
-      req.etag = archives[i]->validators().etag;
-      req.last_modified = archives[i]->validators().last_modified;
+    Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
+    if (!validators.ok()) {
+      if (load(i)) validators = archives[i]->validators();
+      else unusable[i] = true;
+    }
+    if (validators.ok() && validators->url == sr.url) {
+      req.etag = validators->etag;
+      req.last_modified = validators->last_modified;
     }
     requests.push_back(std::move(req));
   }
 
-  // Fetch the sources that loaded, all at once.
+  // Fetch the sources whose state could be read, all at once.
   std::vector<size_t> fetch_index;
   std::vector<FetchRequest> to_fetch;
   for (size_t i = 0; i < selected.size(); ++i) {
-    if (archives[i]) {
+    if (!unusable[i]) {
       fetch_index.push_back(i);
       to_fetch.push_back(requests[i]);
     }
@@ -172,6 +185,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       std::string().swap(resp.body);
       if (!feed.ok()) {
         sr.error = feed.status().message() + " (" + popts.url + ")";
+      } else if (!archives[i] && !load(i)) {
+        // The feed changed, and the outlet's state cannot be read: reported as failed.
       } else {
         sr.encoding = feed->encoding;
         sr.entries = static_cast<int>(feed->entries.size());
@@ -193,7 +208,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     obs.SourceFetched(sr, ++done, selected.size());
   });
   for (size_t i = 0; i < selected.size(); ++i) {
-    if (!archives[i]) obs.SourceFetched(report.sources[i], ++done, selected.size());
+    if (unusable[i]) obs.SourceFetched(report.sources[i], ++done, selected.size());
   }
   (void)responses;
   TestPausePoint("fetched");

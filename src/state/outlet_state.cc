@@ -278,6 +278,15 @@ std::set<std::string> ListStateOutlets(const std::string& root, const FileOverla
   return names;
 }
 
+Result<FeedValidators> ReadFeedValidators(const std::string& root, std::string_view outlet) {
+  const std::string path = OutletFeedStatePath(outlet);
+  auto text = ReadFile(root + "/" + path);
+  if (!text.ok()) return text.status();
+  auto parsed = ParseOutletState(*text);
+  if (!parsed.ok()) return parsed.status().With(path);
+  return parsed->validators;
+}
+
 Result<OutletState> ReadOutletState(const std::string& root, std::string_view outlet, const FileOverlay& overlay,
                                     StateLayout* layout) {
   const std::string dir = OutletStateDir(outlet);

@@ -139,6 +139,11 @@ struct StateFile {
 Result<std::vector<StateFile>> ListOutletStateFiles(const std::string& root, std::string_view outlet,
                                                     const FileOverlay& overlay, OutletState* feed);
 
+// The validators in state/{outlet}/feed.tsv alone, without reading a chunk:
+// what a conditional request needs. NotFound when there is no feed.tsv (no
+// state, or state in the old single file).
+Result<FeedValidators> ReadFeedValidators(const std::string& root, std::string_view outlet);
+
 // Reads one outlet's state from the mirror (the overlay before the disk),
 // records in descending id order. NotFound when the outlet has no state;
 // *layout (optional) tells which form was read.
