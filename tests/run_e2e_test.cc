@@ -475,6 +475,35 @@ TEST_F(E2eTest, MirrorFeedsFollowANewRawBaseUrlEvenWithoutNews) {
   std::string after = Slurp(mirror_ + "/feeds/all.xml");
   EXPECT_NE(after.find("href=\"https://raw.example/mirror/main/feeds/all.xml\""), std::string::npos) << after;
   EXPECT_NE(after.find("https://raw.example/mirror/main/articles/"), std::string::npos);
+  EXPECT_NE(Slurp(mirror_ + "/feeds/" + kVoa + ".xml").find("https://raw.example/mirror/main/articles/"),
+            std::string::npos);
+}
+
+TEST_F(E2eTest, OnlyTheFeedsOfOutletsThatChangedAreRebuilt) {
+  server_.Serve("/a", 200, Rss({{"a1", "A one", "Wed, 04 Jan 2023 10:00:00 GMT", "<p>a</p>"}}));
+  server_.Serve("/b", 200, Rss({{"b1", "B one", "Wed, 04 Jan 2023 11:00:00 GMT", "<p>b</p>"}}));
+  std::string config = WriteConfig(ConfigWith({{"A", server_.Url("/a")}, {"B", server_.Url("/b")}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  ASSERT_TRUE(fs::exists(mirror_ + "/feeds/A.xml"));
+  // B has news: its feed and feeds/all.xml are written, A's is not rebuilt (a
+  // stand-in put there stays).
+  ASSERT_TRUE(WriteFileAtomic(mirror_ + "/feeds/A.xml", "stand-in").ok());
+  server_.Serve("/b", 200, Rss({{"b2", "B two", "Thu, 05 Jan 2023 11:00:00 GMT", "<p>b2</p>"},
+                                {"b1", "B one", "Wed, 04 Jan 2023 11:00:00 GMT", "<p>b</p>"}}));
+  CliResult r = Run(config, {"--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto written = nlohmann::json::parse(r.out)["written"];
+  auto has = [&](const std::string& path) { return std::find(written.begin(), written.end(), path) != written.end(); };
+  EXPECT_TRUE(has("feeds/B.xml")) << written;
+  EXPECT_TRUE(has("feeds/all.xml")) << written;
+  EXPECT_FALSE(has("feeds/A.xml")) << written;
+  EXPECT_EQ(Slurp(mirror_ + "/feeds/A.xml"), "stand-in");
+  EXPECT_NE(Slurp(mirror_ + "/feeds/all.xml").find("B two"), std::string::npos);
+  // A feed that is missing is written again by the next run that has news.
+  fs::remove(mirror_ + "/feeds/A.xml");
+  server_.Serve("/b", 200, Rss({{"b3", "B three", "Fri, 06 Jan 2023 11:00:00 GMT", "<p>b3</p>"}}));
+  ASSERT_EQ(Run(config).exit_code, 0);
+  EXPECT_NE(Slurp(mirror_ + "/feeds/A.xml").find("A one"), std::string::npos);
 }
 
 }  // namespace

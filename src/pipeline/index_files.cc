@@ -79,11 +79,13 @@ void PlanIndexFiles(const std::string& root, const Config& config, std::vector<P
   // No outlet's state changes: the feeds cannot either, unless they were never
   // written or were written for another raw_base_url. Skipping them here keeps
   // a run without news from reading the whole archive.
-  if (written_outlets.empty() && (!whole_mirror || MirrorFeedsCurrent(root, config.publish.raw_base_url))) {
-    return;
-  }
+  bool current = MirrorFeedsCurrent(root, config.publish.raw_base_url);
+  if (written_outlets.empty() && (!whole_mirror || current)) return;
+  // Only the feeds of the outlets that changed can change, besides
+  // feeds/all.xml; all of them when the feeds were never written or name
+  // another raw_base_url. A shard leaves feeds/all.xml to the whole mirror.
   for (PlannedWrite& w : PlanMirrorFeeds(root, config.publish.raw_base_url, overlay,
-                                         whole_mirror ? nullptr : &written_outlets)) {
+                                         whole_mirror && !current ? nullptr : &written_outlets, whole_mirror)) {
     writes.push_back(std::move(w));
   }
 }

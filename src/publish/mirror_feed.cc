@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "html/sanitize.h"
 #include "url/url.h"
@@ -142,7 +143,8 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
 }
 
 std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::string& raw_base_url,
-                                          const FileOverlay& overlay, const std::set<std::string>* only) {
+                                          const FileOverlay& overlay, const std::set<std::string>* only,
+                                          bool with_all) {
   std::vector<PlannedWrite> writes;
   auto view = LoadMirror(root, overlay, kMirrorFeedSize);
   if (!view.ok()) return writes;
@@ -153,9 +155,15 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
     return base.empty() ? "../" + rel : base + rel;
   };
   std::vector<std::string> names;
-  if (!only) names.push_back("all");
+  if (with_all) names.push_back("all");
   for (const MirrorOutlet& o : view->outlets) {
-    if (!only || only->count(o.name)) names.push_back(o.name);
+    // A missing feed is written too, by a run of the whole mirror (a shard
+    // keeps to its own outlets).
+    std::error_code ec;
+    if (!only || only->count(o.name) ||
+        (with_all && !std::filesystem::exists(root + "/feeds/" + o.name + ".xml", ec))) {
+      names.push_back(o.name);
+    }
   }
   for (const std::string& name : names) {
     std::string path = "feeds/" + name + ".xml";

@@ -68,8 +68,10 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
 // on the git host's raw view; "" links entries relative to feeds/, which is
 // right when the feed is read from the same place. `overlay` gives the files
 // the run is about to write.
-// With `only`, just those outlets' feeds and no feeds/all.xml.
+// With `only`, just those outlets' feeds (and, when `with_all`, those whose
+// file is missing); feeds/all.xml when `with_all`.
 std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::string& raw_base_url,
-                                          const FileOverlay& overlay, const std::set<std::string>* only = nullptr);
+                                          const FileOverlay& overlay, const std::set<std::string>* only = nullptr,
+                                          bool with_all = true);
 
 }  // namespace nm
