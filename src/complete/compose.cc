@@ -7,13 +7,13 @@
 #include "dates/date_parser.h"
 #include "html/escape.h"
 #include "url/url.h"
+#include "util/text.h"
 
 namespace nm {
 namespace {
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Hosts that serve counting pixels and beacons, never article images.
 bool IsTrackerHost(std::string_view host) {
@@ -44,7 +44,7 @@ std::vector<std::pair<std::string, std::string>> TagAttributes(std::string_view 
     if (i >= tag.size() || tag[i] == '>') break;
     std::string name;
     while (i < tag.size() && !IsSpace(tag[i]) && tag[i] != '=' && tag[i] != '>' && tag[i] != '/') {
-      name += Lower(tag[i++]);
+      name += AsciiLower(tag[i++]);
     }
     std::string value;
     if (i < tag.size() && tag[i] == '=') {
@@ -83,8 +83,8 @@ std::string RemoveTrackingImages(std::string_view html) {
   std::string out;
   size_t copied = 0, i = 0;
   while ((i = html.find('<', i)) != std::string_view::npos) {
-    if (html.size() - i < 5 || Lower(html[i + 1]) != 'i' || Lower(html[i + 2]) != 'm' ||
-        Lower(html[i + 3]) != 'g' || !(IsSpace(html[i + 4]) || html[i + 4] == '>' || html[i + 4] == '/')) {
+    if (html.size() - i < 5 || AsciiLower(html[i + 1]) != 'i' || AsciiLower(html[i + 2]) != 'm' ||
+        AsciiLower(html[i + 3]) != 'g' || !(IsSpace(html[i + 4]) || html[i + 4] == '>' || html[i + 4] == '/')) {
       ++i;
       continue;
     }

@@ -2,15 +2,9 @@
 
 #include <cstring>
 
-namespace nm::dom {
+#include "util/text.h"
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+namespace nm::dom {
 
 std::string TagName(const GumboNode* n) {
   if (!IsElement(n)) return "";
@@ -20,7 +14,7 @@ std::string TagName(const GumboNode* n) {
   gumbo_tag_from_original_text(&piece);
   std::string_view name(piece.data, piece.length);
   size_t end = name.find_first_of(" \t\r\n\f/>");
-  return LowerAscii(name.substr(0, end));
+  return AsciiLower(name.substr(0, end));
 }
 
 const char* Attr(const GumboNode* n, const char* name) {

@@ -44,9 +44,6 @@ bool HasClass(const GumboNode* n, std::string_view cls);
 std::string TextContent(const GumboNode* n);
 void AppendText(const GumboNode* n, std::string& out);
 
-// Lower-cases ASCII letters only.
-std::string LowerAscii(std::string_view s);
-
 // Collapses runs of whitespace (ASCII and U+00A0, U+3000) to one space and trims.
 std::string CollapseSpace(std::string_view s);
 

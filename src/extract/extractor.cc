@@ -17,6 +17,7 @@
 #include "html/escape.h"
 #include "html/sanitize.h"
 #include "url/url.h"
+#include "util/text.h"
 
 namespace nm {
 namespace {
@@ -173,7 +174,7 @@ bool IsHidden(const GumboNode* n) {
   if (Attr(n, "hidden")) return true;
   if (AttrOr(n, "aria-hidden") == "true" && Tag(n) != GUMBO_TAG_FIGURE && Tag(n) != GUMBO_TAG_IMG)
     return true;
-  std::string style = dom::LowerAscii(AttrOr(n, "style"));
+  std::string style = AsciiLower(AttrOr(n, "style"));
   if (!style.empty()) {
     style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
     if (style.find("display:none") != std::string::npos ||
@@ -184,7 +185,7 @@ bool IsHidden(const GumboNode* n) {
 }
 
 bool HasBoilerplateRole(const GumboNode* n) {
-  std::string role = dom::LowerAscii(AttrOr(n, "role"));
+  std::string role = AsciiLower(AttrOr(n, "role"));
   return role == "navigation" || role == "complementary" || role == "banner" ||
          role == "contentinfo" || role == "dialog" || role == "alertdialog" || role == "menu" ||
          role == "menubar" || role == "search" || role == "toolbar" || role == "tablist";
@@ -258,7 +259,7 @@ int ClassWeight(const GumboNode* n) {
 bool HasBoilerplateName(const GumboNode* n) {
   std::string names = ClassAndId(n);
   if (names.size() <= 1) return false;
-  std::string lower = dom::LowerAscii(names);
+  std::string lower = AsciiLower(names);
   if (lower.find("-ad-") != std::string::npos) return true;
   for (const auto& w : Words(names)) {
     if (StrongNegativeWords().count(w)) return true;
@@ -660,7 +661,7 @@ bool Extractor::ShouldRemoveConditionally(const GumboNode* n) const {
 bool IsCopyrightNotice(const GumboNode* n, const Stats& s) {
   if (s.chars == 0 || s.chars > 200) return false;
   std::string text = dom::CollapseSpace(dom::TextContent(n));
-  std::string lower = dom::LowerAscii(text.substr(0, 16));
+  std::string lower = AsciiLower(text.substr(0, 16));
   return text.rfind("©", 0) == 0 || lower.rfind("copyright", 0) == 0 || lower.rfind("(c) ", 0) == 0 ||
          text.find("版权所有") != std::string::npos || text.find("版权声明") != std::string::npos ||
          text.find("All rights reserved") != std::string::npos;
@@ -706,7 +707,7 @@ void Extractor::CleanContent(const std::vector<const GumboNode*>& content, const
 
 bool IsPlaceholderSrc(std::string_view src) {
   if (src.empty()) return true;
-  std::string lower = dom::LowerAscii(src);
+  std::string lower = AsciiLower(src);
   if (lower.rfind("data:", 0) == 0) return true;
   return ContainsAny(lower, {"placeholder", "blank.gif", "spacer", "1x1", "pixel.gif",
                              "transparent.gif", "lazy", "loading.gif", "grey.gif", "gray.gif"});

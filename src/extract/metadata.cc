@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "extract/dom.h"
+#include "util/text.h"
 
 namespace nm {
 namespace {
@@ -72,7 +73,7 @@ void Walk(const GumboNode* n, PageMetadata& meta, std::vector<std::string>& meta
   if (!dom::IsElement(n)) return;
   GumboTag t = dom::Tag(n);
   if (t == GUMBO_TAG_META) {
-    std::string key = dom::LowerAscii(dom::AttrOr(n, "property", dom::AttrOr(n, "name", dom::AttrOr(n, "itemprop"))));
+    std::string key = AsciiLower(dom::AttrOr(n, "property", dom::AttrOr(n, "name", dom::AttrOr(n, "itemprop"))));
     std::string content(dom::AttrOr(n, "content"));
     if (content.empty()) return;
     if ((key == "og:title" || key == "twitter:title") && meta.og_title.empty()) meta.og_title = content;
@@ -93,12 +94,12 @@ void Walk(const GumboNode* n, PageMetadata& meta, std::vector<std::string>& meta
     return;
   }
   if (t == GUMBO_TAG_LINK) {
-    if (dom::LowerAscii(dom::AttrOr(n, "rel")) == "canonical" && dom::Attr(n, "href"))
+    if (AsciiLower(dom::AttrOr(n, "rel")) == "canonical" && dom::Attr(n, "href"))
       meta.canonical_url = dom::Attr(n, "href");
     return;
   }
   if (t == GUMBO_TAG_SCRIPT) {
-    if (dom::LowerAscii(dom::AttrOr(n, "type")) != "application/ld+json") return;
+    if (AsciiLower(dom::AttrOr(n, "type")) != "application/ld+json") return;
     std::string text;
     const GumboVector& kids = dom::Children(n);
     for (unsigned i = 0; i < kids.length; ++i) {

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "extract/dom.h"
+#include "util/text.h"
 
 namespace nm {
 namespace {
@@ -92,7 +93,7 @@ Result<CssSelector> CssSelector::Parse(std::string_view text) {
       c.tag = "*";
       any = true;
     } else if (IsNameChar(p.Peek())) {
-      c.tag = dom::LowerAscii(p.Name());
+      c.tag = AsciiLower(p.Name());
       any = true;
     }
     while (true) {
@@ -107,7 +108,7 @@ Result<CssSelector> CssSelector::Parse(std::string_view text) {
         p.Advance();
         p.SkipSpace();
         AttrTest t;
-        t.name = dom::LowerAscii(p.Name());
+        t.name = AsciiLower(p.Name());
         if (t.name.empty()) return fail("expected an attribute name");
         p.SkipSpace();
         char op = p.Peek();

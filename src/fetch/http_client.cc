@@ -2,6 +2,7 @@
 
 #include "fetch/address_policy.h"
 #include "url/url.h"
+#include "util/text.h"
 
 #include <curl/curl.h>
 
@@ -55,8 +56,7 @@ bool ProxyMayApply(const std::string& url, const FetchOptions& options) {
 std::string NonPublicLiteralHost(const std::string& url) {
   std::string host = UrlHost(url);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  std::string lower = host;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string lower = AsciiLower(host);
   if (IsNonPublicIp(host) || lower == "localhost" ||
       (lower.size() > 10 && lower.compare(lower.size() - 10, 10, ".localhost") == 0)) {
     return host;

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/text.h"
+
 namespace nm {
 namespace {
 
@@ -17,18 +19,11 @@ namespace {
 bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = Lower(c);
-  return out;
-}
 
 bool StartsWithNoCase(std::string_view s, size_t pos, std::string_view prefix) {
   if (s.size() - pos < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(s[pos + i]) != Lower(prefix[i])) return false;
+    if (AsciiLower(s[pos + i]) != AsciiLower(prefix[i])) return false;
   }
   return true;
 }
@@ -59,7 +54,7 @@ std::optional<StartTag> ScanStartTag(std::string_view html, size_t pos) {
   StartTag tag;
   size_t i = pos + 1;
   while (i < html.size() && !IsHtmlSpace(html[i]) && html[i] != '/' && html[i] != '>') {
-    tag.name += Lower(html[i++]);
+    tag.name += AsciiLower(html[i++]);
   }
   while (i < html.size()) {
     char c = html[i];
@@ -73,10 +68,10 @@ std::optional<StartTag> ScanStartTag(std::string_view html, size_t pos) {
     }
     Attribute attr;
     // An attribute name may start with '=', and runs to space, '/', '>' or '='.
-    attr.name += Lower(html[i++]);
+    attr.name += AsciiLower(html[i++]);
     while (i < html.size() && !IsHtmlSpace(html[i]) && html[i] != '/' && html[i] != '>' &&
            html[i] != '=') {
-      attr.name += Lower(html[i++]);
+      attr.name += AsciiLower(html[i++]);
     }
     size_t j = i;
     while (j < html.size() && IsHtmlSpace(html[j])) ++j;
@@ -173,7 +168,7 @@ std::string DecodeAttributeValue(std::string_view raw) {
         char c = raw[j];
         int d;
         if (c >= '0' && c <= '9') d = c - '0';
-        else if (hex && Lower(c) >= 'a' && Lower(c) <= 'f') d = Lower(c) - 'a' + 10;
+        else if (hex && AsciiLower(c) >= 'a' && AsciiLower(c) <= 'f') d = AsciiLower(c) - 'a' + 10;
         else break;
         cp = std::min<uint32_t>(cp * (hex ? 16 : 10) + d, 0x110000);
         ++j;
@@ -319,7 +314,7 @@ std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit, 
       std::optional<std::string> edited = edit({tag->name, attr.name, media_depth > 0}, decoded);
       if (!edited || *edited == decoded) continue;
       const std::string& rewritten = *edited;
-      bool used_amp = LowerAscii(raw).find("&amp;") != std::string::npos;
+      bool used_amp = AsciiLower(raw).find("&amp;") != std::string::npos;
       out.append(html, copied, attr.value_begin - copied);
       if (attr.quote == 0 && NeedsQuotes(rewritten)) {
         out += '"' + EscapeAttributeValue(rewritten, '"', used_amp) + '"';

@@ -10,6 +10,7 @@
 #include "html/html_text.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 namespace nm {
 
@@ -18,20 +19,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kSchemaVersion = "1";
-
-// One code point of UTF-8 at s[i]; `len` is its byte length (1 for a bad byte).
-uint32_t DecodeAt(std::string_view s, size_t i, size_t* len) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-  if (n == 1 || i + n > s.size()) {
-    *len = 1;
-    return c;
-  }
-  uint32_t cp = c & (0xFF >> (n + 1));
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  *len = n;
-  return cp;
-}
 
 bool IsCjk(uint32_t c) {
   return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2FFFF) ||
@@ -92,21 +79,12 @@ std::string Fingerprint(const MirrorOutlet& o) {
   return GitBlobId(all);
 }
 
-// Lower-cases ASCII letters only: byte offsets stay those of the original.
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 std::vector<std::string> QueryTerms(std::string_view query) {
   std::vector<std::string> terms;
   std::string cur;
   for (size_t i = 0; i < query.size();) {
     size_t len;
-    uint32_t cp = DecodeAt(query, i, &len);
+    uint32_t cp = DecodeUtf8At(query, i, &len);
     bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000;
     if (space) {
       if (!cur.empty()) terms.push_back(std::move(cur));
@@ -187,7 +165,7 @@ std::string CjkBigrams(std::string_view text) {
   };
   for (size_t i = 0; i < text.size();) {
     size_t len;
-    uint32_t cp = DecodeAt(text, i, &len);
+    uint32_t cp = DecodeUtf8At(text, i, &len);
     if (IsCjk(cp)) {
       run.push_back(text.substr(i, len));
     } else {
@@ -210,7 +188,7 @@ std::string FtsQuery(std::string_view query) {
     size_t last_cjk_run = 0, run = 0;
     for (size_t i = 0; i < term.size();) {
       size_t len;
-      uint32_t cp = DecodeAt(term, i, &len);
+      uint32_t cp = DecodeUtf8At(term, i, &len);
       bool cjk = IsCjk(cp);
       bool word = cjk || (cp < 0x80 ? std::isalnum(static_cast<int>(cp)) != 0 : true);
       if (cp >= 0x3000 && cp <= 0x303F) word = false;  // CJK punctuation

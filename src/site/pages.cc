@@ -8,6 +8,7 @@
 #include "publish/mirror_feed.h"
 #include "site/assets.h"
 #include "url/url.h"
+#include "util/text.h"
 
 namespace nm {
 
@@ -323,14 +324,9 @@ std::vector<std::string> TitleSearchGrams(std::string_view title) {
   // The title as code points, each kept with its UTF-8 bytes.
   std::vector<std::pair<uint32_t, std::string>> chars;
   for (size_t i = 0; i < title.size();) {
-    unsigned char c = static_cast<unsigned char>(title[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + len > title.size()) len = 1;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(title[i + k]) & 0x3F);
-    std::string bytes(title.substr(i, len));
-    if (len == 1 && c >= 'A' && c <= 'Z') bytes[0] = static_cast<char>(c - 'A' + 'a');
-    chars.emplace_back(cp, std::move(bytes));
+    size_t len;
+    uint32_t cp = DecodeUtf8At(title, i, &len);
+    chars.emplace_back(cp, AsciiLower(title.substr(i, len)));
     i += len;
   }
   std::vector<std::string> grams;

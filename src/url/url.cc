@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/text.h"
+
 namespace nm {
 namespace {
 
@@ -27,12 +29,6 @@ int HexValue(unsigned char c) {
   if (IsAsciiDigit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   return c - 'A' + 10;
-}
-char ToLowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = ToLowerAscii(c);
-  return out;
 }
 
 void AppendPercent(std::string& out, unsigned char c) {
@@ -403,7 +399,7 @@ std::optional<std::string> SerializeDomain(std::string_view raw) {
   for (unsigned char c : domain) ascii = ascii && c < 0x80;
   std::string ascii_domain;
   if (ascii) {
-    ascii_domain = LowerAscii(domain);
+    ascii_domain = AsciiLower(domain);
   } else {
     char* out = nullptr;
     int rc = idn2_to_ascii_8z(domain.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
@@ -412,7 +408,7 @@ std::optional<std::string> SerializeDomain(std::string_view raw) {
       rc = idn2_to_ascii_8z(domain.c_str(), &out, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
     }
     if (rc != IDN2_OK || out == nullptr) return std::nullopt;
-    ascii_domain = LowerAscii(out);
+    ascii_domain = AsciiLower(out);
     idn2_free(out);
   }
   if (ascii_domain.empty()) return std::nullopt;
@@ -431,14 +427,14 @@ std::string_view Range(const UriTextRangeA& r) {
 }
 bool Present(const UriTextRangeA& r) { return r.first != nullptr; }
 
-bool IsSingleDot(std::string_view s) { return s == "." || LowerAscii(s) == "%2e"; }
+bool IsSingleDot(std::string_view s) { return s == "." || AsciiLower(s) == "%2e"; }
 bool IsDoubleDot(std::string_view s) {
-  std::string l = LowerAscii(s);
+  std::string l = AsciiLower(s);
   return l == ".." || l == ".%2e" || l == "%2e." || l == "%2e%2e";
 }
 
 std::optional<std::string> Serialize(const UriUriA& uri) {
-  std::string scheme = LowerAscii(Range(uri.scheme));
+  std::string scheme = AsciiLower(Range(uri.scheme));
   std::string out = scheme + ":";
   if (!Present(uri.hostText) && scheme != "file") return std::nullopt;
 
@@ -546,7 +542,7 @@ std::optional<Absolute> ReadAbsolute(std::string_view input) {
   a.cleaned = CleanInput(input);
   size_t end = SchemeEnd(a.cleaned);
   if (end == std::string::npos) return std::nullopt;
-  a.scheme = LowerAscii(std::string_view(a.cleaned).substr(0, end));
+  a.scheme = AsciiLower(std::string_view(a.cleaned).substr(0, end));
   if (IsSpecial(a.scheme)) a.prepared = PrepareSpecial(a.cleaned, a.scheme, "");
   return a;
 }
@@ -572,7 +568,7 @@ std::optional<std::string> ResolveUrl(std::string_view base, std::string_view re
   std::string cleaned_ref = CleanInput(ref);
   size_t ref_scheme_end = SchemeEnd(cleaned_ref);
   std::string ref_scheme =
-      ref_scheme_end == std::string::npos ? "" : LowerAscii(cleaned_ref.substr(0, ref_scheme_end));
+      ref_scheme_end == std::string::npos ? "" : AsciiLower(cleaned_ref.substr(0, ref_scheme_end));
   if (!ref_scheme.empty() && !IsSpecial(ref_scheme)) return NormalizeUrl(cleaned_ref);
 
   std::optional<Absolute> b = ReadAbsolute(cleaned_base);
@@ -715,7 +711,7 @@ bool IsSafeLinkScheme(std::string_view url) {
   std::string cleaned = CleanInput(url);
   size_t end = SchemeEnd(cleaned);
   if (end == std::string::npos) return true;
-  std::string scheme = LowerAscii(cleaned.substr(0, end));
+  std::string scheme = AsciiLower(cleaned.substr(0, end));
   return scheme == "http" || scheme == "https";
 }
 
@@ -734,7 +730,7 @@ std::string UrlHost(std::string_view url) {
   } else {
     s = s.substr(0, s.find(':'));
   }
-  return LowerAscii(s);
+  return AsciiLower(s);
 }
 
 std::string EncodeUriComponent(std::string_view s) {
