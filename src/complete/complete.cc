@@ -51,15 +51,6 @@ std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const Ar
   return std::move(doc).value();
 }
 
-// A page or image on the feed's own host is fetched as the feed is; any
-// other host a feed links to must be public, so that a feed cannot make the
-// mirror read the machine's own network (a cloud metadata address, a router)
-// into a public repository.
-bool SameHost(const std::string& url, const std::string& feed_url) {
-  std::string host = UrlHost(url);
-  return !host.empty() && host == UrlHost(feed_url);
-}
-
 struct PageFetch {
   size_t job;
   size_t entry;
@@ -164,6 +155,10 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       if (e.link.rfind("http://", 0) != 0 && e.link.rfind("https://", 0) != 0) continue;
       FetchRequest req;
       req.url = e.link;
+      // A page on the feed's own host is fetched as the feed is; any other
+      // host a feed links to must be public, so that a feed cannot make the
+      // mirror read the machine's own network (a cloud metadata address, a
+      // router) into a public repository. Images alike (local_images.cc).
       req.public_only = !SameHost(e.link, job.source->url);
       req.referer = Origin(e.link);
       req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";

@@ -1,6 +1,7 @@
 #include "complete/completion_state.h"
 
 #include <charconv>
+#include <optional>
 #include <vector>
 
 namespace nm {
@@ -19,6 +20,14 @@ std::vector<std::string_view> Fields(std::string_view line) {
     if (tab == std::string_view::npos) return out;
     start = tab + 1;
   }
+}
+
+// A field that is a whole decimal number.
+std::optional<int> Count(std::string_view field) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), n);
+  if (ec != std::errc() || end != field.data() + field.size()) return std::nullopt;
+  return n;
 }
 
 // URLs and keys never hold tabs or line breaks once normalized; a value that
@@ -69,15 +78,13 @@ Result<CompletionState> ParseCompletionState(std::string_view text) {
     } else if (f[0] == "image" && f.size() == 3) {
       state.images[std::string(f[1])] = std::string(f[2]);
     } else if (f[0] == "retry" && f.size() == 4) {
-      int attempts = 0;
-      auto [p, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), attempts);
-      if (ec != std::errc() || p != f[2].data() + f[2].size()) return bad();
-      state.retries[{std::string(f[1]), std::string(f[3])}] = attempts;
+      std::optional<int> attempts = Count(f[2]);
+      if (!attempts) return bad();
+      state.retries[{std::string(f[1]), std::string(f[3])}] = *attempts;
     } else if (f[0] == "pagefail" && f.size() == 3) {
-      int attempts = 0;
-      auto [p, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), attempts);
-      if (ec != std::errc() || p != f[2].data() + f[2].size()) return bad();
-      state.page_failures[std::string(f[1])] = attempts;
+      std::optional<int> attempts = Count(f[2]);
+      if (!attempts) return bad();
+      state.page_failures[std::string(f[1])] = *attempts;
     } else {
       return bad();
     }

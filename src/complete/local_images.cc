@@ -84,10 +84,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
             if (UrlHost(url) == UrlHost(options.proxy_template) && !options.proxy_template.empty()) return std::nullopt;
             if (out.state->images.count(url)) return std::nullopt;
             auto [it, inserted] = download_index.emplace(std::make_pair(o, url), downloads.size());
-            if (inserted) {
-              std::string host = UrlHost(url);
-              downloads.push_back({url, doc.base_url, {}, host.empty() || host != UrlHost(out.feed_url)});
-            }
+            if (inserted) downloads.push_back({url, doc.base_url, {}, !SameHost(url, out.feed_url)});
             downloads[it->second].wanted_by.emplace_back(o, doc.base_url);
             return std::nullopt;
           },

@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "util/hash.h"
+
 namespace nm {
 
 namespace {
@@ -24,11 +26,7 @@ Result<Shard> ParseShard(std::string_view text) {
 
 int ShardOf(std::string_view name, int count) {
   // FNV-1a: tiny, fixed forever, and the same on every platform.
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : name) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
+  uint64_t h = Fnv1a64(name);
   return count <= 1 ? 1 : static_cast<int>(h % static_cast<uint64_t>(count)) + 1;
 }
 

@@ -8,6 +8,7 @@
 #include "publish/mirror_feed.h"
 #include "site/assets.h"
 #include "url/url.h"
+#include "util/hash.h"
 #include "util/text.h"
 
 namespace nm {
@@ -311,14 +312,7 @@ bool IsSearchSpace(uint32_t cp) {
 
 }  // namespace
 
-uint32_t SearchGramHash(std::string_view gram) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : gram) {
-    h ^= c;
-    h *= 16777619u;
-  }
-  return h;
-}
+uint32_t SearchGramHash(std::string_view gram) { return Fnv1a32(gram); }
 
 std::vector<std::string> TitleSearchGrams(std::string_view title) {
   // The title as code points, each kept with its UTF-8 bytes.
