@@ -8,6 +8,9 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <string_view>
+
+#include "support/http_server.h"
 
 namespace nm {
 namespace {
@@ -23,13 +26,7 @@ bool ReadAll(int fd, unsigned char* buf, size_t n) {
 }
 
 bool WriteAll(int fd, const unsigned char* buf, size_t n) {
-  while (n > 0) {
-    ssize_t put = ::send(fd, buf, n, MSG_NOSIGNAL);
-    if (put <= 0) return false;
-    buf += put;
-    n -= static_cast<size_t>(put);
-  }
-  return true;
+  return TestHttpServer::WriteAll(fd, std::string_view(reinterpret_cast<const char*>(buf), n));
 }
 
 }  // namespace
