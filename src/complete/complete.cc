@@ -140,9 +140,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
           // unless its page failed last time and is due another attempt.
           if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) {
             if (!key.empty()) states[j].pages[key] = hash;
-            bool failed_before = !key.empty() && states[j].page_failures.count(key) &&
-                                 seen != states[j].pages.end();
-            if (!failed_before) {
+            if (key.empty() || !states[j].page_failures.count(key)) {
               e.content = doc->content;
               continue;
             }
