@@ -187,6 +187,7 @@ TEST_F(CrashTest, TheCommitThatCompletesAKilledRunSaysWhatItCommits) {
   std::string err_path = dir_.path() + "/stderr-killed";
   // Starts a run, waits until it stops just before its commit, and kills it there.
   auto kill_before_commit = [&] {
+    std::filesystem::remove(err_path);  // the last run's "paused at" is not this one's
     pid_t pid = Spawn(Args(), env, err_path);
     bool paused = false;
     for (auto deadline = Clock::now() + std::chrono::seconds(20); pid > 0 && Clock::now() < deadline && !paused;) {
