@@ -20,6 +20,7 @@ struct SearchArgs {
   std::string source;
   std::string since;
   int limit = 20;
+  int offset = 0;
   bool json = false;
   std::vector<std::string> query;
 };
@@ -32,11 +33,19 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
       "search",
       "Search the titles and text of a mirror's articles (Chinese and other languages).\n"
       "The index is a cache in {archive}/.newsmirror/search.sqlite, built on first use and\n"
-      "brought up to date before every search (and by 'run' once it exists).");
+      "brought up to date before every search (and by 'run' once it exists). A mirror that\n"
+      "cannot be written (read-only) is searched with an index in ~/.cache/newsmirror/search/\n"
+      "(or in memory). Results come a page at a time: --limit per page, --offset to skip;\n"
+      "standard error tells how many match in all.\n"
+      "Exit status: 0 searched (also when nothing matches); 1 usage error, or --archive is not\n"
+      "a mirror; 3 the index could not be built or read.");
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
   cmd->add_option("-s,--source", args->source, "Only this outlet");
   cmd->add_option("--since", args->since, "Only articles published on or after DATE (e.g. 2023-01-01, read in UTC)");
-  cmd->add_option("-n,--limit", args->limit, "At most N results")->default_val(20)->check(CLI::Range(1, 10000));
+  cmd->add_option("-n,--limit", args->limit, "At most N results (one page)")->default_val(20)->check(CLI::Range(1, 10000));
+  cmd->add_option("--offset", args->offset, "Skip the first N results (--offset 20 with --limit 20: the second page)")
+      ->default_val(0)
+      ->check(CLI::Range(0, 1000000000));
   cmd->add_flag("--json", args->json, "Print the results as JSON");
   cmd->add_option("query", args->query, "Words to find; all must occur (2 or more characters each for Chinese)")
       ->required();
@@ -45,6 +54,7 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
     for (const std::string& w : args->query) q.text += (q.text.empty() ? "" : " ") + w;
     q.source = args->source;
     q.limit = args->limit;
+    q.offset = args->offset;
     if (!args->since.empty()) {
       auto ms = ParseDate(args->since);
       if (!ms) {
@@ -55,15 +65,22 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
       q.since_ms = *ms;
     }
     SyncStats stats;
-    auto index = OpenMirrorIndex(args->archive, &stats);
+    std::string location;
+    auto index = OpenMirrorIndex(args->archive, &stats, &location);
     if (!index.ok()) {
       std::cerr << "newsmirror: " << index.status().message() << "\n";
-      exit_code = kExitFailed;
+      exit_code = index.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
+    if (location != SearchIndexPath(args->archive)) {
+      std::cerr << "newsmirror: " << args->archive << " cannot be written; the search index is "
+                << (location.empty() ? std::string("kept in memory (built again on each search)") : "kept in " + location)
+                << "\n";
+    }
     auto hits = index->Search(q);
-    if (!hits.ok()) {
-      std::cerr << "newsmirror: " << hits.status().message() << "\n";
+    auto total = hits.ok() ? index->Count(q) : Result<int64_t>(hits.status());
+    if (!hits.ok() || !total.ok()) {
+      std::cerr << "newsmirror: " << (hits.ok() ? total.status() : hits.status()).message() << "\n";
       exit_code = kExitFailed;
       return;
     }
@@ -95,7 +112,17 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
         }
         std::cout << "    " << s << "\n\n";
       }
-      if (hits->empty()) std::cerr << "no articles match '" << q.text << "'\n";
+    }
+    std::string matches = std::to_string(*total) + (*total == 1 ? " article matches '" : " articles match '") + q.text + "'";
+    if (*total == 0) {
+      std::cerr << "no articles match '" << q.text << "'\n";
+    } else if (hits->empty()) {
+      std::cerr << matches << "; none after --offset " << q.offset << "\n";
+    } else if (!args->json || static_cast<int64_t>(hits->size()) < *total) {
+      int64_t last = q.offset + static_cast<int64_t>(hits->size());
+      std::cerr << matches << "; showing " << q.offset + 1 << "-" << last;
+      if (last < *total) std::cerr << " (next page: --offset " << last << ")";
+      std::cerr << "\n";
     }
     exit_code = kExitOk;
   });

@@ -18,7 +18,10 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       "site",
       "Render the mirror as a static web site (home page, per-outlet and monthly lists, one\n"
       "page per article, Atom feeds, title search) for GitHub Pages or any static host.\n"
-      "A rebuild writes only the pages that changed.");
+      "A rebuild writes only the pages that changed. The archive is only read (it may be\n"
+      "read-only); images stored in it (images = \"local\") are copied into the site's images/.\n"
+      "Exit status: 0 built; 1 usage or configuration error, or --archive is not a mirror;\n"
+      "3 the site could not be written.");
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
   cmd->add_option("-o,--out", args->out, "The site's folder (created)")->required();
   cmd->add_option("--base-url", args->base_url, "The site's public URL, for absolute links in its feeds ([site] base_url)");
@@ -44,11 +47,16 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     auto stats = BuildSite(opts);
     if (!stats.ok()) {
       std::cerr << "newsmirror: " << stats.status().message() << "\n";
-      exit_code = kExitFailed;
+      exit_code = stats.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
     std::cerr << "site: " << stats->pages << " pages, " << stats->written << " written, " << stats->unchanged
-              << " unchanged, " << stats->removed << " removed\n";
+              << " unchanged, " << stats->removed << " removed";
+    if (stats->images || stats->images_missing) {
+      std::cerr << "; " << stats->images << " stored images";
+      if (stats->images_missing) std::cerr << " (" << stats->images_missing << " missing from the archive's assets/)";
+    }
+    std::cerr << "\n";
     exit_code = kExitOk;
   });
 }

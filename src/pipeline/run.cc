@@ -49,7 +49,17 @@ std::string CommitMessage(const RunReport& report) {
   std::string head = "Archive " + std::to_string(new_total) + " new";
   if (updated_total) head += ", " + std::to_string(updated_total) + " updated";
   head += new_total + updated_total == 1 ? " article" : " articles";
-  if (new_total + updated_total == 0) head = "Update the mirror's index and state";
+  std::string carried = CarriedOverSummary(report.carried_over);
+  if (!carried.empty()) {
+    // A run that completes an interrupted one says what it commits of it.
+    carried += " left uncommitted by an earlier run";
+    head = new_total + updated_total == 0 ? "Archive " + carried : head + ", and " + carried;
+    lines += std::string(lines.empty() ? "" : "\n") +
+             "Left uncommitted by an earlier run (interrupted, or run without --commit):\n" +
+             CarriedOverLines(report.carried_over);
+  } else if (new_total + updated_total == 0) {
+    head = "Update the mirror's index and state";
+  }
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
 }
 
@@ -90,13 +100,29 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (wanted && ShardOf(s.name, options.shard.count) == options.shard.index) selected.push_back(&s);
   }
 
-  auto lock = OpenMirror(root, !options.dry_run, options.commit && !options.dry_run, &report.recovered_files);
+  if (options.sources.empty() &&
+      std::none_of(config.sources.begin(), config.sources.end(), [](const SourceConfig& s) { return s.enabled; })) {
+    report.status = Status::InvalidArgument(
+        (config.path.empty() ? std::string("the configuration") : config.path) +
+        ": no [[source]] is enabled, so there is nothing to run (add a [[source]] with name and url, or set "
+        "enabled = true)");
+    return report;
+  }
+
+  // A dry run only reads: no folder is made, no lock taken, no journal replayed.
+  Result<RunLock> lock = options.dry_run ? Result<RunLock>(RunLock())
+                                         : OpenMirror(root, true, options.commit, &report.recovered_files);
   if (!lock.ok()) {
     report.status = lock.status();
     return report;
   }
   if (report.recovered_files > 0) {
     obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
+  }
+  if (options.commit && !options.dry_run) {
+    auto carried = CarriedOverArticles(root);
+    if (carried.ok()) report.carried_over = std::move(carried).value();
+    else obs.Note("the commit message cannot count what an earlier run left: " + carried.status().message());
   }
 
   // The validators go into the requests. An outlet whose state is in the

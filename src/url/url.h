@@ -47,4 +47,9 @@ bool SameHost(std::string_view a, std::string_view b);
 // (JavaScript's encodeURIComponent over UTF-8).
 std::string EncodeUriComponent(std::string_view s);
 
+// The reverse: %XX escapes decoded (and '+' read as a space when
+// `plus_is_space`, as in a form's query); a '%' without two hex digits after
+// it is kept as it is.
+std::string PercentDecode(std::string_view s, bool plus_is_space = false);
+
 }  // namespace nm
