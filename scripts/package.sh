@@ -57,19 +57,21 @@ fi
 # -security sources), the package installed by apt-get as a user would, then
 # the offline example and two hourly jobs against a bare remote in the chroot.
 check_in_chroot() {
-  local cache=${NEWSMIRROR_CHROOT_CACHE:-/var/cache/newsmirror-chroot} root
+  local cache=${NEWSMIRROR_CHROOT_CACHE:-/var/cache/newsmirror-chroot}
   command -v debootstrap >/dev/null || { echo "package.sh: --check needs debootstrap (scripts/setup.sh --for package)" >&2; exit 1; }
   [ "$(id -u)" -eq 0 ] || { echo "package.sh: --check needs root (chroot)" >&2; exit 1; }
   if [ ! -x "$cache/bookworm/usr/bin/apt-get" ]; then
     echo "package.sh: debootstrap of Debian 12 into $cache/bookworm (once)"
-    rm -rf "$cache/bookworm.tmp"
+    umount "$cache/bookworm.tmp/proc" 2>/dev/null || true
+    rm -rf --one-file-system "$cache/bookworm.tmp"
     mkdir -p "$cache"
     debootstrap --variant=minbase bookworm "$cache/bookworm.tmp" http://deb.debian.org/debian >"$cache/debootstrap.log" 2>&1 ||
       { tail -n 20 "$cache/debootstrap.log" >&2; exit 1; }
     mv "$cache/bookworm.tmp" "$cache/bookworm"
   fi
+  # Global: the EXIT trap removes it after this function has returned.
   root=$(mktemp -d /var/tmp/newsmirror-check.XXXXXX)
-  trap 'umount "$root/proc" 2>/dev/null; rm -rf "$root"' EXIT
+  trap 'umount "$root/proc" 2>/dev/null; rm -rf --one-file-system "$root"' EXIT
   cp -a "$cache/bookworm/." "$root/"
   cat >"$root/etc/apt/sources.list" <<'SOURCES'
 deb http://deb.debian.org/debian bookworm main
