@@ -27,7 +27,8 @@
 # configuration installed beside this script (the package's
 # /usr/share/newsmirror/newsmirror.toml), else config/newsmirror.toml of the
 # source tree it sits in. -q makes the job print failures only (for cron),
-# -v every step with its duration.
+# -v every step with its duration; with --json each run prints its summary on
+# standard output (a run done again after a rejected push prints a second).
 #
 # Environment:
 #   NEWSMIRROR_BIN       the newsmirror binary (default: newsmirror on PATH)
@@ -230,7 +231,11 @@ new_checkout() {
     # So that the first push records the remote's new branch.
     g config remote.origin.fetch "+refs/heads/$branch:refs/remotes/origin/$branch"
   fi
-  step "fetched ${base:0:12} ($shape checkout of $branch)"
+  if [ -n "$base" ]; then
+    step "fetched ${base:0:12} ($shape checkout of $branch)"
+  else
+    step "$shown_remote has no branch $branch yet: the first push creates it"
+  fi
 }
 
 # A kept checkout: up to date with the remote, without losing anything an
