@@ -8,8 +8,9 @@
 # run does not read, and with only state/, lists/, feeds/ and the top-level
 # files checked out), runs `newsmirror run --commit` on it, and pushes the
 # commit. WORK_DIR may be empty (a fresh CI runner) or kept from the last job
-# (a server): a kept checkout is brought up to date with the remote, and
-# commits an earlier job could not push are pushed first.
+# (a server): a kept checkout is brought up to date with the remote; commits
+# an earlier job could not push, or a run it left unfinished, are kept, the
+# run goes on top of them and all are pushed together.
 #
 # When the push is rejected because another job pushed first, the job fetches
 # the new tip and replays its work on it, then pushes again (at most
