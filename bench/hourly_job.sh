@@ -29,6 +29,8 @@
 #   REPS                  repetitions of each side (default 3)
 #   TODAY=0               only the job; TODAY_MAX=N: today's side only up to N
 #                         articles (default 100000: a whole 1M clone is long)
+#   REPACK=0              keep a new remote as fast-import packed it (default:
+#                         `git repack -a -d -f`, as a git host packs it)
 #   BUILD=1               also time today's build step: scripts/build.sh
 #                         -DNEWSMIRROR_TESTS=OFF in a fresh clone of this
 #                         repository, without ccache (minutes of every core)
@@ -111,6 +113,9 @@ make_remote() {
     GLIBC_TUNABLES=$FAST_IMPORT_MALLOC git -C "$r.tmp" fast-import --quiet
   NEWSMIRROR_BIN=$BIN deploy/mirror-job.sh "file://$r.tmp" "$W/normalize" --config "$W/history.toml" -q
   rm -rf "$W/normalize"
+  # fast-import deltas each blob against the blob written just before it (another file): a
+  # server's repack finds the real deltas (each list page against its previous version).
+  [ "${REPACK:-1}" = 0 ] || git -C "$r.tmp" repack -q -a -d -f
   mv "$r.tmp" "$r"
   echo "hourly_job: $name ready in $(since "$start") s: $(git -C "$r" rev-list --count main) commits," \
     "$(git -C "$r" ls-tree -r --name-only main articles | wc -l) articles, $(du -sm "$r" | cut -f1) MB" >&2
