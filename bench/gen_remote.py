@@ -28,6 +28,7 @@ import sys
 import time
 import urllib.parse
 
+sys.dont_write_bytecode = True  # nothing is written beside the shared generator
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "tools"))
 import gen_feeds  # noqa: E402  (the shared generator of news-shaped text)
 

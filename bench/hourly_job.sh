@@ -62,7 +62,7 @@ mb() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1048576}'; }
 [ -d "$W/feeds" ] || python3 ../shared/tools/gen_feeds.py --out "$W/feeds" >/dev/null
 if [ ! -d "$W/history-feeds" ]; then
   # The feeds without their newest 2 items: what the mirror already holds.
-  python3 - "$W/feeds" "$W/history-feeds.tmp" <<'EOF'
+  python3 -B - "$W/feeds" "$W/history-feeds.tmp" <<'EOF'
 import os, sys
 sys.path.insert(0, "bench")
 from gen_mirror import drop_newest, NEW_PER_FEED
