@@ -10,6 +10,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsimdjson-dev
   zlib1g-dev libbrotli-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev    # GitHub's Markdown renderer: tests and fuzz targets only
   clang-14 libclang-rt-14-dev    # libFuzzer and the sanitizers for scripts/fuzz.sh
   chromium fonts-wqy-microhei python3-feedparser sqlite3    # browser test, feed test, CJK screenshots, sqlite3 CLI
 )
