@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "html/escape.h"
 #include "html/sanitize.h"
 #include "publish/mirror_feed.h"
+#include "url/url.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -53,13 +55,19 @@ std::string Local(int64_t ms, int offset_minutes) {
 }  // namespace
 
 std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const ArticleDoc& doc, int utc_offset_minutes) {
+  // Each value is HTML (layouts print {{ page.title }} into pages as it is):
+  // escaped as for a double-quoted attribute, so that no title, outlet or
+  // link becomes markup in any layout; then quoted as a YAML string (JSON's
+  // form, which YAML reads).
   auto q = [](const std::string& s) {
-    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string html;
+    AppendHtmlEscaped(html, s, /*attribute=*/true);
+    return nlohmann::json(html).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   SanitizePolicy policy;
   policy.base_url = doc.link;
   return "---\nlayout: post\ntitle: " + q(doc.title) + "\ndate: " + Local(doc.published_ms, utc_offset_minutes) +
-         "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(doc.link) + "\nnewsmirror_id: " +
+         "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(ArchiveLink(doc.link)) + "\nnewsmirror_id: " +
          std::to_string(r.id) + "\n---\n" + SanitizeHtml(doc.content, policy) + "\n";
 }
 
