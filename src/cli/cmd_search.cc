@@ -7,6 +7,7 @@
 
 #include "archive/list_page.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "dates/date_parser.h"
 #include "publish/mirror_feed.h"
 #include "search/search_index.h"
@@ -48,7 +49,7 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
     if (!args->since.empty()) {
       auto ms = ParseDate(args->since);
       if (!ms) {
-        std::cerr << "newsmirror: --since: '" << args->since << "' is not a date (try 2023-01-31)\n";
+        PrintText(stderr, "newsmirror: --since: '" + args->since + "' is not a date (try 2023-01-31)\n");
         exit_code = kExitUsage;
         return;
       }
@@ -57,13 +58,13 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
     SyncStats stats;
     auto index = OpenMirrorIndex(args->archive, &stats);
     if (!index.ok()) {
-      std::cerr << "newsmirror: " << index.status().message() << "\n";
+      PrintText(stderr, "newsmirror: " + index.status().message() + "\n");
       exit_code = kExitFailed;
       return;
     }
     auto hits = index->Search(q);
     if (!hits.ok()) {
-      std::cerr << "newsmirror: " << hits.status().message() << "\n";
+      PrintText(stderr, "newsmirror: " + hits.status().message() + "\n");
       exit_code = kExitFailed;
       return;
     }
@@ -80,22 +81,28 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
                        {"match", {h.mark_begin, h.mark_end}},
                        {"score", h.score}});
       }
-      std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      PrintJson(out);
     } else {
       bool tty = isatty(STDOUT_FILENO);
       const char* on = tty ? "\033[1m" : "【";
       const char* off = tty ? "\033[0m" : "】";
       for (const SearchHit& h : *hits) {
-        std::cout << Rfc3339(h.published_ms).substr(0, 10) << "  " << h.outlet << "  " << h.title << "\n";
-        std::cout << "    articles/" << h.outlet << "/" << h.file << "\n";
-        std::string s = h.snippet;
-        if (h.mark_end > h.mark_begin) {
-          s = s.substr(0, h.mark_begin) + on + s.substr(h.mark_begin, h.mark_end - h.mark_begin) + off +
-              s.substr(h.mark_end);
+        PrintText(stdout, Rfc3339(h.published_ms).substr(0, 10) + "  " + h.outlet + "  " + h.title + "\n");
+        PrintText(stdout, "    articles/" + h.outlet + "/" + h.file + "\n    ");
+        // The match's markers are ours; the snippet around them is the article's text.
+        const std::string& s = h.snippet;
+        if (h.mark_end > h.mark_begin && h.mark_end <= s.size()) {
+          PrintText(stdout, std::string_view(s).substr(0, h.mark_begin));
+          std::fputs(on, stdout);
+          PrintText(stdout, std::string_view(s).substr(h.mark_begin, h.mark_end - h.mark_begin));
+          std::fputs(off, stdout);
+          PrintText(stdout, std::string_view(s).substr(h.mark_end));
+        } else {
+          PrintText(stdout, s);
         }
-        std::cout << "    " << s << "\n\n";
+        std::fputs("\n\n", stdout);
       }
-      if (hits->empty()) std::cerr << "no articles match '" << q.text << "'\n";
+      if (hits->empty()) PrintText(stderr, "no articles match '" + q.text + "'\n");
     }
     exit_code = kExitOk;
   });

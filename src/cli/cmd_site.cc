@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/config.h"
 #include "site/site_builder.h"
 
@@ -31,7 +32,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     if (!args->config.empty()) {
       auto config = LoadConfig(args->config);
       if (!config.ok()) {
-        std::cerr << "newsmirror: " << config.status().message() << "\n";
+        PrintText(stderr, "newsmirror: " + config.status().message() + "\n");
         exit_code = kExitUsage;
         return;
       }
@@ -43,12 +44,12 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     if (args->jekyll) opts.jekyll_posts = true;
     auto stats = BuildSite(opts);
     if (!stats.ok()) {
-      std::cerr << "newsmirror: " << stats.status().message() << "\n";
+      PrintText(stderr, "newsmirror: " + stats.status().message() + "\n");
       exit_code = kExitFailed;
       return;
     }
-    std::cerr << "site: " << stats->pages << " pages, " << stats->written << " written, " << stats->unchanged
-              << " unchanged, " << stats->removed << " removed\n";
+    Print(stderr, "site: %d pages, %d written, %d unchanged, %d removed\n", stats->pages, stats->written,
+          stats->unchanged, stats->removed);
     exit_code = kExitOk;
   });
 }
