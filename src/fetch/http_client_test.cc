@@ -90,6 +90,9 @@ class HttpClientTest : public ::testing::Test {
     options_.timeout_ms = 5000;
     options_.retries = 0;
     options_.retry_base_delay_ms = 10;
+    // Transport tests: every origin here is on loopback (address_policy_test.cc
+    // holds the address policy).
+    options_.allow_non_public = true;
   }
 
   FetchResponse Get(const std::string& url) { return Fetch(Req(url), options_); }
@@ -524,13 +527,19 @@ TEST_F(HttpClientTest, FileUrlsAreRead) {
   TempDir dir;
   std::string path = dir.path() + "/feed.xml";
   ASSERT_TRUE(WriteFileAtomic(path, "<feed>离线</feed>").ok());
-  FetchResponse r = Get("file://" + path);
+  // A file: URL is read only as a configured feed, its own trusted origin.
+  auto get_feed = [&](const std::string& url) {
+    FetchRequest req = Req(url);
+    req.trusted_origin = url;
+    return Fetch(req, options_);
+  };
+  FetchResponse r = get_feed("file://" + path);
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.body, "<feed>离线</feed>");
   EXPECT_EQ(r.http_code, 0);
 
   options_.retries = 2;
-  FetchResponse missing = Get("file://" + dir.path() + "/nothing.xml");
+  FetchResponse missing = get_feed("file://" + dir.path() + "/nothing.xml");
   ASSERT_FALSE(missing.status.ok());
   EXPECT_EQ(missing.status.kind(), Status::Kind::kNotFound);
   EXPECT_EQ(missing.attempts, 1);

@@ -128,6 +128,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     sr.url = selected[i]->url;
     FetchRequest req;
     req.url = sr.url;
+    req.trusted_origin = sr.url;  // the operator's own choice; its redirects elsewhere are checked
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();

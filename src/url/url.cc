@@ -733,11 +733,6 @@ std::string UrlHost(std::string_view url) {
   return AsciiLower(s);
 }
 
-bool SameHost(std::string_view a, std::string_view b) {
-  std::string host = UrlHost(a);
-  return !host.empty() && host == UrlHost(b);
-}
-
 std::string EncodeUriComponent(std::string_view s) {
   std::string out;
   out.reserve(s.size());

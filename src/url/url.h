@@ -40,8 +40,6 @@ bool IsSafeLinkScheme(std::string_view url);
 
 // The lower-cased host of an absolute URL ("" when there is none).
 std::string UrlHost(std::string_view url);
-// Whether two URLs name the same host (false when either has none).
-bool SameHost(std::string_view a, std::string_view b);
 
 // Percent-encodes every byte except A-Z a-z 0-9 - _ . ! ~ * ' ( )
 // (JavaScript's encodeURIComponent over UTF-8).
