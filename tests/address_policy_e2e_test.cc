@@ -4,6 +4,7 @@
 // 127.0.0.1. The configured feed's own origin is the one place on loopback
 // that may be reached; every other loopback origin stands for the machine's
 // own network (a router, a cloud metadata service) and must stay unreached.
+// And one source's malformed answer never fails another source on its host.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -313,6 +314,43 @@ TEST_F(AddressPolicyE2E, AddThroughAProxyLetsTheProxyResolveAndChecksEveryHop) {
   ExpectNothingInsideReached();
   EXPECT_EQ(Articles("news.example").size(), 1u);
   EXPECT_TRUE(Articles("读者推荐").empty());
+}
+
+// --- One source's bad answer never affects another --------------------------
+
+TEST_F(AddressPolicyE2E, AMalformedNotModifiedDoesNotFailTheNextSourceOnTheSameHost) {
+  // Source A's server answers its conditional request with a 304 that has a
+  // body, sent once the next request (source B's feed) is on the wire.
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto reused = std::make_shared<std::atomic<int>>(0);
+  std::string feed_a = Rss({{"a1", "http://news.example/a1"}});
+  server_.ServeRaw("/a.xml", [calls, reused, feed_a](int fd, const std::string&) {
+    if ((*calls)++ == 0) {
+      TestHttpServer::WriteAll(fd, TestHttpServer::FormatResponse(200, feed_a, {{"ETag", "\"a1\""}}));
+      return;
+    }
+    TestHttpServer::WriteAll(fd, "HTTP/1.1 304 Not Modified\r\nETag: \"a1\"\r\n\r\n");
+    std::string next;
+    if (!TestHttpServer::ReadRequest(fd, &next)) return;
+    ++*reused;
+    TestHttpServer::WriteAll(fd, feed_a);
+  });
+  server_.Serve("/b.xml", 200, Rss({{"b1", "http://news.example/b1"}}));
+  std::string text = "[archive]\nimage_proxy = \"\"\n[fetch]\nretries = 0\ntimeout = 10\njobs = 1\n"
+                     "[[source]]\nname = \"A\"\nurl = \"" + server_.Url("/a.xml") + "\"\n"
+                     "[[source]]\nname = \"B\"\nurl = \"" + server_.Url("/b.xml") + "\"\n";
+  std::string config = dir_.path() + "/two.toml";
+  ASSERT_TRUE(WriteFileAtomic(config, text).ok());
+  nlohmann::json j = Run(config);
+  ASSERT_EQ(last_.exit_code, 0) << last_.err;
+  server_.Serve("/b.xml", 200, Rss({{"b1", "http://news.example/b1"}, {"b2", "http://news.example/b2"}}));
+  j = Run(config);
+  EXPECT_EQ(last_.exit_code, 0) << last_.err << last_.out;
+  ASSERT_EQ(j["sources"].size(), 2u);
+  EXPECT_EQ(j["sources"][0]["status"], "not_modified") << last_.out;
+  EXPECT_EQ(j["sources"][1]["new"], 1) << last_.out;
+  EXPECT_EQ(*reused, 0);
+  EXPECT_EQ(Articles("B").size(), 2u);
 }
 
 }  // namespace

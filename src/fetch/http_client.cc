@@ -175,6 +175,8 @@ struct Transfer {
   bool too_large = false;
   bool checked = false;  // connections must be to public addresses (or a proxy)
   const std::set<std::string>* proxy_endpoints = nullptr;
+  bool opened = false;     // a connection was opened for this transfer
+  bool connected = false;  // a connection (new or reused) was about to carry the request
   std::string refused;     // set when a connection was refused: "127.0.0.1, a loopback address"
   char error[CURL_ERROR_SIZE] = {0};
 
@@ -218,6 +220,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 // resolves to) before the socket exists.
 curl_socket_t OpenCheckedSocket(void* user, curlsocktype, struct curl_sockaddr* address) {
   auto* t = static_cast<Transfer*>(user);
+  t->opened = true;
   char text[INET6_ADDRSTRLEN] = "?";
   int port = 0;
   if (address->family == AF_INET) {
@@ -238,6 +241,7 @@ curl_socket_t OpenCheckedSocket(void* user, curlsocktype, struct curl_sockaddr* 
 // must not carry this one there.
 int CheckConnection(void* user, char* primary_ip, char*, int primary_port, int) {
   auto* t = static_cast<Transfer*>(user);
+  t->connected = true;
   std::string ip = primary_ip ? primary_ip : "";
   sockaddr_storage address{};
   auto* in = reinterpret_cast<sockaddr_in*>(&address);
@@ -344,6 +348,7 @@ class Fetcher {
     Hop first;                // where a retry starts again
     int redirects = 0;
     long spent_ms = 0;        // on the wire in this attempt, by the hops before this one
+    bool fresh = false;       // the next start opens a connection of its own
     int attempts = 0;
     Clock::time_point ready{};  // a retry may not start before this
     Clock::time_point first_start{};
@@ -419,7 +424,7 @@ class Fetcher {
     const FetchRequest& req = requests_[i];
     State& s = states_[i];
     if (s.attempts == 0) s.first_start = Clock::now();
-    if (s.redirects == 0) s.attempts++;
+    if (s.redirects == 0 && !s.fresh) s.attempts++;
 
     auto t = std::make_unique<Transfer>();
     t->index = i;
@@ -443,6 +448,10 @@ class Fetcher {
     if (t->resolve) curl_easy_setopt(e, CURLOPT_RESOLVE, t->resolve);
     // Redirects are followed by Finish, hop by hop, each through Enter.
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    if (s.fresh) curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+    // A 304 has no body by rule; a server that sends one anyway would leave
+    // it on the connection for the next request (another source's) to read.
+    if (!req.etag.empty() || !req.last_modified.empty()) curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl decodes
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, std::max(1L, options_.timeout_ms - s.spent_ms));
@@ -534,6 +543,15 @@ class Fetcher {
       return;
     }
     if (code != CURLE_OK) {
+      // A connection kept from an earlier answer may still hold that answer's
+      // stray bytes (a body after a 304, more than its Content-Length): its
+      // failure is not this request's. Once more, on a connection of its own.
+      if (t.connected && !t.opened && !is_file && !s.fresh) {
+        s.fresh = true;
+        s.ready = Clock::now();
+        waiting_.push_front(i);
+        return;
+      }
       if (RetryableCurlError(code) && ScheduleRetry(i, 0)) return;
       std::string detail = t.error[0] ? t.error : curl_easy_strerror(code);
       r.http_code = 0;  // whatever arrived (a redirect, a cut-short 200) is not an answer
@@ -547,6 +565,8 @@ class Fetcher {
       Done(i);
       return;
     }
+    s.fresh = false;
+
     long http = r.http_code;
     char* location = nullptr;
     if (!is_file && IsRedirect(http) &&
@@ -623,6 +643,7 @@ class Fetcher {
     s.hop = s.first;
     s.redirects = 0;
     s.spent_ms = 0;
+    s.fresh = false;
     s.ready = Clock::now() + std::chrono::milliseconds(delay);
     waiting_.push_back(i);
     return true;
@@ -644,7 +665,7 @@ class Fetcher {
   std::string user_agent_;
   std::set<std::string> proxy_endpoints_;  // "address port"
   CURLM* multi_ = nullptr;
-  std::deque<size_t> waiting_;  // in request order, then retries; redirect hops first
+  std::deque<size_t> waiting_;  // in request order, then retries; redirects and fresh starts first
   std::map<CURL*, std::unique_ptr<Transfer>> active_;
   std::set<std::string> busy_hosts_;
   std::map<std::string, Clock::time_point> host_free_at_;  // host_spacing_ms

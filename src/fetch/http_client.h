@@ -10,7 +10,10 @@
 // bounded retries with exponential back-off on timeouts, connection failures
 // and 5xx, obeying Retry-After. http(s):// URLs are fetched, and a file:// URL
 // that is the request's trusted_origin (a configured feed). Each result
-// reports its own failure; one failing URL never affects another.
+// reports its own failure; one failing URL never affects another, and one
+// server's bad answer never another's: a conditional request's connection is
+// not reused (a 304 with a body would leave it for the next request), and a
+// request that fails on a reused connection is sent once more on a new one.
 //
 // Failures, each message naming the URL: kHttpError for a final status other
 // than 2xx and 304 (the message has the code), kNetworkError for transport
