@@ -14,6 +14,7 @@
 
 #include "support/cli.h"
 #include "support/http_server.h"
+#include "support/mirror_files.h"
 #include "support/socks_proxy.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
@@ -22,11 +23,6 @@ namespace nm {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const std::string& path) {
-  auto r = ReadFile(path);
-  return r.ok() ? *r : std::string("<missing: " + path + ">");
-}
 
 std::string Page() { return Slurp(std::string(NEWSMIRROR_SOURCE_DIR) + "/src/complete/testdata/voa_article.html"); }
 
@@ -91,13 +87,7 @@ class AddressPolicyE2E : public ::testing::Test {
       return nlohmann::json::object();
     }
   }
-  std::vector<std::string> Articles(const std::string& outlet = "VOA") {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (auto& e : fs::directory_iterator(mirror_ + "/articles/" + outlet, ec)) out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  std::vector<std::string> Articles(const std::string& outlet = "VOA") { return ArticleFiles(mirror_, outlet); }
   static std::string Warnings(const nlohmann::json& j) {
     std::string all;
     for (const auto& w : j["sources"][0]["warnings"]) all += w.get<std::string>() + "\n";

@@ -8,6 +8,7 @@
 
 #include "support/cli.h"
 #include "support/http_server.h"
+#include "support/mirror_files.h"
 #include "support/socks_proxy.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
@@ -16,11 +17,6 @@ namespace nm {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const std::string& path) {
-  auto r = ReadFile(path);
-  return r.ok() ? *r : std::string("<missing: " + path + ">");
-}
 
 std::string Fixture() { return Slurp(std::string(NEWSMIRROR_SOURCE_DIR) + "/src/complete/testdata/voa_article.html"); }
 
@@ -61,13 +57,7 @@ class FullTextTest : public ::testing::Test {
   CliResult Run(const std::string& config) {
     return RunNewsmirror({"run", "--config", config, "--out", mirror_, "--json", "-v"});
   }
-  std::vector<std::string> Articles(const std::string& outlet = "VOA") {
-    std::vector<std::string> out;
-    std::error_code ec;
-    for (auto& e : fs::directory_iterator(mirror_ + "/articles/" + outlet, ec)) out.push_back(e.path().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
+  std::vector<std::string> Articles(const std::string& outlet = "VOA") { return ArticleFiles(mirror_, outlet); }
 
   TempDir dir_;
   std::string mirror_ = dir_.path() + "/mirror";
