@@ -1,5 +1,6 @@
 // Small text helpers several modules share: ASCII case folding that keeps
-// byte offsets, and reading UTF-8 one code point at a time.
+// byte offsets, reading UTF-8 one code point at a time, and cutting UTF-8 at
+// a character boundary.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +18,10 @@ std::string AsciiLower(std::string_view s);
 // byte that starts no whole sequence (cut short, or a byte that is not a
 // continuation inside it) is read alone (*len = 1, its value).
 uint32_t DecodeUtf8At(std::string_view s, size_t i, size_t* len);
+
+// The largest n <= max_bytes at which s can be cut without splitting a UTF-8
+// sequence (s.size() when it fits): continuation bytes before the cut are
+// stepped back over, at most three of them.
+size_t Utf8CutPoint(std::string_view s, size_t max_bytes);
 
 }  // namespace nm
