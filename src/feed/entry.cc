@@ -94,9 +94,11 @@ void CapEntry(Entry& e, size_t index, std::vector<std::string>& warnings) {
     e.images.resize(caps::kImages);
   }
   size_t kept = 0;
-  for (std::string& url : e.images) {
-    cap.Url(url, "image URL");
-    if (!url.empty()) e.images[kept++] = std::move(url);
+  for (size_t i = 0; i < e.images.size(); ++i) {
+    cap.Url(e.images[i], "image URL");
+    if (e.images[i].empty()) continue;
+    if (kept != i) e.images[kept] = std::move(e.images[i]);
+    ++kept;
   }
   e.images.resize(kept);
 }
