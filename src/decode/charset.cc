@@ -14,8 +14,6 @@
 #include <memory>
 #include <optional>
 
-#include "util/text.h"
-
 namespace nm {
 
 namespace {
@@ -436,31 +434,58 @@ struct Piece {
   enum Reading { kEither, kAsUtf8, kAsLegacy, kWeak } reading = kEither;
 };
 
+// The length of the strict UTF-8 sequence at p[i] (a byte of 0x80 or more),
+// or 0 when none starts there: ScanUtf8's rules.
+size_t Utf8SequenceAt(const unsigned char* p, size_t n, size_t i) {
+  unsigned char c = p[i];
+  size_t more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+  if (more == 0 || i + more >= n) return 0;
+  unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  if (p[i + 1] < lo || p[i + 1] > hi) return 0;
+  for (size_t k = 2; k <= more; ++k) {
+    if ((p[i + k] & 0xC0) != 0x80) return 0;
+  }
+  return more + 1;
+}
+
+// The document cut into pieces, each classified in one pass over its bytes.
 std::vector<Piece> Pieces(std::string_view b) {
   std::vector<Piece> pieces;
-  size_t begin = 0;
-  while (begin < b.size()) {
-    size_t cut = b.find_first_of("<\n", begin + 1);
-    size_t end = cut == std::string_view::npos ? b.size() : b[cut] == '\n' ? cut + 1 : cut;
-    Piece p;
-    p.begin = begin;
-    p.end = end;
-    std::string_view text = b.substr(begin, end - begin);
-    if (!IsAscii(text)) {
-      size_t good = 0;
-      ScanUtf8(text, &p.bad, &good);
-      p.kind = p.bad == 0 ? Piece::kUtf8 : Piece::kBroken;
-      // Sequences of three bytes or more (CJK in UTF-8), counted loosely.
-      for (size_t i = 0; i < text.size();) {
-        size_t len = 1;
-        uint32_t cp = DecodeUtf8At(text, i, &len);
-        if (len >= 2) ++p.multibyte;
-        if (len >= 3 && cp >= 0x800) ++p.long_seqs;
-        i += len;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(b.data());
+  const size_t n = b.size();
+  Piece piece;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == '<' && i > piece.begin) {
+        piece.end = i;
+        pieces.push_back(piece);
+        piece = Piece{};
+        piece.begin = i;
       }
+      ++i;
+      if (c == '\n') {
+        piece.end = i;
+        pieces.push_back(piece);
+        piece = Piece{};
+        piece.begin = i;
+      }
+      continue;
     }
-    pieces.push_back(p);
-    begin = end;
+    if (size_t len = Utf8SequenceAt(p, n, i)) {
+      ++piece.multibyte;
+      if (len >= 3) ++piece.long_seqs;
+      i += len;
+    } else {
+      ++piece.bad;
+      ++i;
+    }
+    piece.kind = piece.bad ? Piece::kBroken : Piece::kUtf8;
+  }
+  if (piece.begin < n) {
+    piece.end = n;
+    pieces.push_back(piece);
   }
   return pieces;
 }
@@ -504,6 +529,27 @@ std::optional<Decoded> DecodeMixed(std::string_view b, const std::vector<std::st
   *utf8_evident = std::any_of(pieces.begin(), pieces.end(), CertainlyUtf8);
   if (std::none_of(pieces.begin(), pieces.end(), [](const Piece& p) { return p.kind == Piece::kUtf8; })) {
     return std::nullopt;
+  }
+  if (!*utf8_evident) {
+    // Then only a piece the legacy charset cannot read (or any, against a
+    // single-byte one) is strong UTF-8. A document in a multi-byte charset it
+    // names, whose few valid UTF-8 pieces it reads too, is no mix: found
+    // before reading the rest of it, which is most of every such document.
+    for (const std::string& label : labels) {
+      std::string conv = WidenCharset(label);
+      if (conv.empty() || conv == "utf-8" || !IsStatelessAsciiCompatible(conv)) continue;
+      ToUtf8 probe(conv);
+      if (!probe.ok() || ucnv_getMaxCharSize(probe.from()) == 1) break;
+      std::string scratch;
+      bool reads_all = std::all_of(pieces.begin(), pieces.end(), [&](const Piece& p) {
+        if (p.kind != Piece::kUtf8) return true;
+        scratch.clear();
+        std::optional<size_t> errors = probe.AppendTo(b.substr(p.begin, p.end - p.begin), scratch);
+        return errors && *errors == 0;
+      });
+      if (reads_all) return std::nullopt;
+      break;
+    }
   }
   std::string legacy = LegacyCharset(b, pieces, labels);
   if (legacy.empty()) return std::nullopt;

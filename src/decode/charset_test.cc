@@ -283,6 +283,18 @@ TEST(CharsetTest, TheLegacyPartsCharsetMayComeFromItsOwnDeclaration) {
   EXPECT_NE(d.text.find(kUtf8Titles[4]), std::string::npos);
 }
 
+TEST(CharsetTest, WhenTheOtherCharsetCannotBeToldTheUtf8PartIsNoMojibake) {
+  // Too few legacy bytes for the detector, and no label names them: the
+  // UTF-8 part comes out right, the rest as U+FFFD (not all as windows-1252).
+  std::string first = "<rss version=\"2.0\"><channel><title>" + kUtf8Titles[0] + "</title>";
+  for (size_t i = 1; i < kUtf8Titles.size(); ++i) first += "\n<item><title>" + kUtf8Titles[i] + "</title></item>";
+  std::string bytes = first + Encode("\n<item><title>" + kBig5Titles[2] + "</title></item>", "big5") + "</channel></rss>";
+  Decoded d = DecodeDocument(bytes, "", DocumentKind::kXml);
+  EXPECT_EQ(d.charset, "utf-8");
+  for (const std::string& title : kUtf8Titles) EXPECT_NE(d.text.find(title), std::string::npos) << title;
+  EXPECT_GT(d.replaced, 0u);
+}
+
 TEST(CharsetTest, APureGbFeedIsStillReadInOneCharset) {
   std::vector<std::string> titles = {"中文新闻", "中", "国", "北京宣布新的经济刺激计划", "第三条"};
   std::string bytes = Encode(Rss("gb2312", titles), "gb18030");
