@@ -143,7 +143,7 @@ TEST_F(NewestRecordsTest, TheOverlayIsReadBeforeTheDisk) {
   // The next run's writes, not yet on disk.
   auto a = OutletArchive::Load(dir_.path(), "V");
   ASSERT_TRUE(a.ok());
-  a->Merge({MakeEntry("next", 9500000000000)}, 0, options_);
+  a->Merge({MakeEntry("next", 9500000000000)}, 9500000000000, options_);
   std::vector<PlannedWrite> writes = a->TakeWrites(options_);
   FileOverlay overlay;
   for (const PlannedWrite& w : writes) overlay[w.path] = w.data;

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <string_view>
 
 #include "archive/article.h"
 #include "archive/file_name.h"
@@ -313,45 +315,92 @@ void OutletArchive::SetValidators(const FeedValidators& v) {
   }
 }
 
+namespace {
+
+// The first of the entry's published, updated and created dates that is
+// believable (not more than kFutureToleranceMs after `now_ms`, when the entry
+// is first seen); a date that is given but not believed is a warning.
+std::optional<int64_t> BelievedDate(const Entry& e, int64_t now_ms, const std::string& title,
+                                    std::vector<std::string>& warnings) {
+  std::string refused;
+  for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
+    if (!d->has_value() || !(*d)->ms) continue;
+    if (*(*d)->ms <= now_ms + kFutureToleranceMs) return (*d)->ms;
+    if (refused.empty()) refused = " (\"" + (*d)->text + "\" is more than 48 hours ahead)";
+  }
+  std::string shown = !refused.empty() ? refused : e.published ? " (\"" + e.published->text + "\")" : "";
+  warnings.push_back("no usable date" + shown + " for \"" + title + "\"; using the time it was first seen");
+  return std::nullopt;
+}
+
+}  // namespace
+
 MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms,
                                 const ArchiveOptions& options) {
   MergeStats stats;
   struct Candidate {
     const Entry* entry;
     int64_t when;
+    EntryKeys keys;
   };
   std::vector<Candidate> order;
   order.reserve(entries.size());
   for (const Entry& e : entries) {
-    std::optional<int64_t> when;
-    for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
-      if (d->has_value() && (*d)->ms) {
-        when = (*d)->ms;
-        break;
+    EntryKeys keys = KeysOf(e);
+    std::optional<int64_t> when = BelievedDate(e, now_ms, keys.title, stats.warnings);
+    order.push_back({&e, when.value_or(now_ms), std::move(keys)});
+  }
+  // A guid that entries with different links share (a feed that gives every
+  // item the same one) names no article: those entries are told apart by
+  // their links and titles, as entries without a guid are.
+  {
+    std::unordered_map<std::string_view, std::string_view> link_of_guid;
+    std::set<std::string, std::less<>> shared;
+    for (const Candidate& c : order) {
+      if (c.keys.guid.empty() || c.keys.link_key.empty()) continue;
+      auto [it, inserted] = link_of_guid.emplace(c.keys.guid, c.keys.link_key);
+      if (!inserted && it->second != c.keys.link_key) shared.insert(c.keys.guid);
+    }
+    for (const std::string& guid : shared) {
+      stats.warnings.push_back("the guid \"" + guid + "\" is shared by entries with different links; they are told apart by their links");
+    }
+    if (!shared.empty()) {
+      for (Candidate& c : order) {
+        if (shared.count(c.keys.guid)) c.keys.guid.clear();
       }
     }
-    if (!when) {
-      std::string shown = e.published ? " (\"" + e.published->text + "\")" : "";
-      stats.warnings.push_back("no usable date" + shown + " for \"" + CleanTitle(e.title) +
-                               "\"; using the time it was first seen");
-    }
-    order.push_back({&e, when.value_or(now_ms)});
   }
   // Oldest first, so the newest new article gets the smallest id.
   std::stable_sort(order.begin(), order.end(),
                    [](const Candidate& a, const Candidate& b) { return a.when < b.when; });
 
+  // Entries of this feed that are one article (the archive finds the same
+  // record for them) are archived once: the first in this order wins, and the
+  // later ones are counted as duplicates, never written over it, so that a
+  // second run of the same feed changes nothing.
+  std::unordered_map<size_t, int> claimed;  // record index → later entries that were the same article
+  std::vector<size_t> claim_order;
   std::string folder = "articles/" + outlet_ + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
-    auto [title, link, guid, link_key, title_key] = KeysOf(e);
+    const auto& [title, link, guid, link_key, title_key] = c.keys;
     if (guid.empty() && link_key.empty() && title_key.empty()) {
       ++stats.skipped;
       stats.warnings.push_back("skipped an entry with no id, link or title");
       continue;
     }
-    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
     long found = Find(guid, link_key, title_key);
+    if (found >= 0) {
+      auto claim = claimed.find(static_cast<size_t>(found));
+      if (claim != claimed.end()) {
+        ++claim->second;
+        ++stats.duplicates;
+        continue;
+      }
+      claimed.emplace(static_cast<size_t>(found), 0);
+      claim_order.push_back(static_cast<size_t>(found));
+    }
+    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
     if (found >= 0) {
       ArticleRecord& r = state_.records[static_cast<size_t>(found)];
       std::string text = FormatArticle({r.published_ms, title, link, content});
@@ -397,7 +446,16 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     MarkDirty(r);
     state_.records.push_back(std::move(r));
     Index(state_.records.size() - 1);
+    claimed.emplace(state_.records.size() - 1, 0);
+    claim_order.push_back(state_.records.size() - 1);
     ++stats.new_articles;
+  }
+  for (size_t i : claim_order) {
+    int later = claimed[i];
+    if (later == 0) continue;
+    stats.warnings.push_back(std::to_string(later) + (later == 1 ? " later entry of the feed is" : " later entries of the feed are") +
+                             " the same article as \"" + state_.records[i].title +
+                             "\" (same guid, link or title); the first is archived");
   }
   return stats;
 }

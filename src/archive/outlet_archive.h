@@ -9,6 +9,21 @@
 // rewritten in place when its content changed), or unchanged. Nothing is
 // written here: TakeWrites() returns the files to write, so the caller can
 // write a whole run atomically. Not thread-safe; one object per outlet.
+//
+// What Merge believes of a feed, so that a rerun of the same feed changes
+// nothing and no date sits on top of the lists for ever:
+// - Entries of one feed that are the same article (the archive finds one
+//   record for them: same guid, canonical link or title) are archived once.
+//   The first in Merge's order wins — oldest publication first, and for equal
+//   dates the one earlier in the feed — and the others are counted as
+//   duplicates, never written over it. A guid that entries with different
+//   links share identifies none of them: they are told apart by link and
+//   title.
+// - An entry's date is the first of published, updated and created that is
+//   believable: at most kFutureToleranceMs after the time the entry is first
+//   seen (dates before 1970 are believed: the archive's format holds them,
+//   and list and month pages file them under their own four-digit year).
+//   Without one, the first-seen time is used, with a warning.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +37,10 @@
 #include "util/status.h"
 
 namespace nm {
+
+// How far ahead of the first-seen time a publication date is still believed
+// (zone mistakes, embargoed articles dated a few hours ahead).
+inline constexpr int64_t kFutureToleranceMs = int64_t{48} * 3600 * 1000;
 
 struct ArchiveOptions {
   int list_size = 300;
@@ -42,6 +61,7 @@ struct MergeStats {
   int updated = 0;
   int unchanged = 0;
   int skipped = 0;                    // entries with nothing to identify them by
+  int duplicates = 0;                 // later entries of the feed that were an article already merged
   std::vector<std::string> warnings;
 };
 

@@ -1,34 +1,17 @@
 #include "publish/mirror_feed.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
+#include "dates/date_parser.h"
 #include "html/sanitize.h"
 #include "url/url.h"
 #include "util/fs.h"
 
 namespace nm {
 
-std::string Rfc3339(int64_t ms) {
-  using namespace std::chrono;
-  sys_time<milliseconds> t{milliseconds(ms)};
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<milliseconds> hms{t - day};
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                        static_cast<int>(hms.seconds().count()));
-  if (hms.subseconds().count()) {
-    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(hms.subseconds().count()));
-  } else {
-    std::snprintf(buf + n, sizeof buf - n, "Z");
-  }
-  return buf;
-}
+std::string Rfc3339(int64_t ms) { return FormatRfc3339(ms); }
 
 std::string XmlEscape(std::string_view s) {
   std::string out;

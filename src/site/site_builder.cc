@@ -6,6 +6,7 @@
 #include <set>
 
 #include "complete/local_images.h"
+#include "dates/date_parser.h"
 #include "html/escape.h"
 #include "html/sanitize.h"
 #include "publish/mirror_feed.h"
@@ -195,7 +196,7 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   if (options.jekyll_posts) {
     for (const MirrorOutlet& o : view->outlets) {
       for (const ArticleRecord& r : o.records) {
-        std::string path = "_posts/" + Rfc3339(r.published_ms + int64_t{options.site.utc_offset_minutes} * 60000).substr(0, 10) +
+        std::string path = "_posts/" + FormatLocalDate(r.published_ms, options.site.utc_offset_minutes) +
                            "-" + o.name + "-" + std::to_string(r.id) + ".html";
         ++stats.pages;
         std::string source = GitBlobId(settings + "jekyll" + r.blob);
