@@ -5,16 +5,20 @@
 #include <unicode/uvernum.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
 #include "archive/article.h"
 #include "archive/file_name.h"
 #include "archive/list_page.h"
+#include "html/html_tree.h"
 #include "html/image_rewrite.h"
 #include "url/url.h"
 #include "util/fs.h"
+#include "util/contain.h"
 #include "util/hash.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -283,6 +287,23 @@ struct EntryKeys {
   std::string title, link, guid, link_key, title_key;
 };
 
+// An entry's quarantine record is found by its id, else its link, else its
+// title, as written in the feed (nothing that could itself fail), hashed to
+// keep feed.tsv short whatever the feed sends.
+std::string QuarantineKey(const Entry& e) {
+  std::string_view id = JsTrim(e.id), link = JsTrim(e.link);
+  std::string which = !id.empty() ? "id\n" + std::string(id)
+                      : !link.empty() ? "link\n" + std::string(link) : "title\n" + e.title;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(which)));
+  return hex;
+}
+
+// The entry as it failed: a new version of it is tried afresh.
+std::string QuarantineHash(const Entry& e) {
+  return GitBlobId(e.title + "\n" + e.link + "\n" + e.content).substr(0, 16);
+}
+
 EntryKeys KeysOf(const Entry& e) {
   EntryKeys k;
   k.title = CleanTitle(e.title);
@@ -340,24 +361,78 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
   std::string folder = "articles/" + outlet_ + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
-    auto [title, link, guid, link_key, title_key] = KeysOf(e);
+    const std::string qkey = QuarantineKey(e);
+    auto quarantined = state_.quarantine.find(qkey);
+    std::string qhash;
+    if (quarantined != state_.quarantine.end()) {
+      qhash = QuarantineHash(e);
+      if (quarantined->second.content_hash == qhash && quarantined->second.attempts >= kQuarantineAttempts) {
+        stats.quarantined.push_back({CleanTitle(e.title), e.link, e.id, quarantined->second.reason,
+                                     quarantined->second.attempts, false});
+        continue;
+      }
+    }
+    // Everything one entry needs, before the archive changes: what this
+    // throws (an allocation too large, a library's error) quarantines the
+    // entry alone.
+    EntryKeys k;
+    std::string text, blob, file;
+    long found = -1;
+    bool restore = false, deep = false;
+    Status planned = Contain([&] {
+      TestFailurePoint("merge", e.link);
+      k = KeysOf(e);
+      if (k.guid.empty() && k.link_key.empty() && k.title_key.empty()) return;
+      std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, k.link));
+      found = Find(k.guid, k.link_key, k.title_key);
+      if (found >= 0) {
+        const ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+        text = FormatArticle({r.published_ms, k.title, k.link, content});
+        blob = GitBlobId(text);
+        // The file must still be there: a run killed at the wrong moment or a
+        // hand-deleted file is restored from the feed.
+        std::error_code ec;
+        restore = blob == r.blob && !fs::exists(root_ + "/" + folder + r.file, ec);
+      } else {
+        int64_t id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
+        file = ArticleFileName(id, k.title);
+        text = FormatArticle({c.when, k.title, k.link, content});
+        blob = GitBlobId(text);
+      }
+      // The archive keeps the HTML as written; its readers bound it (html_tree.h).
+      if (found < 0 || blob != state_.records[static_cast<size_t>(found)].blob) {
+        deep = LimitHtmlNesting(e.content).changed;
+      }
+    });
+    if (!planned.ok()) {
+      if (qhash.empty()) qhash = QuarantineHash(e);
+      QuarantinedEntry& q = state_.quarantine[qkey];
+      if (q.content_hash != qhash) q = QuarantinedEntry{qhash, 0, ""};
+      ++q.attempts;
+      q.reason = planned.message();
+      feed_state_dirty_ = true;
+      stats.quarantined.push_back({CleanTitle(e.title), e.link, e.id, q.reason, q.attempts, true});
+      continue;
+    }
+    if (quarantined != state_.quarantine.end()) {
+      state_.quarantine.erase(quarantined);  // archived at last
+      feed_state_dirty_ = true;
+    }
+    auto& [title, link, guid, link_key, title_key] = k;
     if (guid.empty() && link_key.empty() && title_key.empty()) {
       ++stats.skipped;
       stats.warnings.push_back("skipped an entry with no id, link or title");
       continue;
     }
-    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
-    long found = Find(guid, link_key, title_key);
+    if (deep) {
+      stats.warnings.push_back("\"" + title + "\" (" + link + ") is nested deeper than " +
+                               std::to_string(kMaxHtmlDepth) +
+                               " levels (or holds too many open formatting elements): archived as written, "
+                               "readers show what lies deeper as text");
+    }
     if (found >= 0) {
       ArticleRecord& r = state_.records[static_cast<size_t>(found)];
-      std::string text = FormatArticle({r.published_ms, title, link, content});
-      std::string blob = GitBlobId(text);
-      bool restore = false;
       if (blob == r.blob) {
-        // The file must still be there: a run killed at the wrong moment or a
-        // hand-deleted file is restored from the feed.
-        std::error_code ec;
-        restore = !fs::exists(root_ + "/" + folder + r.file, ec);
         if (restore) stats.warnings.push_back("restored missing file " + folder + r.file);
         else ++stats.unchanged;
       } else {
@@ -382,12 +457,11 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     ArticleRecord r;
     r.id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
     r.published_ms = c.when;
-    r.file = ArticleFileName(r.id, title);
+    r.file = std::move(file);
     r.guid = guid;
     r.link = link;
     r.title = title;
-    std::string text = FormatArticle({r.published_ms, title, link, content});
-    r.blob = GitBlobId(text);
+    r.blob = std::move(blob);
     pending_articles_.push_back({folder + r.file, std::move(text)});
     dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
     MarkDirty(r);
@@ -396,6 +470,20 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     ++stats.new_articles;
   }
   return stats;
+}
+
+void OutletArchive::ForgetQuarantinedNotIn(const std::vector<Entry>& entries) {
+  if (state_.quarantine.empty()) return;
+  std::set<std::string> in_feed;
+  for (const Entry& e : entries) in_feed.insert(QuarantineKey(e));
+  for (auto it = state_.quarantine.begin(); it != state_.quarantine.end();) {
+    if (in_feed.count(it->first)) {
+      ++it;
+    } else {
+      it = state_.quarantine.erase(it);
+      feed_state_dirty_ = true;
+    }
+  }
 }
 
 std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
@@ -430,7 +518,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
   }
   if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
-    writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+    writes.push_back(
+        {OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks, state_.quarantine)});
     state_.stored_chunks = state_.chunks;
   }
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));

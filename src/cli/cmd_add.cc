@@ -64,7 +64,7 @@ int Execute(const AddArgs& a) {
   opts.commit = a.commit;
   opts.push = a.push;
   AddReport report = AddPages(config, opts);
-  if (a.json) std::cout << ToJson(report).dump(2) << std::endl;
+  if (a.json) std::cout << ToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   if (!report.status.ok()) {
     std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;

@@ -109,6 +109,16 @@ nlohmann::json ToJson(const RunReport& r) {
     js["failed"] = s.outcome == SourceReport::Outcome::kFailed;
     js["reason"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
     js["warnings"] = s.warnings;
+    js["quarantined"] = nlohmann::json::array();
+    for (const QuarantineNotice& q : s.quarantined) {
+      js["quarantined"].push_back({{"title", q.title},
+                                   {"link", q.link},
+                                   {"id", q.guid},
+                                   {"reason", q.reason},
+                                   {"attempts", q.attempts},
+                                   {"tried", q.tried},
+                                   {"retried_next_run", q.tried && q.attempts < kQuarantineAttempts}});
+    }
     js["encoding"] = s.encoding;
     js["seconds"] = s.seconds;
     j["sources"].push_back(std::move(js));
@@ -150,7 +160,8 @@ int Execute(const RunArgs& a) {
   opts.dry_run = a.dry_run;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
-  if (a.json) std::cout << ToJson(report).dump(2) << std::endl;
+  // Feed text in a report is not always valid UTF-8: replaced, never thrown on.
+  if (a.json) std::cout << ToJson(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
   if (!report.status.ok()) {
     std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;

@@ -8,6 +8,7 @@
 #include "publish/mirror_feed.h"
 #include "site/assets.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/hash.h"
 #include "util/text.h"
 
@@ -264,7 +265,11 @@ std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord&
   if (doc.ok()) {
     SanitizePolicy policy;
     policy.base_url = link;
-    body += SanitizeHtml(doc->content, policy);
+    std::string html;
+    // An article whose HTML cannot be read (over the parser's memory budget)
+    // says so; the other pages go on.
+    Status read = Contain([&] { html = SanitizeHtml(doc->content, policy); });
+    body += read.ok() ? html : "<p class=\"muted\">" + Esc("the article cannot be shown: " + read.message()) + "</p>";
   } else {
     body += "<p class=\"muted\">" + Esc(doc.status().message()) + "</p>";
   }
