@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -67,7 +68,14 @@ void AppendUtf8(std::string& out, unsigned cp) {
 struct OpenElements {
   std::vector<std::string_view> names;
   int repairs = 0;
+  // Elements opened deeper than kMaxXmlDepth: their tags are dropped (their
+  // text kept), so that libxml2, which stops reading the whole document at
+  // its depth limit (256), reads the entries after them.
+  std::map<std::string_view, int> too_deep;
+  int deep_tags = 0;
 };
+
+constexpr size_t kMaxXmlDepth = 200;
 
 bool IsHtmlVoid(std::string_view name) {
   // Not "link", "source" or "meta": RSS and Atom use those names with content.
@@ -114,6 +122,13 @@ size_t BalanceTag(std::string_view in, size_t i, OpenElements& open, std::string
     copied = at;
     ++open.repairs;
   };
+  auto drop_deep = [&] {
+    if (!changed) { out.reserve(n + 64); changed = true; }
+    out.append(in.substr(copied, i - copied));
+    copied = gt + 1;
+    ++open.deep_tags;
+    return gt + 1;
+  };
   if (!end_tag) {
     if (in[gt - 1] == '/') return gt + 1;
     if (IsHtmlVoid(name)) {
@@ -121,8 +136,16 @@ size_t BalanceTag(std::string_view in, size_t i, OpenElements& open, std::string
       out += "/";
       return gt + 1;
     }
+    if (open.names.size() >= kMaxXmlDepth) {
+      ++open.too_deep[name];
+      return drop_deep();
+    }
     open.names.push_back(name);
     return gt + 1;
+  }
+  if (auto deep = open.too_deep.find(name); deep != open.too_deep.end() && deep->second > 0) {
+    --deep->second;
+    return drop_deep();
   }
   if (!open.names.empty() && open.names.back() == name) {
     open.names.pop_back();
@@ -453,6 +476,10 @@ bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std:
     if (bare_amps) warnings->push_back("escaped " + std::to_string(bare_amps) + " bare '&'");
     if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
     if (open.repairs) warnings->push_back("closed or dropped " + std::to_string(open.repairs) + " mismatched tags");
+    if (open.deep_tags) {
+      warnings->push_back("dropped " + std::to_string(open.deep_tags) + " tags of elements nested deeper than " +
+                          std::to_string(kMaxXmlDepth) + " levels (their text kept)");
+    }
     if (dropped_doctypes) warnings->push_back("dropped a DOCTYPE with external, parameter or nested entities");
   }
   return true;

@@ -5,15 +5,18 @@
 // libxml2 so, whatever the document's declaration says. It never touches the
 // disk or the network (no external entities, no DTD loading, no XInclude): a
 // DOCTYPE whose entities are external, parameter or nested ones is dropped
-// whole, its references left as text. Nesting depth and sizes stay within
-// libxml2's limits, entity expansion within a budget per call and per
-// document. Broken documents are recovered: HTML entities XML does not know
-// (&nbsp; &mdash; …) become character references (&#146; the cp1252
-// character it means), a bare '&' becomes "&amp;", control characters XML
-// forbids are dropped, an end tag closes what was left open inside its
-// element (a stray one is dropped, <br> and <img> are closed), and libxml2's
-// recovery mode reads past the rest and text after the root. What was
-// repaired is reported as warnings.
+// whole, its references left as text. Sizes stay within libxml2's limits,
+// entity expansion within a budget per call and per document. Elements nested
+// deeper than 200 levels lose their tags (their text stays): libxml2 stops
+// reading the whole document at depth 256, and the entries after them would
+// be lost. (libxml2 2.9 frees and serializes trees without recursion; the
+// walks here recurse at most that deep.) Broken documents are recovered: HTML
+// entities XML does not know (&nbsp; &mdash; …) become character references
+// (&#146; the cp1252 character it means), a bare '&' becomes "&amp;", control
+// characters XML forbids are dropped, an end tag closes what was left open
+// inside its element (a stray one is dropped, <br> and <img> are closed), and
+// libxml2's recovery mode reads past the rest and text after the root. What
+// was repaired is reported as warnings.
 #pragma once
 
 #include <libxml/tree.h>
