@@ -208,7 +208,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");
   cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes");
   cmd->add_flag("-n,--dry-run", args->dry_run, "Fetch and compare, but write nothing");
-  cmd->add_flag("--json", args->json, "Print a summary of the run as JSON on standard output");
+  cmd->add_flag("--json", args->json,
+                "Print a summary of the run as JSON on standard output (per source: counts, warnings,\n"
+                "failure, and the entries that could not be archived: \"quarantined\")");
   cmd->add_flag("-q,--quiet", args->quiet, "Print failures only");
   cmd->add_flag("-v,--verbose", args->verbose, "Print every source and every warning");
   cmd->callback([args, &exit_code] { exit_code = Execute(*args); });

@@ -1,5 +1,6 @@
 #include "html/html_tree.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -60,6 +61,7 @@ namespace {
 // takes 10 to 20 times its size), at least enough for any small one.
 constexpr size_t kBaseBudget = size_t{64} << 20;
 constexpr size_t kBudgetPerByte = 64;
+constexpr size_t kMaxBudget = size_t{512} << 20;
 
 GumboVector* ChildrenOf(GumboNode* n) {
   if (n->type == GUMBO_NODE_DOCUMENT) return &n->v.document.children;
@@ -78,7 +80,9 @@ HtmlTree::HtmlTree(std::string_view html, const HtmlParseOptions& options) {
   std::string_view input = limited.changed ? std::string_view(limited.html) : html;
   flattened_ = limited.changed;
   allocations_ = new Allocations();
-  allocations_->budget = kBaseBudget + kBudgetPerByte * input.size();
+  allocations_->budget = options.memory_budget
+                             ? options.memory_budget
+                             : std::min(kMaxBudget, kBaseBudget + kBudgetPerByte * input.size());
   GumboOptions gumbo = kGumboDefaultOptions;
   gumbo.allocator = &Allocations::Allocate;
   gumbo.deallocator = &Allocations::Deallocate;

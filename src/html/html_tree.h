@@ -51,6 +51,9 @@ NestingLimit LimitHtmlNesting(std::string_view html);
 
 struct HtmlParseOptions {
   bool fragment = false;   // parse as the content of a <div> (else a whole document)
+  // Bytes gumbo may hold; 0: 64 MiB plus 64 bytes per byte of input, at
+  // most 512 MiB (a normal page takes 10 to 20 times its size).
+  size_t memory_budget = 0;
 };
 
 class HtmlTree {

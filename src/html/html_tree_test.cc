@@ -223,6 +223,23 @@ TEST(HtmlTreeTest, WalksAtTheDeepestFitInAMebibyteOfStack) {
   EXPECT_TRUE(work.done);
 }
 
+// Within the bounds, reopened formatting elements can still multiply the
+// nodes by up to 17: past its memory budget a parse stops with bad_alloc
+// (which the caller's containment turns into a failed entry), and everything
+// it held is freed (ASan's leak check holds the test to that).
+TEST(HtmlTreeTest, AParseOverItsMemoryBudgetStopsAndFreesWhatItHeld) {
+  std::string html;
+  for (int i = 0; i < 2000; ++i) html += "<p><b id=" + std::to_string(i) + ">x</p>";
+  HtmlParseOptions small;
+  small.memory_budget = size_t{2} << 20;
+  EXPECT_THROW(HtmlTree(html, small), std::bad_alloc);
+  HtmlParseOptions enough;
+  enough.memory_budget = size_t{64} << 20;
+  HtmlTree tree(html, enough);
+  EXPECT_GT(Shape(tree.root()).elements, 20000u);  // the reopened <b>s
+  EXPECT_EQ(Shape(HtmlTree(Repeat("<p>段落</p>", 2000), small).root()).elements, 2003u);
+}
+
 TEST(HtmlTreeTest, SelectorMatchingCostsNoMoreThanThePartsPerElement) {
   // A failing three-part descendant selector on a page 500 levels deep with
   // thousands of paragraphs at the bottom: tried ancestor by ancestor it

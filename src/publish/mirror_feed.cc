@@ -137,9 +137,9 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
       SanitizePolicy policy;
       policy.base_url = r.link;
       // One article whose HTML cannot be read (over the parser's memory
-      // budget) leaves its content out; the feed and the run go on.
+      // budget) says so; the feed and the run go on.
       Status read = Contain([&] { e.content_html = SanitizeHtml(doc->content, policy); });
-      if (!read.ok()) e.content_html.clear();
+      if (!read.ok()) e.content_html = "<p>" + XmlEscape("the article cannot be shown: " + read.message()) + "</p>";
     }
     feed.entries.push_back(std::move(e));
   }

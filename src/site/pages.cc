@@ -1,6 +1,7 @@
 #include "site/pages.h"
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "archive/list_page.h"
@@ -117,7 +118,9 @@ const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* 
   if (file.empty() || file.find_first_not_of("0123456789") != std::string::npos) return nullptr;
   const MirrorOutlet* o = view_.Find(name);
   if (!o) return nullptr;
-  int64_t id = std::stoll(file);
+  int64_t id = 0;  // a number too long for an id names no article (never an exception)
+  auto [end, ec] = std::from_chars(file.data(), file.data() + file.size(), id);
+  if (ec != std::errc() || end != file.data() + file.size()) return nullptr;
   for (const ArticleRecord& r : o->records) {
     if (r.id == id) {
       if (outlet) *outlet = name;
