@@ -15,8 +15,8 @@
 #include "html/html_tree.h"
 #include "html/image_rewrite.h"
 #include "url/url.h"
-#include "util/fs.h"
 #include "util/contain.h"
+#include "util/fs.h"
 #include "util/hash.h"
 #include "util/test_pause.h"
 
