@@ -69,6 +69,13 @@ GumboVector* ChildrenOf(GumboNode* n) {
   return nullptr;
 }
 
+// Elements whose text no reader shows.
+bool IsHidden(const GumboNode* n) {
+  if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) return false;
+  GumboTag t = n->v.element.tag;
+  return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_TEMPLATE || t == GUMBO_TAG_NOSCRIPT;
+}
+
 bool IsTextNode(const GumboNode* n) {
   return n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE || n->type == GUMBO_NODE_CDATA;
 }
@@ -105,7 +112,8 @@ HtmlTree::~HtmlTree() { delete allocations_; }
 
 // Any element still deeper than kMaxHtmlDepth (the tree builder's implied
 // table rows and its adoption agency can add a few levels to what
-// LimitHtmlNesting counted) keeps only the text below it, in order.
+// LimitHtmlNesting counted) keeps only the text below it, in order, without
+// that of scripts and styles.
 void HtmlTree::Flatten() {
   struct Item {
     GumboNode* node;
@@ -135,6 +143,8 @@ void HtmlTree::Flatten() {
       pending.pop_back();
       if (IsTextNode(n)) {
         texts.push_back(n);
+      } else if (IsHidden(n)) {
+        continue;  // script or style text is no text to show
       } else if (GumboVector* inner = ChildrenOf(n)) {
         for (unsigned i = inner->length; i-- > 0;) pending.push_back(static_cast<GumboNode*>(inner->data[i]));
       }

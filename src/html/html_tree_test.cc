@@ -119,6 +119,28 @@ TEST(HtmlTreeTest, ScriptsDroppedAtTheBoundAreDroppedWhole) {
   EXPECT_NE(shape.text.find("deep"), std::string::npos);
 }
 
+TEST(HtmlTreeTest, WhatTheTreeBuilderNestsPastTheBoundIsFlattened) {
+  // In a template a cell opens where a bare cell would be ignored: the tree
+  // is twice as deep as the templates LimitHtmlNesting lets through (510).
+  // Below 512 the tree is flattened, leaving out what no reader shows (the
+  // text of scripts, styles and templates).
+  std::string html = "<p>前文</p>" + Repeat("<template><td><script>var s;</script>级", 600) + "底";
+  HtmlTree tree(html);
+  TreeShape shape = Shape(tree.root());
+  EXPECT_EQ(shape.depth, kMaxHtmlDepth);
+  EXPECT_TRUE(tree.flattened());
+  auto count = [&](std::string_view what) {
+    size_t n = 0;
+    for (size_t at = shape.text.find(what); at != std::string::npos; at = shape.text.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_GT(count("var s;"), 200u);  // the levels above the bound
+  EXPECT_LT(count("var s;"), 300u);
+  EXPECT_NEAR(static_cast<double>(count("级")), static_cast<double>(count("var s;")), 1);  // the level at the bound may split
+  EXPECT_EQ(ReadableText(html), "前文");
+  EXPECT_EQ(SanitizeHtml(html), "<p>前文</p>");
+}
+
 TEST(HtmlTreeTest, NestingJustWithinTheBoundIsKeptWhole) {
   // html and body count: 510 divs fit, the text at the bottom.
   std::string html = Repeat("<div>", kMaxHtmlDepth - 2) + "x" + Repeat("</div>", kMaxHtmlDepth - 2);
