@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace nm {
@@ -84,7 +85,10 @@ bool IsTextNode(const GumboNode* n) {
 
 HtmlTree::HtmlTree(std::string_view html, const HtmlParseOptions& options) {
   NestingLimit limited = LimitHtmlNesting(html);
-  std::string_view input = limited.changed ? std::string_view(limited.html) : html;
+  // The tree's original_tag and original_text point into its input: a
+  // bounded copy lives as long as the tree.
+  if (limited.changed) limited_ = std::move(limited.html);
+  std::string_view input = limited.changed ? std::string_view(limited_) : html;
   flattened_ = limited.changed;
   allocations_ = new Allocations();
   allocations_->budget = options.memory_budget

@@ -56,6 +56,8 @@ struct HtmlParseOptions {
   size_t memory_budget = 0;
 };
 
+// The tree points into `html` (original_tag, original_text): the caller
+// keeps it alive as long as the tree.
 class HtmlTree {
  public:
   explicit HtmlTree(std::string_view html, const HtmlParseOptions& options = {});
@@ -75,6 +77,7 @@ class HtmlTree {
  private:
   void Flatten();
 
+  std::string limited_;  // the input within the bounds, when LimitHtmlNesting changed it
   Allocations* allocations_ = nullptr;
   GumboOutput* output_ = nullptr;
   bool flattened_ = false;

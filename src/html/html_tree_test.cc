@@ -156,6 +156,57 @@ TEST(HtmlTreeTest, NestingJustWithinTheBoundIsKeptWhole) {
                            "<p>b</p>");
 }
 
+// Gumbo's nodes point into the text they were parsed from (their tag names
+// as written): when the bounds changed that text, the tree keeps it.
+TEST(HtmlTreeTest, ATreeParsedFromABoundedCopyKeepsThatCopy) {
+  std::string html = Repeat("<x-a>", 600) + "deep";
+  size_t bounded = LimitHtmlNesting(html).html.size();
+  HtmlTree tree(html);
+  ASSERT_TRUE(tree.flattened());
+  // Memory of the bounded copy's size, taken and overwritten: a copy freed
+  // with the constructor would now hold these bytes.
+  std::vector<std::string> filler;
+  for (int i = 0; i < 64; ++i) filler.emplace_back(bounded, 'z');
+  size_t elements = 0;
+  for (const GumboNode* n = tree.root(); n;) {
+    const GumboNode* next = nullptr;
+    const GumboVector& kids = n->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) {
+      const auto* kid = static_cast<const GumboNode*>(kids.data[i]);
+      if (kid->type != GUMBO_NODE_ELEMENT || kid->v.element.tag != GUMBO_TAG_UNKNOWN) continue;
+      GumboStringPiece piece = kid->v.element.original_tag;
+      ASSERT_TRUE(piece.length > 0 && piece.data[0] == '<') << "at depth " << elements;
+      gumbo_tag_from_original_text(&piece);
+      ASSERT_EQ(std::string_view(piece.data, piece.length), "x-a") << "at depth " << elements;
+      ++elements;
+      next = kid;
+    }
+    if (!next && n->v.element.tag == GUMBO_TAG_HTML) {  // down through body
+      for (unsigned i = 0; i < kids.length && !next; ++i) {
+        const auto* kid = static_cast<const GumboNode*>(kids.data[i]);
+        if (kid->type == GUMBO_NODE_ELEMENT && kid->v.element.tag == GUMBO_TAG_BODY) next = kid;
+      }
+    }
+    n = next;
+  }
+  EXPECT_EQ(elements, kMaxHtmlDepth - 2);
+}
+
+// What the sanitizer writes is stored in articles and read again as whole
+// documents (site, search, serve): from any hostile input it writes HTML that
+// reads back within the bounds, whole, and the same when sanitized again.
+TEST(HtmlTreeTest, SanitizedHostileNestingReadsBackWithinTheBounds) {
+  for (const Hostile& h : HostileInputs()) {
+    SCOPED_TRACE(h.name);
+    std::string once = SanitizeHtml(h.html);
+    EXPECT_FALSE(LimitHtmlNesting(once).changed);
+    HtmlTree tree(once);
+    EXPECT_FALSE(tree.flattened());
+    EXPECT_LE(Shape(tree.root()).depth, kMaxHtmlDepth);
+    EXPECT_EQ(SanitizeHtml(once), once);
+  }
+}
+
 TEST(HtmlTreeTest, ImpliedEndTagsDoNotCountAsDepth) {
   // Unclosed paragraphs, list items, cells, options and anchors close
   // themselves: thousands of them are one level deep, not thousands.
