@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "extract/extractor.h"
 #include "html/html_tree.h"
 #include "util/contain.h"
@@ -43,7 +44,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     } else {
       auto read = ReadFile(args->file);
       if (!read.ok()) {
-        std::cerr << "newsmirror extract: " << read.status().message() << "\n";
+        PrintText(stderr, "newsmirror extract: " + read.status().message() + "\n");
         exit_code = kExitUsage;
         return;
       }
@@ -57,7 +58,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     Status read = Contain([&] { article = ExtractArticle(html, ExtractOptions{args->url, args->selector}); });
     if (!read.ok()) article = read;
     if (!article.ok()) {
-      std::cerr << "newsmirror extract: " << args->file << ": " << article.status().message() << "\n";
+      PrintText(stderr, "newsmirror extract: " + args->file + ": " + article.status().message() + "\n");
       exit_code = article.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
@@ -66,9 +67,9 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
                 << " levels (or too many open formatting elements): what lies deeper was read as text\n";
     }
     if (args->text) {
-      std::cout << article->text << std::flush;
+      PrintText(stdout, article->text);
     } else {
-      std::cout << article->body_html << "\n" << std::flush;
+      PrintText(stdout, article->body_html + "\n");
     }
     exit_code = kExitOk;
   });
