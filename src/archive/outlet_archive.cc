@@ -5,6 +5,7 @@
 #include <unicode/uvernum.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -13,10 +14,13 @@
 #include "archive/article.h"
 #include "archive/file_name.h"
 #include "archive/list_page.h"
+#include "html/html_tree.h"
 #include "html/image_rewrite.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/test_pause.h"
 
 namespace nm {
 
@@ -288,6 +292,23 @@ struct EntryKeys {
   std::string title, link, guid, link_key, title_key;
 };
 
+// An entry's quarantine record is found by its id, else its link, else its
+// title, as written in the feed (nothing that could itself fail), hashed to
+// keep feed.tsv short whatever the feed sends.
+std::string QuarantineKey(const Entry& e) {
+  std::string_view id = JsTrim(e.id), link = JsTrim(e.link);
+  std::string which = !id.empty() ? "id\n" + std::string(id)
+                      : !link.empty() ? "link\n" + std::string(link) : "title\n" + e.title;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(which)));
+  return hex;
+}
+
+// The entry as it failed: a new version of it is tried afresh.
+std::string QuarantineHash(const Entry& e) {
+  return GitBlobId(e.title + "\n" + e.link + "\n" + e.content).substr(0, 16);
+}
+
 EntryKeys KeysOf(const Entry& e) {
   EntryKeys k;
   k.title = CleanTitle(e.title);
@@ -389,6 +410,17 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
       stats.warnings.push_back("skipped an entry with no id, link or title");
       continue;
     }
+    const std::string qkey = QuarantineKey(e);
+    auto quarantined = state_.quarantine.find(qkey);
+    std::string qhash;
+    if (quarantined != state_.quarantine.end()) {
+      qhash = QuarantineHash(e);
+      if (quarantined->second.content_hash == qhash && quarantined->second.attempts >= kQuarantineAttempts) {
+        stats.quarantined.push_back({CleanTitle(e.title), e.link, e.id, quarantined->second.reason,
+                                     quarantined->second.attempts, false});
+        continue;
+      }
+    }
     long found = Find(guid, link_key, title_key);
     if (found >= 0) {
       auto claim = claimed.find(static_cast<size_t>(found));
@@ -397,20 +429,61 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
         ++stats.duplicates;
         continue;
       }
-      claimed.emplace(static_cast<size_t>(found), 0);
-      claim_order.push_back(static_cast<size_t>(found));
     }
-    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
-    if (found >= 0) {
-      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
-      std::string text = FormatArticle({r.published_ms, title, link, content});
-      std::string blob = GitBlobId(text);
-      bool restore = false;
-      if (blob == r.blob) {
+    // Everything one entry needs, before the archive changes: what this
+    // throws (an allocation too large, a library's error) quarantines the
+    // entry alone.
+    std::string text, blob, file;
+    bool restore = false, deep = false;
+    Status planned = Contain([&] {
+      TestFailurePoint("merge", e.link);
+      std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
+      if (found >= 0) {
+        const ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+        text = FormatArticle({r.published_ms, title, link, content});
+        blob = GitBlobId(text);
         // The file must still be there: a run killed at the wrong moment or a
         // hand-deleted file is restored from the feed.
         std::error_code ec;
-        restore = !fs::exists(root_ + "/" + folder + r.file, ec);
+        restore = blob == r.blob && !fs::exists(root_ + "/" + folder + r.file, ec);
+      } else {
+        int64_t id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
+        file = ArticleFileName(id, title);
+        text = FormatArticle({c.when, title, link, content});
+        blob = GitBlobId(text);
+      }
+      // The archive keeps the HTML as written; its readers bound it (html_tree.h).
+      if (found < 0 || blob != state_.records[static_cast<size_t>(found)].blob) {
+        deep = LimitHtmlNesting(e.content).changed;
+      }
+    });
+    if (!planned.ok()) {
+      if (qhash.empty()) qhash = QuarantineHash(e);
+      QuarantinedEntry& q = state_.quarantine[qkey];
+      if (q.content_hash != qhash) q = QuarantinedEntry{qhash, 0, ""};
+      ++q.attempts;
+      q.reason = planned.message();
+      feed_state_dirty_ = true;
+      stats.quarantined.push_back({CleanTitle(e.title), e.link, e.id, q.reason, q.attempts, true});
+      continue;
+    }
+    if (quarantined != state_.quarantine.end()) {
+      state_.quarantine.erase(quarantined);  // archived at last
+      feed_state_dirty_ = true;
+    }
+    if (found >= 0) {
+      claimed.emplace(static_cast<size_t>(found), 0);
+      claim_order.push_back(static_cast<size_t>(found));
+    }
+    if (deep) {
+      stats.warnings.push_back("\"" + title + "\" (" + link + ") is nested deeper than " +
+                               std::to_string(kMaxHtmlDepth) +
+                               " levels (or holds too many open formatting elements): archived as written, "
+                               "readers show what lies deeper as text");
+    }
+    if (found >= 0) {
+      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+      if (blob == r.blob) {
         if (restore) stats.warnings.push_back("restored missing file " + folder + r.file);
         else ++stats.unchanged;
       } else {
@@ -435,12 +508,11 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     ArticleRecord r;
     r.id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
     r.published_ms = c.when;
-    r.file = ArticleFileName(r.id, title);
+    r.file = std::move(file);
     r.guid = guid;
     r.link = link;
     r.title = title;
-    std::string text = FormatArticle({r.published_ms, title, link, content});
-    r.blob = GitBlobId(text);
+    r.blob = std::move(blob);
     pending_articles_.push_back({folder + r.file, std::move(text)});
     dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
     MarkDirty(r);
@@ -458,6 +530,20 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
                              "\" (same guid, link or title); the first is archived");
   }
   return stats;
+}
+
+void OutletArchive::ForgetQuarantinedNotIn(const std::vector<Entry>& entries) {
+  if (state_.quarantine.empty()) return;
+  std::set<std::string> in_feed;
+  for (const Entry& e : entries) in_feed.insert(QuarantineKey(e));
+  for (auto it = state_.quarantine.begin(); it != state_.quarantine.end();) {
+    if (in_feed.count(it->first)) {
+      ++it;
+    } else {
+      it = state_.quarantine.erase(it);
+      feed_state_dirty_ = true;
+    }
+  }
 }
 
 std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
@@ -492,7 +578,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
   }
   if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
-    writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+    writes.push_back(
+        {OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks, state_.quarantine)});
     state_.stored_chunks = state_.chunks;
   }
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));

@@ -56,12 +56,29 @@ struct PlannedWrite {
   bool remove = false;
 };
 
+// A feed entry that cannot be archived (an allocation too large, a
+// library's error while formatting it) is a poison entry: it is skipped with
+// its reason, the other entries go on, and it is recorded in the outlet's
+// state (feed.tsv, state/outlet_state.h). The next runs try it again, up to
+// kQuarantineAttempts in all; after that it is skipped without trying while
+// the feed carries it unchanged (a changed entry is tried afresh, an entry
+// that left the feed is forgotten).
+inline constexpr int kQuarantineAttempts = 3;
+
+struct QuarantineNotice {
+  std::string title, link, guid;
+  std::string reason;
+  int attempts = 0;      // failed attempts so far
+  bool tried = true;     // false: skipped without trying, its attempts used up
+};
+
 struct MergeStats {
   int new_articles = 0;
   int updated = 0;
   int unchanged = 0;
   int skipped = 0;                    // entries with nothing to identify them by
   int duplicates = 0;                 // later entries of the feed that were an article already merged
+  std::vector<QuarantineNotice> quarantined;
   std::vector<std::string> warnings;
 };
 
@@ -84,6 +101,9 @@ class OutletArchive {
 
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
+  // After merging a whole feed: quarantine records of entries it no longer
+  // carries are dropped.
+  void ForgetQuarantinedNotIn(const std::vector<Entry>& entries);
 
   // Saves the link and title keys of the archive to .newsmirror/keys/{outlet}.bin,
   // a cache the next run's lookups read instead of normalizing every archived

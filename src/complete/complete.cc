@@ -14,7 +14,9 @@
 #include "decode/charset.h"
 #include "extract/extractor.h"
 #include "fetch/http_client.h"
+#include "html/html_tree.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -67,6 +69,11 @@ constexpr int kPageAttempts = 5;
 
 }  // namespace
 
+namespace {
+Result<PageArticle> ReadPageArticle(const FetchResponse& page, const std::string& selector,
+                                    std::optional<int64_t> published_ms, int64_t fallback_published_ms);
+}  // namespace
+
 ImageMode EffectiveImageMode(const SourceConfig& source, const Config& config) {
   return source.images.value_or(config.complete.images);
 }
@@ -79,6 +86,17 @@ ArchiveOptions ArchiveOptionsFor(const SourceConfig& source, const Config& confi
 
 Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string& selector,
                                     std::optional<int64_t> published_ms, int64_t fallback_published_ms) {
+  // What a library throws on one page (a parse over its memory budget) fails that page only.
+  Result<PageArticle> out = Status::Internal("not read");
+  Status contained = Contain([&] { out = ReadPageArticle(page, selector, published_ms, fallback_published_ms); });
+  if (!contained.ok()) return contained;
+  return out;
+}
+
+namespace {
+
+Result<PageArticle> ReadPageArticle(const FetchResponse& page, const std::string& selector,
+                                    std::optional<int64_t> published_ms, int64_t fallback_published_ms) {
   // The page as UTF-8: BOM, HTTP charset, <meta>, then detection (decode/).
   std::string html = DecodeDocument(page.body, page.content_type, DocumentKind::kHtml).text;
   ExtractOptions eo;
@@ -90,11 +108,19 @@ Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string
   a.title = extracted->title;
   a.text = extracted->text;
   a.published_ms = published_ms.value_or(extracted->published_ms.value_or(fallback_published_ms));
+  a.flattened = extracted->flattened;
   a.content = ComposeArticle(*extracted, a.published_ms, page.effective_url);
   if (JsTrim(VisibleText(extracted->body_html)).empty()) {
     return Status::ParseError("the page's article body is empty");
   }
   return a;
+}
+
+}  // namespace
+
+std::string FlattenedPageWarning(const std::string& title) {
+  return "the page of \"" + CleanTitle(title) + "\" is nested deeper than " + std::to_string(kMaxHtmlDepth) +
+         " levels (or holds too many open formatting elements): what lies deeper was read as text";
 }
 
 std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, const Config& config,
@@ -201,6 +227,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
         continue;
       }
       if (!key.empty()) state.page_failures.erase(key);
+      if (article->flattened) job.warnings->push_back(FlattenedPageWarning(e.title));
       if (job.source->full_text == FullTextMode::kAuto && !PageAddsToFeed(e.content, article->text)) continue;
       e.content = std::move(article->content);
       ++job.pages_fetched;

@@ -95,6 +95,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
       page.status = article.status().With(page.url);
       continue;
     }
+    if (article->flattened) page.warnings.push_back(FlattenedPageWarning(article->title));
     Entry e;
     e.title = article->title.empty() ? page.url : article->title;
     e.link = resp.effective_url.empty() ? page.url : resp.effective_url;
@@ -154,12 +155,15 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     if (archive) {
       std::vector<bool> known;
       for (const Entry& e : list) known.push_back(archive->FindEntry(e) != nullptr);
-      archive->Merge(list, now_ms, ArchiveOptionsFor(sources[n], config));
+      MergeStats merged = archive->Merge(list, now_ms, ArchiveOptionsFor(sources[n], config));
       const std::vector<size_t>& pages = page_of[outlet];
       for (size_t k = 0; k < pages.size(); ++k) {
         AddedPage& page = report.pages[pages[k]];
         page.already_archived = known[k];
-        page.warnings = warnings[n];
+        page.warnings.insert(page.warnings.end(), warnings[n].begin(), warnings[n].end());
+        for (const QuarantineNotice& q : merged.quarantined) {
+          if (q.link == list[k].link) page.status = Status::Internal("could not archive it: " + q.reason).With(page.url);
+        }
         if (const ArticleRecord* r = archive->FindEntry(list[k])) page.path = "articles/" + outlet + "/" + r->file;
       }
       for (PlannedWrite& w : archive->TakeWrites(config.archive)) writes.push_back(std::move(w));

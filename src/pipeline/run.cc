@@ -18,6 +18,7 @@
 #include "pipeline/mirror_session.h"
 #include "search/search_index.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -62,6 +63,20 @@ std::string CommitMessage(const RunReport& report) {
     head = "Update the mirror's index and state";
   }
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
+}
+
+std::string QuarantineWarning(const QuarantineNotice& q) {
+  std::string entry = "\"" + q.title + "\" (" + q.link + ")";
+  if (!q.tried) {
+    return "skipped " + entry + ": quarantined after " + std::to_string(q.attempts) + " failed attempts (" +
+           q.reason + "); tried again when the entry changes";
+  }
+  std::string next = q.attempts < kQuarantineAttempts
+                         ? "tried again next run (attempt " + std::to_string(q.attempts) + " of " +
+                               std::to_string(kQuarantineAttempts) + ")"
+                         : "not tried again while it stays as it is (attempt " + std::to_string(q.attempts) +
+                               " of " + std::to_string(kQuarantineAttempts) + ")";
+  return "could not archive " + entry + ": " + q.reason + "; quarantined, " + next;
 }
 
 namespace {
@@ -189,10 +204,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   auto merge = [&](size_t i, const std::vector<Entry>& entries) {
     SourceReport& sr = report.sources[i];
     MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    archives[i]->ForgetQuarantinedNotIn(entries);
     sr.new_articles = m.new_articles;
     sr.updated = m.updated;
     sr.unchanged = m.unchanged;
     for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+    for (const QuarantineNotice& q : m.quarantined) sr.warnings.push_back(QuarantineWarning(q));
+    sr.quarantined = std::move(m.quarantined);
     sr.outcome = SourceReport::Outcome::kArchived;
     obs.SourceFetched(sr, ++done, selected.size());
   };
@@ -213,7 +231,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       popts.content_type = resp.content_type;
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
-      auto feed = ParseFeed(resp.body, popts);
+      Result<Feed> feed = Status::Internal("not parsed");
+      Status contained = Contain([&] { feed = ParseFeed(resp.body, popts); });
+      if (!contained.ok()) feed = contained;
       // The feed is parsed: its bytes need not wait for the other sources.
       std::string().swap(resp.body);
       if (!feed.ok()) {

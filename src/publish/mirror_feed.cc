@@ -7,6 +7,7 @@
 #include "dates/date_parser.h"
 #include "html/sanitize.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -118,7 +119,10 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
     if (doc.ok()) {
       SanitizePolicy policy;
       policy.base_url = r.link;
-      e.content_html = SanitizeHtml(doc->content, policy);
+      // One article whose HTML cannot be read (over the parser's memory
+      // budget) says so; the feed and the run go on.
+      Status read = Contain([&] { e.content_html = SanitizeHtml(doc->content, policy); });
+      if (!read.ok()) e.content_html = "<p>" + XmlEscape("the article cannot be shown: " + read.message()) + "</p>";
     }
     feed.entries.push_back(std::move(e));
   }

@@ -10,6 +10,7 @@
 #include <map>
 
 #include "html/html_text.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/text.h"
@@ -349,7 +350,9 @@ Status SearchIndex::Sync(const MirrorView& view, SyncStats* stats) {
       }
       auto doc = ReadArticle(view.root, o.name, r);
       std::string title = doc.ok() ? doc->title : r.title;
-      std::string body = doc.ok() ? ReadableText(doc->content) : std::string();
+      std::string body;
+      // An article whose HTML cannot be read is indexed by its title alone.
+      if (doc.ok()) (void)Contain([&] { body = ReadableText(doc->content); });
       add_doc.Bind(1, o.name).Bind(2, r.file).Bind(3, r.id).Bind(4, r.published_ms).Bind(5, title);
       add_doc.Bind(6, doc.ok() ? doc->link : r.link).Bind(7, body).Bind(8, r.blob);
       add_doc.Step();

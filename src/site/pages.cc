@@ -1,6 +1,7 @@
 #include "site/pages.h"
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "archive/list_page.h"
@@ -8,6 +9,7 @@
 #include "publish/mirror_feed.h"
 #include "site/assets.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/hash.h"
 #include "util/text.h"
 
@@ -161,7 +163,9 @@ const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* 
   if (file.empty() || file.find_first_not_of("0123456789") != std::string::npos) return nullptr;
   const MirrorOutlet* o = view_.Find(name);
   if (!o) return nullptr;
-  int64_t id = std::stoll(file);
+  int64_t id = 0;  // a number too long for an id names no article (never an exception)
+  auto [end, ec] = std::from_chars(file.data(), file.data() + file.size(), id);
+  if (ec != std::errc() || end != file.data() + file.size()) return nullptr;
   for (const ArticleRecord& r : o->records) {
     if (r.id == id) {
       if (outlet) *outlet = name;
@@ -312,7 +316,11 @@ std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord&
     policy.base_url = link;
     // Stored images: the page sits at the article file's depth, so the copy is linked as the file links it.
     policy.map_relative = [&](std::string_view url) { return MapStoredImageUrl(url, o.name, images); };
-    body += SanitizeHtml(doc->content, policy);
+    std::string html;
+    // An article whose HTML cannot be read (over the parser's memory budget)
+    // says so; the other pages go on.
+    Status read = Contain([&] { html = SanitizeHtml(doc->content, policy); });
+    body += read.ok() ? html : "<p class=\"muted\">" + Esc("the article cannot be shown: " + read.message()) + "</p>";
   } else {
     body += "<p class=\"muted\">" + Esc(doc.status().message()) + "</p>";
   }

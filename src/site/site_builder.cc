@@ -11,6 +11,7 @@
 #include "html/sanitize.h"
 #include "publish/mirror_feed.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -124,9 +125,12 @@ std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const 
     if (images) images->push_back(found.front());
     return root + "images/" + EncodeUriComponent(outlet) + found.front().substr(found.front().rfind('/'));
   };
+  std::string html;
+  Status read = Contain([&] { html = SanitizeHtml(doc.content, policy); });
+  if (!read.ok()) html = "<p>" + XmlEscape("the article cannot be shown: " + read.message()) + "</p>";
   return "---\nlayout: post\ntitle: " + q(doc.title) + "\ndate: " + Local(doc.published_ms, utc_offset_minutes) +
          "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(ArchiveLink(doc.link)) + "\nnewsmirror_id: " +
-         std::to_string(r.id) + "\n---\n" + SanitizeHtml(doc.content, policy) + "\n";
+         std::to_string(r.id) + "\n---\n" + html + "\n";
 }
 
 Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {

@@ -64,6 +64,21 @@ void AppendMeta(std::string& out, const FeedValidators& v) {
   meta("last_modified", v.last_modified);
 }
 
+void AppendQuarantine(std::string& out, const std::map<std::string, QuarantinedEntry>& quarantine) {
+  for (const auto& [key, q] : quarantine) {
+    out += "@quarantine";
+    for (std::string_view f : {std::string_view(key), std::string_view(q.content_hash)}) {
+      out.push_back('\t');
+      AppendEscaped(out, f);
+    }
+    out.push_back('\t');
+    out += std::to_string(q.attempts);
+    out.push_back('\t');
+    AppendEscaped(out, q.reason);
+    out.push_back('\n');
+  }
+}
+
 void AppendRecord(std::string& out, const ArticleRecord& r) {
   out += std::to_string(r.id);
   out.push_back('\t');
@@ -179,15 +194,18 @@ std::string SerializeOutletState(const OutletState& state) {
   out.reserve(128 + state.records.size() * 200);
   out.append(kHeader).push_back('\n');
   AppendMeta(out, state.validators);
+  AppendQuarantine(out, state.quarantine);
   for (const ArticleRecord& r : state.records) AppendRecord(out, r);
   return out;
 }
 
-std::string SerializeFeedState(const FeedValidators& validators, const std::map<int64_t, ChunkSummary>& chunks) {
+std::string SerializeFeedState(const FeedValidators& validators, const std::map<int64_t, ChunkSummary>& chunks,
+                               const std::map<std::string, QuarantinedEntry>& quarantine) {
   std::string out(kFeedHeader);
   out.push_back('\n');
   AppendMeta(out, validators);
   AppendChunks(out, chunks);
+  AppendQuarantine(out, quarantine);
   return out;
 }
 
@@ -233,6 +251,14 @@ Result<OutletState> ParseOutletState(std::string_view text) {
       start = tab + 1;
     }
     if (line[0] == '@') {
+      int64_t attempts = 0;
+      if (fields[0] == "@quarantine" && count == 5 && ParseInt(fields[3], attempts) && attempts > 0) {
+        QuarantinedEntry& q = state.quarantine[Unescape(fields[1])];
+        q.content_hash = Unescape(fields[2]);
+        q.attempts = static_cast<int>(std::min<int64_t>(attempts, 1000));
+        q.reason = Unescape(fields[4]);
+        continue;
+      }
       if (count != 2) continue;  // a key a later version added; skip
       std::string_view key = fields[0].substr(1);
       std::string value = Unescape(fields[1]);
@@ -326,6 +352,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
       if (auto summary = Summarize(*chunk, text->size(), parsed->records)) state.chunks[*chunk] = *summary;
     } else if (*it == prefix + "feed.tsv") {
       state.stored_chunks = std::move(parsed->chunks);
+      state.quarantine = std::move(parsed->quarantine);
     }
     if (!parsed->validators.url.empty() || !parsed->validators.etag.empty() ||
         !parsed->validators.last_modified.empty()) {
