@@ -50,10 +50,6 @@ std::string YearMonth(int64_t ms, int utc_offset_minutes) {
   return buf;
 }
 
-std::string MonthPagePath(std::string_view outlet, std::string_view month) {
-  return "lists/" + std::string(outlet) + "/" + std::string(month) + ".md";
-}
-
 namespace {
 
 void AppendItems(std::string& out, std::string_view outlet, const std::vector<ListItem>& items,

@@ -52,7 +52,6 @@ TEST(ListPageTest, MonthPageListsItsArticlesAndLinksBack) {
   std::vector<ListItem> items = {{1672843145000, "T", "1_T.md"}};
   EXPECT_EQ(FormatMonthPage("美国之音", "2023-01", items, 8 * 60),
             "美国之音 2023-01\n------\n\n1-4 [T](/articles/美国之音/1_T.md)\n\n[美国之音](/lists/美国之音.md)\n");
-  EXPECT_EQ(MonthPagePath("美国之音", "2023-01"), "lists/美国之音/2023-01.md");
 }
 
 TEST(ListPageTest, YearMonthFollowsTheZone) {

@@ -12,6 +12,7 @@
 #include "archive/file_name.h"
 #include "archive/list_page.h"
 #include "html/image_rewrite.h"
+#include "layout/layout.h"
 #include "url/url.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -83,7 +84,7 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
   } else if (state.status().kind() != Status::Kind::kNotFound) {
     return state.status().With(root);
   } else {
-    std::string folder = root + "/articles/" + outlet;
+    std::string folder = root + "/" + layout::ArticleDir(outlet);
     std::error_code ec;
     if (fs::is_directory(folder, ec)) {
       Status s = a.TakeOver(folder);
@@ -153,7 +154,7 @@ std::string KeyCacheHeader() {
 }
 
 std::string KeyCachePath(const std::string& root, const std::string& outlet) {
-  return root + "/.newsmirror/keys/" + outlet + ".bin";
+  return root + "/" + layout::KeyCachePath(outlet);
 }
 
 // The record behind `key` in `index`, if `matches` confirms one.
@@ -337,7 +338,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
   std::stable_sort(order.begin(), order.end(),
                    [](const Candidate& a, const Candidate& b) { return a.when < b.when; });
 
-  std::string folder = "articles/" + outlet_ + "/";
+  std::string folder = layout::ArticleDir(outlet_) + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
     auto [title, link, guid, link_key, title_key] = KeysOf(e);
@@ -405,7 +406,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   if (state_changed && !folder_state_) {
     // Converted in the same journal as the run's other files: a killed run
     // leaves either the old file or the complete folder.
-    if (legacy_state_) writes.push_back({LegacyOutletStatePath(outlet_), "", /*remove=*/true});
+    if (legacy_state_) writes.push_back({layout::LegacyOutletStatePath(outlet_), "", /*remove=*/true});
     all_state_dirty_ = true;
     folder_state_ = true;
     legacy_state_ = false;
@@ -418,7 +419,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<PlannedWrite> chunk_writes;
   for (int64_t chunk : dirty_chunks_) {
     ChunkSummary summary;
-    chunk_writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
+    chunk_writes.push_back({layout::OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
     state_.chunks[chunk] = summary;
   }
   // feed.tsv's chunk summaries (outlet_state.h) go with the validators, or
@@ -430,7 +431,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
   }
   if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
-    writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+    writes.push_back({layout::OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
     state_.stored_chunks = state_.chunks;
   }
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
@@ -476,7 +477,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   // those whose page is missing (an archive written before monthly pages).
   std::error_code ec;
   for (size_t m = 0; m < months.size(); ++m) {
-    std::string path = MonthPagePath(outlet_, months[m]);
+    std::string path = layout::MonthPagePath(outlet_, months[m]);
     if (all_months_dirty_ || dirty_months_.count(months[m]) || !fs::exists(root_ + "/" + path, ec)) {
       std::vector<ListItem> items;
       items.reserve(month_begin[m + 1] - month_begin[m]);
@@ -493,7 +494,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<ListItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
-  plan("lists/" + outlet_ + ".md", FormatListPage(outlet_, items, offset, months));
+  plan(layout::ListPagePath(outlet_), FormatListPage(outlet_, items, offset, months));
   return writes;
 }
 

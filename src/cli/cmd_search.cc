@@ -8,6 +8,7 @@
 #include "archive/list_page.h"
 #include "cli/commands.h"
 #include "dates/date_parser.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "search/search_index.h"
 
@@ -74,7 +75,7 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
                        {"title", h.title},
                        {"published", Rfc3339(h.published_ms)},
                        {"published_ms", h.published_ms},
-                       {"path", "articles/" + h.outlet + "/" + h.file},
+                       {"path", layout::ArticlePath(h.outlet, h.file)},
                        {"link", h.link},
                        {"snippet", h.snippet},
                        {"match", {h.mark_begin, h.mark_end}},

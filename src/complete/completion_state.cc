@@ -36,10 +36,6 @@ bool Clean(std::string_view s) { return s.find_first_of("\t\r\n") == std::string
 
 }  // namespace
 
-std::string CompletionStatePath(std::string_view outlet) {
-  return "state/" + std::string(outlet) + ".complete.txt";
-}
-
 std::string SerializeCompletionState(const CompletionState& state) {
   std::string out(kHeader);
   for (const auto& [key, hash] : state.pages) {

@@ -12,6 +12,7 @@
 #include "complete/rewrite_rules.h"
 #include "fetch/address_policy.h"
 #include "fetch/http_client.h"
+#include "layout/layout.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
@@ -184,7 +185,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
         AddedPage& page = report.pages[pages[k]];
         page.already_archived = known[k];
         page.warnings = warnings[n];
-        if (const ArticleRecord* r = archive->FindEntry(list[k])) page.path = "articles/" + outlet + "/" + r->file;
+        if (const ArticleRecord* r = archive->FindEntry(list[k])) page.path = layout::ArticlePath(outlet, r->file);
       }
       for (PlannedWrite& w : archive->TakeWrites(config.archive)) writes.push_back(std::move(w));
     }

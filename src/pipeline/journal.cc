@@ -8,6 +8,7 @@
 #include <set>
 #include <filesystem>
 
+#include "layout/layout.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -84,7 +85,7 @@ bool Deserialize(std::string_view text, std::vector<PlannedWrite>& writes) {
   return false;
 }
 
-std::string TmpDir(const std::string& root) { return root + "/.newsmirror/tmp"; }
+std::string TmpDir(const std::string& root) { return root + "/" + layout::TmpDir(); }
 
 Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes) {
   std::string tmp_dir = TmpDir(root);
@@ -113,7 +114,7 @@ Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes
   return Status::Ok();
 }
 
-std::string UncommittedPath(const std::string& root) { return root + "/.newsmirror/uncommitted"; }
+std::string UncommittedPath(const std::string& root) { return root + "/" + layout::UncommittedPath(); }
 
 Status AddUncommitted(const std::string& root, const std::vector<PlannedWrite>& writes) {
   auto known = UncommittedFiles(root);
@@ -154,13 +155,11 @@ Status ForgetUncommitted(const std::string& root) {
   return Status::Ok();
 }
 
-std::string JournalPath(const std::string& root) { return root + "/.newsmirror/journal"; }
-
 Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& writes) {
   if (writes.empty()) return Status::Ok();
   Status s = MakeDirs(TmpDir(root));
   if (!s.ok()) return s;
-  std::string journal = JournalPath(root);
+  std::string journal = root + "/" + layout::JournalPath();
   s = AddUncommitted(root, writes);
   if (!s.ok()) return s.With("cannot record the files to commit (nothing was changed)");
   TestPausePoint("before-journal");
@@ -183,7 +182,7 @@ Status RecoverJournal(const std::string& root, int* replayed) {
   // Temporary files of a killed run: nothing refers to them.
   std::error_code ec;
   std::filesystem::remove_all(TmpDir(root), ec);
-  std::string journal = JournalPath(root);
+  std::string journal = root + "/" + layout::JournalPath();
   auto text = ReadFile(journal);
   if (!text.ok()) {
     return text.status().kind() == Status::Kind::kNotFound ? Status::Ok() : text.status();

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "pipeline/run_lock.h"
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -18,7 +19,7 @@ TEST(JournalTest, ApplyWritesEveryFileAndRemovesTheJournal) {
   ASSERT_TRUE(ApplyWrites(dir.path(), {{"articles/中文/1_a.md", "A\n"}, {"lists/中文.md", "L\n"}}).ok());
   EXPECT_EQ(*ReadFile(dir.path() + "/articles/中文/1_a.md"), "A\n");
   EXPECT_EQ(*ReadFile(dir.path() + "/lists/中文.md"), "L\n");
-  EXPECT_FALSE(fs::exists(JournalPath(dir.path())));
+  EXPECT_FALSE(fs::exists((dir.path() + "/" + layout::JournalPath())));
 }
 
 TEST(JournalTest, DeletionsGoThroughTheJournalAndAreCommittedToo) {
@@ -42,7 +43,7 @@ TEST(JournalTest, AReplayedJournalDeletesToo) {
   ASSERT_TRUE(MakeDirs(dir.path() + "/.newsmirror").ok());
   ASSERT_TRUE(MakeDirs(dir.path() + "/state").ok());
   ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/x.tsv", "old\n").ok());
-  ASSERT_TRUE(WriteFileAtomic(JournalPath(dir.path()), "newsmirror-journal v1\nstate/x.tsv\n-\nstate/x/1.tsv\n2\nok\nend\n").ok());
+  ASSERT_TRUE(WriteFileAtomic((dir.path() + "/" + layout::JournalPath()), "newsmirror-journal v1\nstate/x.tsv\n-\nstate/x/1.tsv\n2\nok\nend\n").ok());
   int replayed = 0;
   ASSERT_TRUE(RecoverJournal(dir.path(), &replayed).ok());
   EXPECT_EQ(replayed, 2);
@@ -57,31 +58,31 @@ TEST(JournalTest, CompleteJournalIsReplayed) {
   std::string data = "payload with\nnewlines\n";
   std::string journal = "newsmirror-journal v1\nstate/x.tsv\n" + std::to_string(data.size()) + "\n" + data +
                         "\narticles/x/1.md\n2\nok\nend\n";
-  ASSERT_TRUE(WriteFileAtomic(JournalPath(dir.path()), journal).ok());
+  ASSERT_TRUE(WriteFileAtomic((dir.path() + "/" + layout::JournalPath()), journal).ok());
   int replayed = 0;
   ASSERT_TRUE(RecoverJournal(dir.path(), &replayed).ok());
   EXPECT_EQ(replayed, 2);
   EXPECT_EQ(*ReadFile(dir.path() + "/state/x.tsv"), data);
   EXPECT_EQ(*ReadFile(dir.path() + "/articles/x/1.md"), "ok");
-  EXPECT_FALSE(fs::exists(JournalPath(dir.path())));
+  EXPECT_FALSE(fs::exists((dir.path() + "/" + layout::JournalPath())));
 }
 
 // A run killed while writing its journal changed nothing, and the torn journal is dropped.
 TEST(JournalTest, IncompleteJournalIsDropped) {
   TempDir dir;
   ASSERT_TRUE(MakeDirs(dir.path() + "/.newsmirror").ok());
-  ASSERT_TRUE(WriteFileAtomic(JournalPath(dir.path()), "newsmirror-journal v1\nstate/x.tsv\n100\nshort").ok());
+  ASSERT_TRUE(WriteFileAtomic((dir.path() + "/" + layout::JournalPath()), "newsmirror-journal v1\nstate/x.tsv\n100\nshort").ok());
   int replayed = 0;
   ASSERT_TRUE(RecoverJournal(dir.path(), &replayed).ok());
   EXPECT_EQ(replayed, 0);
   EXPECT_FALSE(fs::exists(dir.path() + "/state/x.tsv"));
-  EXPECT_FALSE(fs::exists(JournalPath(dir.path())));
+  EXPECT_FALSE(fs::exists((dir.path() + "/" + layout::JournalPath())));
 }
 
 TEST(JournalTest, JournalNeverWritesOutsideTheMirror) {
   TempDir dir;
   ASSERT_TRUE(MakeDirs(dir.path() + "/m/.newsmirror").ok());
-  ASSERT_TRUE(WriteFileAtomic(JournalPath(dir.path() + "/m"), "newsmirror-journal v1\n../evil\n1\nx\nend\n").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/m/" + layout::JournalPath(), "newsmirror-journal v1\n../evil\n1\nx\nend\n").ok());
   int replayed = 0;
   ASSERT_TRUE(RecoverJournal(dir.path() + "/m", &replayed).ok());
   EXPECT_EQ(replayed, 0);

@@ -13,6 +13,7 @@
 #include "complete/complete.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
+#include "layout/layout.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
@@ -116,7 +117,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
     if (archives[i]->taken_over()) {
       sr.warnings.push_back("took over " + std::to_string(archives[i]->records().size()) +
-                            " existing articles from articles/" + sr.name);
+                            " existing articles from " + layout::ArticleDir(sr.name));
     }
     return true;
   };

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "layout/layout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -31,9 +32,9 @@ Result<RunLock> RunLock::Acquire(const std::string& root) {
   int64_t before_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  Status s = MakeDirs(root + "/.newsmirror");
+  Status s = MakeDirs(root + "/" + layout::WorkDir());
   if (!s.ok()) return s;
-  std::string path = root + "/.newsmirror/lock";
+  std::string path = root + "/" + layout::LockPath();
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

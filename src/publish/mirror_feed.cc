@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "html/sanitize.h"
+#include "layout/layout.h"
 #include "url/url.h"
 #include "util/fs.h"
 
@@ -121,7 +122,7 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
   AtomFeed feed;
   feed.id = "tag:newsmirror,2024:feeds/" + EncodeUriComponent(name);
   feed.title = name == "all" ? "newsmirror" : name;
-  if (!base.empty()) feed.self = base + "feeds/" + EncodeUriComponent(name) + ".xml";
+  if (!base.empty()) feed.self = base + layout::OutletFeedPath(EncodeUriComponent(name));
   for (const Picked& p : picked) {
     AtomEntry e;
     const ArticleRecord& r = *p.record;
@@ -151,7 +152,7 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   std::string base = raw_base_url;
   if (!base.empty() && base.back() != '/') base += '/';
   ArticleLinker link_of = [&](const std::string& outlet, const ArticleRecord& r) {
-    std::string rel = "articles/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(r.file);
+    std::string rel = layout::ArticlePath(EncodeUriComponent(outlet), EncodeUriComponent(r.file));
     return base.empty() ? "../" + rel : base + rel;
   };
   std::vector<std::string> names;
@@ -161,12 +162,12 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
     // keeps to its own outlets).
     std::error_code ec;
     if (!only || only->count(o.name) ||
-        (with_all && !std::filesystem::exists(root + "/feeds/" + o.name + ".xml", ec))) {
+        (with_all && !std::filesystem::exists(root + "/" + layout::OutletFeedPath(o.name), ec))) {
       names.push_back(o.name);
     }
   }
   for (const std::string& name : names) {
-    std::string path = "feeds/" + name + ".xml";
+    std::string path = name == "all" ? layout::AllFeedPath() : layout::OutletFeedPath(name);
     std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));
     auto existing = ReadFile(root + "/" + path);
     if (!existing.ok() || *existing != text) writes.push_back({path, std::move(text)});

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "html/html_text.h"
+#include "layout/layout.h"
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/text.h"
@@ -227,8 +228,6 @@ SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
   return *this;
 }
 
-std::string SearchIndexPath(const std::string& root) { return root + "/.newsmirror/search.sqlite"; }
-
 Result<SearchIndex> SearchIndex::Open(const std::string& path) {
   if (Status s = MakeDirs(fs::path(path).parent_path().string()); !s.ok()) return s;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -349,13 +348,13 @@ Status SearchIndex::Sync(const MirrorView& view, SyncStats* stats) {
       add_doc.Step();
       bool ok = add_doc.Done();
       add_doc.Reset();
-      if (!ok) return DbError(db_, "adding " + ArticlePath(o.name, r.file));
+      if (!ok) return DbError(db_, "adding " + layout::ArticlePath(o.name, r.file));
       int64_t rowid = sqlite3_last_insert_rowid(db_);
       add_fts.Bind(1, rowid).Bind(2, CjkBigrams(title)).Bind(3, CjkBigrams(body));
       add_fts.Step();
       ok = add_fts.Done();
       add_fts.Reset();
-      if (!ok) return DbError(db_, "indexing " + ArticlePath(o.name, r.file));
+      if (!ok) return DbError(db_, "indexing " + layout::ArticlePath(o.name, r.file));
       ++st.indexed;
     }
     for (const auto& [file, row] : have) remove(row.rowid, row.title, row.body);
@@ -423,7 +422,7 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const SearchQuery& query) con
 Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats) {
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
-  auto idx = SearchIndex::Open(SearchIndexPath(root));
+  auto idx = SearchIndex::Open(root + "/" + layout::SearchIndexPath());
   if (!idx.ok()) return idx.status();
   if (Status s = idx->Sync(*view, stats); !s.ok()) return s;
   return idx;
@@ -431,10 +430,10 @@ Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats) {
 
 Status UpdateSearchIndexIfPresent(const std::string& root) {
   std::error_code ec;
-  if (!fs::exists(SearchIndexPath(root), ec)) return Status::Ok();
+  if (!fs::exists(root + "/" + layout::SearchIndexPath(), ec)) return Status::Ok();
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
-  auto idx = SearchIndex::Open(SearchIndexPath(root));
+  auto idx = SearchIndex::Open(root + "/" + layout::SearchIndexPath());
   if (!idx.ok()) return idx.status();
   return idx->Sync(*view);
 }

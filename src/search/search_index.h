@@ -74,9 +74,6 @@ class SearchIndex {
   bool created_ = false;     // reported by the first Sync()
 };
 
-// "{root}/.newsmirror/search.sqlite".
-std::string SearchIndexPath(const std::string& root);
-
 // Opens the mirror's index (building it when missing) and syncs it.
 Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats = nullptr);
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "support/mirror_builder.h"
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -137,7 +138,7 @@ TEST_F(SearchIndexTest, SyncIsIncremental) {
 
 TEST_F(SearchIndexTest, AnUnreadableIndexIsRebuilt) {
   ASSERT_TRUE(MakeDirs(root_ + "/.newsmirror").ok());
-  ASSERT_TRUE(WriteFileAtomic(SearchIndexPath(root_), std::string(4096, 'x'), false).ok());
+  ASSERT_TRUE(WriteFileAtomic(root_ + "/" + layout::SearchIndexPath(), std::string(4096, 'x'), false).ok());
   SyncStats stats;
   ASSERT_TRUE(OpenMirrorIndex(root_, &stats).ok());
   EXPECT_TRUE(stats.rebuilt);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "html/sanitize.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -18,7 +19,6 @@ namespace {
 
 // Bump when the pages' HTML changes, so unchanged articles are rendered again.
 constexpr const char* kRendererVersion = "site-1";
-constexpr const char* kManifest = ".newsmirror-site.tsv";
 
 struct ManifestEntry {
   std::string blob;
@@ -68,7 +68,7 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   if (!view.ok()) return view.status();
   if (Status s = MakeDirs(options.out); !s.ok()) return s;
   SitePages pages(*view, options.site);
-  std::string manifest_path = options.out + "/" + kManifest;
+  std::string manifest_path = options.out + "/" + layout::SiteManifestPath();
   std::map<std::string, ManifestEntry> old = ReadManifest(manifest_path);
   std::map<std::string, ManifestEntry> now;
   SiteBuildStats stats;

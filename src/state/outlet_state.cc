@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "layout/layout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -149,20 +150,8 @@ int64_t StateChunkOf(int64_t id) {
   return id % kStateChunkSize < 0 ? q - 1 : q;
 }
 
-std::string OutletStateDir(std::string_view outlet) { return "state/" + std::string(outlet); }
-
-std::string OutletFeedStatePath(std::string_view outlet) { return OutletStateDir(outlet) + "/feed.tsv"; }
-
-std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk) {
-  return OutletStateDir(outlet) + "/" + std::to_string(chunk) + ".tsv";
-}
-
-std::string LegacyOutletStatePath(std::string_view outlet) {
-  return "state/" + std::string(outlet) + ".tsv";
-}
-
 std::optional<std::string> OutletOfStatePath(std::string_view path) {
-  constexpr std::string_view kPrefix = "state/";
+  const std::string kPrefix = layout::StateDir() + "/";
   if (path.substr(0, kPrefix.size()) != kPrefix || !EndsWith(path, ".tsv")) return std::nullopt;
   std::string_view rest = path.substr(kPrefix.size());
   size_t slash = rest.find('/');
@@ -267,10 +256,10 @@ Result<std::string> ReadThroughOverlay(const std::string& root, const std::strin
 std::set<std::string> ListStateOutlets(const std::string& root, const FileOverlay& overlay) {
   std::set<std::string> names;
   std::error_code ec;
-  for (fs::directory_iterator it(root + "/state", ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(root + "/" + layout::StateDir(), ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
     if (it->is_directory(ec)) names.insert(name);
-    else if (auto outlet = OutletOfStatePath("state/" + name)) names.insert(*outlet);
+    else if (auto outlet = OutletOfStatePath(layout::StateDir() + "/" + name)) names.insert(*outlet);
   }
   for (const auto& [path, text] : overlay) {
     if (auto outlet = OutletOfStatePath(path)) names.insert(*outlet);
@@ -279,7 +268,7 @@ std::set<std::string> ListStateOutlets(const std::string& root, const FileOverla
 }
 
 Result<FeedValidators> ReadFeedValidators(const std::string& root, std::string_view outlet) {
-  const std::string path = OutletFeedStatePath(outlet);
+  const std::string path = layout::OutletFeedStatePath(outlet);
   auto text = ReadFile(root + "/" + path);
   if (!text.ok()) return text.status();
   auto parsed = ParseOutletState(*text);
@@ -289,7 +278,7 @@ Result<FeedValidators> ReadFeedValidators(const std::string& root, std::string_v
 
 Result<OutletState> ReadOutletState(const std::string& root, std::string_view outlet, const FileOverlay& overlay,
                                     StateLayout* layout) {
-  const std::string dir = OutletStateDir(outlet);
+  const std::string dir = layout::OutletStateDir(outlet);
   const std::string prefix = dir + "/";
   std::set<std::string> files;
   std::error_code ec;
@@ -304,7 +293,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
     if (OutletOfStatePath(it->first)) files.insert(it->first);
   }
   if (files.empty()) {
-    std::string legacy = LegacyOutletStatePath(outlet);
+    std::string legacy = layout::LegacyOutletStatePath(outlet);
     auto text = ReadThroughOverlay(root, legacy, overlay);
     if (!text.ok()) {
       if (layout) *layout = StateLayout::kNone;
@@ -349,7 +338,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
 
 Result<std::vector<StateFile>> ListOutletStateFiles(const std::string& root, std::string_view outlet,
                                                     const FileOverlay& overlay, OutletState* feed) {
-  const std::string dir = OutletStateDir(outlet);
+  const std::string dir = layout::OutletStateDir(outlet);
   const std::string prefix = dir + "/";
   // Path → size, the overlay before the disk.
   std::map<std::string, int64_t> sizes;
@@ -369,7 +358,7 @@ Result<std::vector<StateFile>> ListOutletStateFiles(const std::string& root, std
   }
   if (sizes.empty()) return Status::NotFound("no state folder " + dir);
   *feed = OutletState();
-  const std::string feed_path = OutletFeedStatePath(outlet);
+  const std::string feed_path = layout::OutletFeedStatePath(outlet);
   if (sizes.count(feed_path)) {
     auto text = ReadThroughOverlay(root, feed_path, overlay);
     if (!text.ok()) return text.status();

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -80,7 +81,7 @@ TEST(OutletStateTest, ChunksOfExtremeIdsFromADamagedFile) {
 TEST(OutletStateTest, StatePathsNameTheirOutlet) {
   EXPECT_EQ(OutletOfStatePath("state/VOA (中文).tsv"), "VOA (中文)");
   EXPECT_EQ(OutletOfStatePath("state/VOA/feed.tsv"), "VOA");
-  EXPECT_EQ(OutletOfStatePath(OutletStateChunkPath("a.b", 10485)), "a.b");
+  EXPECT_EQ(OutletOfStatePath(layout::OutletStateChunkPath("a.b", 10485)), "a.b");
   EXPECT_EQ(OutletOfStatePath("state/VOA.complete.txt"), std::nullopt);
   EXPECT_EQ(OutletOfStatePath("state/a/b/c.tsv"), std::nullopt);
   EXPECT_EQ(OutletOfStatePath("lists/VOA.tsv"), std::nullopt);
