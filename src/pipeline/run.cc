@@ -123,12 +123,23 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   };
   std::vector<FetchRequest> requests;
   report.sources.resize(selected.size());
+  // A source whose paths would meet those of another outlet in the mirror
+  // (layout.h: lists/x.md beside lists/x.md/, …) fails before any of its
+  // files is read or written; the configuration's own names were checked
+  // against each other when it was read.
+  const std::vector<std::string> on_disk = layout::OutletsInMirror(root);
   for (size_t i = 0; i < selected.size(); ++i) {
     SourceReport& sr = report.sources[i];
     sr.name = selected[i]->name;
     sr.url = selected[i]->url;
     FetchRequest req;
     req.url = sr.url;
+    if (Status s = layout::OutletNameSet::CheckBeside(sr.name, on_disk); !s.ok()) {
+      sr.error = s.message();
+      unusable[i] = true;
+      requests.push_back(std::move(req));
+      continue;
+    }
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();

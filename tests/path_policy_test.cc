@@ -1,0 +1,149 @@
+// End to end: the mirror's one path policy (layout/layout.h, util/fs.h) against
+// hostile trees, hostile names and hostile state, with the real binary. Each
+// test builds its hostile tree itself, with a victim file outside the mirror
+// that must come out untouched.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/cli.h"
+#include "support/http_server.h"
+#include "support/temp_dir.h"
+#include "util/fs.h"
+
+namespace nm {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Slurp(const std::string& path) {
+  auto r = ReadFile(path);
+  return r.ok() ? *r : std::string("<missing: " + path + ">");
+}
+
+std::string SeedFeed() { return Slurp(std::string(NEWSMIRROR_SHARED_DIR) + "/fixtures/seed-feed.xml"); }
+
+std::string Page(const std::string& title) {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "A paragraph of the article called " + title + ". ";
+  return "<!doctype html><html><head><title>" + title +
+         "</title><meta property=\"article:published_time\" content=\"2024-01-02T03:04:05Z\"></head><body><article><h1>" +
+         title + "</h1><p>" + text + "</p></article></body></html>";
+}
+
+class PathPolicyTest : public ::testing::Test {
+ protected:
+  PathPolicyTest() {
+    std::ofstream(victim_) << "precious\n";
+    fs::create_directories(outside_);
+  }
+  // A configuration of file: feeds, one per name, each a copy of the seed feed.
+  std::string Config(const std::vector<std::string>& names) {
+    std::string text = "[archive]\nimages = \"off\"\n";
+    for (size_t i = 0; i < names.size(); ++i) {
+      std::string feed = dir_.path() + "/feed" + std::to_string(i) + ".xml";
+      if (!fs::exists(feed)) EXPECT_TRUE(WriteFileAtomic(feed, SeedFeed()).ok());
+      text += "[[source]]\nname = \"" + names[i] + "\"\nurl = \"file://" + feed + "\"\n";
+    }
+    std::string path = dir_.path() + "/newsmirror.toml";
+    EXPECT_TRUE(WriteFileAtomic(path, text).ok());
+    return path;
+  }
+  CliResult Run(const std::string& config, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"run", "--config", config, "--out", mirror_, "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunNewsmirror(args, TestGitEnv());
+  }
+  // `add` through the test server as an HTTP proxy, so that any host name reaches it.
+  CliResult Add(const std::string& url, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"add", url, "--allow-private", "--out", mirror_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunNewsmirror(args, {"http_proxy=" + server_.Url(""), "HTTP_PROXY=" + server_.Url("")});
+  }
+  std::string Victim() const { return Slurp(victim_); }
+  static std::string SourceError(const CliResult& r, const std::string& name) {
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    if (j.is_discarded()) return "<no json: " + r.out + ">";
+    for (const auto& s : j["sources"]) {
+      if (s["name"] == name) return s["reason"].is_string() ? s["reason"].get<std::string>() : "";
+    }
+    return "<no source " + name + ">";
+  }
+
+  TempDir dir_;
+  std::string mirror_ = dir_.path() + "/mirror";
+  std::string victim_ = dir_.path() + "/victim.txt";
+  std::string outside_ = dir_.path() + "/outside";
+  TestHttpServer server_;
+};
+
+// ---- Names ----
+
+TEST_F(PathPolicyTest, AHostThatWouldTurnAListPageIntoAFolderFailsItsPageNotTheMirror) {
+  for (const char* path : {"/a.html", "/b.html", "/c.html"}) {
+    server_.Serve(path, 200, Page(std::string("Title ") + path), {{"Content-Type", "text/html; charset=utf-8"}});
+  }
+  CliResult r = Add("http://news.example/a.html");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(fs::is_regular_file(mirror_ + "/lists/news.example.md"));
+  // ".md" is a top-level domain: lists/news.example.md would also be its folder of monthly pages.
+  r = Add("http://news.example.md/b.html");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("'news.example.md' cannot be an outlet beside 'news.example': lists/news.example.md"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(server_.Hits("/b.html"), 0);
+  EXPECT_TRUE(fs::is_regular_file(mirror_ + "/lists/news.example.md"));
+  EXPECT_FALSE(fs::exists(mirror_ + "/articles/news.example.md"));
+  EXPECT_FALSE(fs::exists(mirror_ + "/.newsmirror/journal"));
+  // The mirror goes on (it used to be wedged: every later add and run exited 3).
+  r = Add("http://news.example/c.html");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::distance(fs::directory_iterator(mirror_ + "/articles/news.example"), fs::directory_iterator()), 2);
+}
+
+TEST_F(PathPolicyTest, SourcesWhosePathsMeetAreAConfigurationError) {
+  CliResult r = Run(Config({"x", "x.complete.txt"}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("'x.complete.txt' cannot be an outlet beside 'x': state/x.complete.txt"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(mirror_));
+  r = Run(Config({"BBC", "bbc"}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("ignores case"), std::string::npos) << r.err;
+  for (const char* bad : {"CON", "\xE3\x80\x80", "\xE2\x80\xAE" "abc"}) {
+    r = Run(Config({bad}));
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_NE(r.err.find("cannot be a folder name"), std::string::npos) << r.err;
+  }
+}
+
+TEST_F(PathPolicyTest, ASourceThatMeetsAnOutletOfTheMirrorFailsAloneAndTheOthersGoOn) {
+  // Someone committed state/x.complete.txt/ (an outlet of that name) to the mirror.
+  fs::create_directories(mirror_ + "/state/x.complete.txt");
+  std::ofstream(mirror_ + "/state/x.complete.txt/feed.tsv") << "# newsmirror state v2: feed validators (@key\tvalue)\n";
+  std::string config = Config({"x", "y"});
+  for (int run = 0; run < 2; ++run) {
+    CliResult r = Run(config);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(SourceError(r, "x").find("'x' cannot be an outlet beside 'x.complete.txt'"), std::string::npos) << r.out;
+    EXPECT_EQ(SourceError(r, "y"), "") << r.out;
+  }
+  EXPECT_FALSE(fs::exists(mirror_ + "/articles/x"));
+  EXPECT_TRUE(fs::is_directory(mirror_ + "/articles/y"));
+}
+
+TEST_F(PathPolicyTest, ASourceNameIsOneOutletWhateverItsUnicodeForm) {
+  CliResult r = Run(Config({"Caf" "e\xCC\x81"}));  // NFD
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_directory(mirror_ + "/articles/Caf\xC3\xA9"));  // NFC
+  EXPECT_FALSE(fs::exists(mirror_ + "/articles/Caf" "e\xCC\x81"));
+  r = Run(Config({"Caf\xC3\xA9"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["sources"][0]["new"], 0) << r.out;
+}
+
+}  // namespace
+}  // namespace nm
