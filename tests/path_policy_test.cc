@@ -44,7 +44,9 @@ class PathPolicyTest : public ::testing::Test {
     std::string text = "[archive]\nimages = \"off\"\n";
     for (size_t i = 0; i < names.size(); ++i) {
       std::string feed = dir_.path() + "/feed" + std::to_string(i) + ".xml";
-      if (!fs::exists(feed)) EXPECT_TRUE(WriteFileAtomic(feed, SeedFeed()).ok());
+      if (!fs::exists(feed)) {
+        EXPECT_TRUE(WriteFileAtomic(feed, SeedFeed()).ok());
+      }
       text += "[[source]]\nname = \"" + names[i] + "\"\nurl = \"file://" + feed + "\"\n";
     }
     std::string path = dir_.path() + "/newsmirror.toml";
@@ -143,6 +145,81 @@ TEST_F(PathPolicyTest, ASourceNameIsOneOutletWhateverItsUnicodeForm) {
   r = Run(Config({"Caf\xC3\xA9"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["sources"][0]["new"], 0) << r.out;
+}
+
+// ---- Symbolic links ----
+
+TEST_F(PathPolicyTest, ATrackedArticlesLinkIsNotFollowed) {
+  fs::create_directories(mirror_ + "/articles");
+  fs::create_directory_symlink(outside_, mirror_ + "/articles/x");
+  CliResult r = Run(Config({"x", "y"}));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(SourceError(r, "x").find("articles/x is a symbolic link"), std::string::npos) << r.out;
+  EXPECT_TRUE(fs::is_empty(outside_));
+  EXPECT_TRUE(fs::is_directory(mirror_ + "/articles/y"));
+  EXPECT_TRUE(fs::is_symlink(mirror_ + "/articles/x"));
+}
+
+TEST_F(PathPolicyTest, LinkedStateAndListsAreNotFollowedEither) {
+  for (const char* link : {"state/x", "lists/x", "lists/x.md", "state/x.complete.txt", "assets/x"}) {
+    TempDir dir;
+    std::string mirror = dir.path() + "/mirror";
+    fs::create_directories(fs::path(mirror + "/" + link).parent_path());
+    fs::create_symlink(outside_, mirror + "/" + link);
+    CliResult r = RunNewsmirror({"run", "--config", Config({"x", "y"}), "--out", mirror, "--json"});
+    EXPECT_EQ(r.exit_code, 2) << link << ": " << r.err;
+    EXPECT_NE(SourceError(r, "x").find(std::string(link) + " is a symbolic link"), std::string::npos) << r.out;
+    EXPECT_TRUE(fs::is_empty(outside_)) << link;
+  }
+}
+
+TEST_F(PathPolicyTest, ALockLinkIsNotTruncated) {
+  fs::create_directories(mirror_ + "/.newsmirror");
+  fs::create_symlink(victim_, mirror_ + "/.newsmirror/lock");
+  CliResult r = Run(Config({"x"}));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(".newsmirror/lock is a symbolic link"), std::string::npos) << r.err;
+  EXPECT_EQ(Victim(), "precious\n");
+  EXPECT_FALSE(fs::exists(mirror_ + "/articles"));
+}
+
+TEST_F(PathPolicyTest, ALinkedWorkFolderIsNotFollowed) {
+  fs::create_directories(mirror_);
+  fs::create_directory_symlink(outside_, mirror_ + "/.newsmirror");
+  CliResult r = Run(Config({"x"}));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find(".newsmirror is a symbolic link"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(outside_));
+}
+
+TEST_F(PathPolicyTest, ACommitInANewRepositoryNeverTakesALinkForTheArticles) {
+  fs::create_directories(mirror_ + "/articles");
+  fs::create_directory_symlink(outside_, mirror_ + "/articles/x");
+  CliResult r = Run(Config({"x", "y"}), {"--commit"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;  // not a success
+  EXPECT_TRUE(fs::is_empty(outside_));
+  std::string tree = Shell("git -C '" + mirror_ + "' ls-tree -r HEAD");
+  EXPECT_NE(tree.find("articles/y/"), std::string::npos) << tree;
+  EXPECT_EQ(tree.find("120000"), std::string::npos) << tree;  // no link in the commit
+  EXPECT_EQ(tree.find("articles/x"), std::string::npos) << tree;
+}
+
+TEST_F(PathPolicyTest, AHostileJournalCannotWriteOutsideTheMirror) {
+  std::string config = Config({"x"});
+  ASSERT_EQ(Run(config).exit_code, 0);
+  fs::create_directories(mirror_ + "/.git/hooks");
+  for (const std::string& path : {std::string("../victim.txt"), std::string("articles/x/../../../victim.txt"),
+                                  std::string(".git/hooks/post-commit"), "/" + victim_.substr(1)}) {
+    std::string journal = "newsmirror-journal v1\nREADME.md\n5\nhello\n" + path + "\n7\npwned!\n\nend\n";
+    ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.newsmirror/journal", journal).ok());
+    CliResult r = Run(config);
+    EXPECT_EQ(r.exit_code, 0) << path << ": " << r.err;
+    EXPECT_EQ(Victim(), "precious\n") << path;
+    EXPECT_FALSE(fs::exists(mirror_ + "/.git/hooks/post-commit")) << path;
+    EXPECT_FALSE(fs::exists(mirror_ + "/.newsmirror/journal")) << path;
+    // Nothing of it is replayed, not even its good entries.
+    EXPECT_NE(Slurp(mirror_ + "/README.md"), "hello") << path;
+  }
 }
 
 }  // namespace

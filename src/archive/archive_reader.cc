@@ -1,7 +1,6 @@
 #include "archive/archive_reader.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 #include "archive/outlet_archive.h"
@@ -9,8 +8,6 @@
 #include "util/fs.h"
 
 namespace nm {
-
-namespace fs = std::filesystem;
 
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b) {
   if (a.published_ms != b.published_ms) return a.published_ms > b.published_ms;
@@ -93,9 +90,10 @@ Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::s
 
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay, size_t newest_per_outlet) {
   std::set<std::string> names = ListStateOutlets(root, overlay);
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/" + layout::ArticlesDir(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_directory()) names.insert(it->path().filename().string());
+  if (auto entries = ListFolderBelow(root, layout::ArticlesDir()); entries.ok()) {
+    for (const FolderEntry& e : *entries) {
+      if (e.kind == PathKind::kFolder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
+    }
   }
   MirrorView view;
   view.root = root;

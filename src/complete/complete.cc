@@ -103,7 +103,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
   std::vector<CompletionState> loaded(jobs.size());
   for (size_t j = 0; j < jobs.size(); ++j) {
     const std::string& outlet = jobs[j].archive->outlet();
-    auto text = ReadFile(options.root + "/" + layout::CompletionStatePath(outlet));
+    auto text = ReadFileBelow(options.root, layout::CompletionStatePath(outlet));
     if (text.ok()) {
       auto parsed = ParseCompletionState(*text);
       if (parsed.ok()) states[j] = std::move(parsed).value();

@@ -1,6 +1,5 @@
 #include "complete/local_images.h"
 
-#include <filesystem>
 #include <map>
 #include <set>
 
@@ -8,12 +7,12 @@
 #include "html/image_rewrite.h"
 #include "layout/layout.h"
 #include "url/url.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
 namespace {
 
-namespace fs = std::filesystem;
 
 // The extension for an image Content-Type, or "" when the type is not one the
 // archive keeps. SVG is left out on purpose: it can carry script.
@@ -139,8 +138,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     // The content decides the name, so two URLs of the same picture share a file.
     std::string file = GitBlobId(resp.body) + "." + ext;
     std::string path = layout::AssetPath(out.outlet, file);
-    std::error_code ec;
-    if (!fs::exists(options.root + "/" + path, ec) && planned.insert(path).second) {
+    if (!FileExistsBelow(options.root, path) && planned.insert(path).second) {
       writes.push_back({path, resp.body});
     }
     out.state->images[d.url] = file;

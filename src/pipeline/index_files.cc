@@ -1,6 +1,5 @@
 #include "pipeline/index_files.h"
 
-#include <filesystem>
 #include <set>
 
 #include "archive/list_page.h"
@@ -11,7 +10,6 @@
 
 namespace nm {
 
-namespace fs = std::filesystem;
 
 // Every outlet the mirror knows: the configured ones first, in order, then
 // those that only the archive still holds (sources removed from the config).
@@ -29,12 +27,12 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
   for (const std::string& name : ListStateOutlets(root)) {
     if (!seen.count(name)) others.insert(name);
   }
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/" + layout::ListsDir(), ec), end; !ec && it != end; it.increment(ec)) {
-    fs::path p = it->path();
-    if (!it->is_regular_file() || p.extension() != ".md") continue;
-    std::string name = p.stem().string();
-    if (!seen.count(name)) others.insert(name);
+  if (auto entries = ListFolderBelow(root, layout::ListsDir()); entries.ok()) {
+    for (const FolderEntry& e : *entries) {
+      auto page = layout::ParseMirrorPath(layout::ListsDir() + "/" + e.name);
+      if (e.kind != PathKind::kFile || !page || page->kind != layout::MirrorFile::Kind::kListPage) continue;
+      if (!seen.count(page->outlet)) others.insert(page->outlet);
+    }
   }
   out.insert(out.end(), others.begin(), others.end());
   return out;
@@ -44,7 +42,7 @@ namespace {
 
 // feeds/all.xml exists and names the same self link the configuration gives.
 bool MirrorFeedsCurrent(const std::string& root, std::string base) {
-  auto all = ReadFile(root + "/" + layout::AllFeedPath());
+  auto all = ReadFileBelow(root, layout::AllFeedPath());
   if (!all.ok()) return false;
   if (base.empty()) return all->find("rel=\"self\"") == std::string::npos;
   if (base.back() != '/') base += '/';
@@ -58,10 +56,10 @@ bool MirrorFeedsCurrent(const std::string& root, std::string base) {
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
                     const std::vector<std::string>& also, bool whole_mirror) {
   std::string readme = FormatReadme(KnownOutlets(root, config, also));
-  auto existing = ReadFile(root + "/" + layout::ReadmePath());
+  auto existing = ReadFileBelow(root, layout::ReadmePath());
   if (!existing.ok() || *existing != readme) writes.push_back({layout::ReadmePath(), readme});
   const std::string ignore_line = layout::WorkDir() + "/";
-  auto gitignore = ReadFile(root + "/" + layout::GitignorePath());
+  auto gitignore = ReadFileBelow(root, layout::GitignorePath());
   std::string text = gitignore.ok() ? *gitignore : std::string();
   if (text.find(ignore_line + "\n") == std::string::npos && text != ignore_line) {
     if (!text.empty() && text.back() != '\n') text += '\n';

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 
 #include "html/sanitize.h"
 #include "layout/layout.h"
@@ -160,16 +159,14 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   for (const MirrorOutlet& o : view->outlets) {
     // A missing feed is written too, by a run of the whole mirror (a shard
     // keeps to its own outlets).
-    std::error_code ec;
-    if (!only || only->count(o.name) ||
-        (with_all && !std::filesystem::exists(root + "/" + layout::OutletFeedPath(o.name), ec))) {
+    if (!only || only->count(o.name) || (with_all && !FileExistsBelow(root, layout::OutletFeedPath(o.name)))) {
       names.push_back(o.name);
     }
   }
   for (const std::string& name : names) {
     std::string path = name == "all" ? layout::AllFeedPath() : layout::OutletFeedPath(name);
     std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));
-    auto existing = ReadFile(root + "/" + path);
+    auto existing = ReadFileBelow(root, path);
     if (!existing.ok() || *existing != text) writes.push_back({path, std::move(text)});
   }
   return writes;

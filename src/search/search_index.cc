@@ -419,7 +419,21 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const SearchQuery& query) con
   return hits;
 }
 
+namespace {
+// SQLite opens the index by its path: the mirror's index is opened only
+// when no link stands on the way or in its place.
+Status CheckIndexPath(const std::string& root) {
+  auto kind = KindBelow(root, layout::SearchIndexPath());
+  if (!kind.ok()) return kind.status();
+  if (*kind != PathKind::kMissing && *kind != PathKind::kFile) {
+    return RefusedEntry(root, layout::SearchIndexPath(), *kind);
+  }
+  return Status::Ok();
+}
+}  // namespace
+
 Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats) {
+  if (Status s = CheckIndexPath(root); !s.ok()) return s;
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
   auto idx = SearchIndex::Open(root + "/" + layout::SearchIndexPath());
@@ -429,8 +443,7 @@ Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats) {
 }
 
 Status UpdateSearchIndexIfPresent(const std::string& root) {
-  std::error_code ec;
-  if (!fs::exists(root + "/" + layout::SearchIndexPath(), ec)) return Status::Ok();
+  if (!FileExistsBelow(root, layout::SearchIndexPath())) return Status::Ok();
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
   auto idx = SearchIndex::Open(root + "/" + layout::SearchIndexPath());

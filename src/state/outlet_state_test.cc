@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <limits>
+#include <set>
 
 #include "layout/layout.h"
 #include "support/temp_dir.h"
@@ -10,6 +12,8 @@
 
 namespace nm {
 namespace {
+
+namespace fs = std::filesystem;
 
 TEST(OutletStateTest, RoundTripsWithEscapes) {
   OutletState s;
@@ -195,6 +199,39 @@ TEST(OutletStateTest, AWholeReadSummarizesEachChunkFileAsItIs) {
     }
   }
   EXPECT_EQ(ListOutletStateFiles(dir.path(), "none", {}, &feed).status().kind(), Status::Kind::kNotFound);
+}
+
+TEST(OutletStateTest, LinkedStateIsRefusedNotRead) {
+  TempDir dir;
+  TempDir outside;
+  OutletState s;
+  s.records.push_back({1048574, 1, "b", "1048574_x.md", "g", "l", "t"});
+  ASSERT_TRUE(WriteFileAtomic(outside.path() + "/10485.tsv", SerializeStateChunk(s, 10485)).ok());
+  fs::create_directories(dir.path() + "/state/V");
+  fs::create_symlink(outside.path() + "/10485.tsv", dir.path() + "/state/V/10485.tsv");
+  auto read = ReadOutletState(dir.path(), "V");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("state/V/10485.tsv is a symbolic link"), std::string::npos)
+      << read.status().message();
+  // A linked folder is no outlet of the mirror, and reading it is refused.
+  fs::create_directory_symlink(outside.path(), dir.path() + "/state/L");
+  EXPECT_EQ(ListStateOutlets(dir.path()), (std::set<std::string>{"V"}));
+  EXPECT_FALSE(ReadOutletState(dir.path(), "L").ok());
+  EXPECT_FALSE(ReadFeedValidators(dir.path(), "L").ok());
+}
+
+TEST(OutletStateTest, OnlyNamesTheLayoutAcceptsAreOutlets) {
+  TempDir dir;
+  for (const char* folder : {"state/V", "state/.hidden", "state/CON", "state/x.complete.txt"}) {
+    fs::create_directories(dir.path() + "/" + folder);
+  }
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/old.tsv", "").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/nul.tsv", "").ok());
+  EXPECT_EQ(ListStateOutlets(dir.path()), (std::set<std::string>{"V", "old", "x.complete.txt"}));
+  EXPECT_EQ(OutletOfStatePath("state/../x.tsv"), std::nullopt);
+  EXPECT_EQ(OutletOfStatePath("state/a/b/c.tsv"), std::nullopt);
+  EXPECT_EQ(OutletOfStatePath("state/V/10485.tsv"), "V");
+  EXPECT_EQ(OutletOfStatePath("state/old.tsv"), "old");
 }
 
 }  // namespace

@@ -167,17 +167,6 @@ PathKind KindAt(int dir, const std::string& name, int64_t* size = nullptr) {
   return KindOfMode(st.st_mode);
 }
 
-Status Refused(const std::string& root, std::string_view rel, PathKind kind) {
-  std::string shown = Shown(root, rel);
-  if (kind == PathKind::kLink) {
-    return Status::Corruption(shown + " is a symbolic link; newsmirror never follows links inside " + root +
-                              " (remove it)");
-  }
-  if (kind == PathKind::kFile) return Status::Corruption(shown + " is a file where a folder belongs");
-  if (kind == PathKind::kFolder) return Status::Corruption(shown + " is a folder where a file belongs");
-  return Status::Corruption(shown + " is not a regular file or folder");
-}
-
 Result<Fd> OpenRoot(const std::string& root) {
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
@@ -214,7 +203,7 @@ Result<Fd> OpenFolder(const std::string& root, const std::vector<std::string_vie
       if (err == ENOENT) return Status::NotFound(Shown(root, walked) + ": no such folder");
       if (err == ELOOP || err == ENOTDIR) {
         PathKind kind = KindAt(current.get(), name);
-        if (kind != PathKind::kFolder) return Refused(root, walked, kind);
+        if (kind != PathKind::kFolder) return RefusedEntry(root, walked, kind);
       }
       errno = err;
       return Status::IoError(Errno("cannot open folder", Shown(root, walked)));
@@ -310,6 +299,17 @@ Status CheckRelativePath(std::string_view rel) {
   return Status::Ok();
 }
 
+Status RefusedEntry(const std::string& root, std::string_view rel, PathKind kind) {
+  std::string shown = Shown(root, rel);
+  if (kind == PathKind::kLink) {
+    return Status::Corruption(shown + " is a symbolic link; newsmirror never follows links inside " + root +
+                              " (remove it)");
+  }
+  if (kind == PathKind::kFile) return Status::Corruption(shown + " is a file where a folder belongs");
+  if (kind == PathKind::kFolder) return Status::Corruption(shown + " is a folder where a file belongs");
+  return Status::Corruption(shown + " is not a regular file or folder");
+}
+
 Result<PathKind> KindBelow(const std::string& root, std::string_view rel) {
   auto parent = OpenParent(root, rel, false);
   if (!parent.ok()) {
@@ -334,7 +334,7 @@ Result<int> OpenFileBelow(const std::string& root, std::string_view rel, int fla
     if (err == ENOENT) return Status::NotFound(shown + ": no such file");
     if (err == ELOOP || err == EISDIR || err == ENXIO) {
       PathKind kind = KindAt(parent->dir.get(), parent->name);
-      if (kind != PathKind::kFile) return Refused(root, rel, kind);
+      if (kind != PathKind::kFile) return RefusedEntry(root, rel, kind);
     }
     errno = err;
     return Status::IoError(Errno("cannot open", shown));
@@ -343,7 +343,7 @@ Result<int> OpenFileBelow(const std::string& root, std::string_view rel, int fla
   struct stat st;
   if (::fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Refused(root, rel, KindOfMode(st.st_mode));
+    return RefusedEntry(root, rel, KindOfMode(st.st_mode));
   }
   return fd;
 }
@@ -377,7 +377,7 @@ Status WriteFileBelow(const std::string& root, std::string_view rel, const std::
   if (!parent.ok()) return parent.status();
   const std::string shown = Shown(root, rel);
   PathKind existing = KindAt(parent->dir.get(), parent->name);
-  if (existing != PathKind::kMissing && existing != PathKind::kFile) return Refused(root, rel, existing);
+  if (existing != PathKind::kMissing && existing != PathKind::kFile) return RefusedEntry(root, rel, existing);
   Fd tmp_dir;
   if (!tmp_rel.empty()) {
     if (Status s = CheckRelativePath(tmp_rel); !s.ok()) return s;
@@ -406,7 +406,7 @@ Status RemoveFileBelow(const std::string& root, std::string_view rel) {
   auto parent = OpenParent(root, rel, false);
   if (!parent.ok()) return parent.status().kind() == Status::Kind::kNotFound ? Status::Ok() : parent.status();
   if (KindAt(parent->dir.get(), parent->name) == PathKind::kFolder) {
-    return Refused(root, rel, PathKind::kFolder);
+    return RefusedEntry(root, rel, PathKind::kFolder);
   }
   if (::unlinkat(parent->dir.get(), parent->name.c_str(), 0) != 0 && errno != ENOENT) {
     return Status::IoError(Errno("cannot remove", Shown(root, rel)));

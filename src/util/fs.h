@@ -41,6 +41,10 @@ enum class PathKind { kMissing, kFile, kFolder, kLink, kOther };
 
 // Ok when `rel` is a plain relative path (above); the refusal names it.
 Status CheckRelativePath(std::string_view rel);
+// The error for finding `kind` at `rel` below `root` where a real file or
+// folder belongs: "{root}/{rel} is a symbolic link; newsmirror never follows
+// links inside {root} (remove it)", "… is a file where a folder belongs", ….
+Status RefusedEntry(const std::string& root, std::string_view rel, PathKind kind);
 
 // kMissing also when a folder on the way is missing; an error when one on the
 // way is a link or not a folder.
