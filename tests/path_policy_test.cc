@@ -147,6 +147,60 @@ TEST_F(PathPolicyTest, ASourceNameIsOneOutletWhateverItsUnicodeForm) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["sources"][0]["new"], 0) << r.out;
 }
 
+// ---- Hostile state and manifests ----
+
+TEST_F(PathPolicyTest, AStateFileColumnThatLeavesTheMirrorFailsItsOutletAndWritesNothingOutside) {
+  std::string config = Config({"x", "y"});
+  ASSERT_EQ(Run(config).exit_code, 0);
+  std::string chunk = mirror_ + "/state/x/10485.tsv";
+  std::string text = Slurp(chunk);
+  size_t at = text.find("\t1048574_");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at + 1, text.find('\t', at + 1) - at - 1, "../../../victim.txt");
+  ASSERT_TRUE(WriteFileAtomic(chunk, text).ok());
+  // The entry changed: the run would rewrite its file.
+  for (const char* feed : {"/feed0.xml", "/feed1.xml"}) {
+    std::string changed = SeedFeed();
+    changed.replace(changed.rfind("岸田表示"), std::string("岸田表示").size(), "岸田说");  // in content:encoded
+    ASSERT_TRUE(WriteFileAtomic(dir_.path() + feed, changed).ok());
+  }
+  CliResult r = Run(config);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_EQ(Victim(), "precious\n");
+  std::string error = SourceError(r, "x");
+  EXPECT_NE(error.find("state/x/10485.tsv: line 2: the file column \"../../../victim.txt\""), std::string::npos)
+      << error;
+  EXPECT_EQ(SourceError(r, "y"), "");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["sources"][1]["updated"], 1) << r.out;
+}
+
+TEST_F(PathPolicyTest, ASiteManifestCannotMakeSiteDeleteOutsideItsFolder) {
+  ASSERT_EQ(Run(Config({"x"})).exit_code, 0);
+  std::string site = dir_.path() + "/site";
+  CliResult r = RunNewsmirror({"site", "--archive", mirror_, "--out", site});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ofstream(site + "/.newsmirror-site.tsv", std::ios::app)
+      << "../victim.txt\tb\ts\n../outside\tb\ts\n/" << victim_.substr(1) << "\tb\ts\n";
+  r = RunNewsmirror({"site", "--archive", mirror_, "--out", site});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Victim(), "precious\n");
+  EXPECT_TRUE(fs::is_directory(outside_));
+  EXPECT_EQ(Slurp(site + "/.newsmirror-site.tsv").find("victim"), std::string::npos);
+}
+
+TEST_F(PathPolicyTest, TheSiteFolderIsNeitherTheArchiveNorAroundIt) {
+  ASSERT_EQ(Run(Config({"x"})).exit_code, 0);
+  std::string readme = Slurp(mirror_ + "/README.md");
+  for (const std::string& out : {mirror_, mirror_ + "/site", mirror_ + "/articles", dir_.path(), std::string("/")}) {
+    CliResult r = RunNewsmirror({"site", "--archive", mirror_, "--out", out});
+    EXPECT_EQ(r.exit_code, 1) << out << ": " << r.err;
+    EXPECT_NE(r.err.find("the site folder"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(mirror_ + "/index.html"));
+  EXPECT_FALSE(fs::exists(mirror_ + "/site"));
+  EXPECT_EQ(Slurp(mirror_ + "/README.md"), readme);
+}
+
 // ---- Symbolic links ----
 
 TEST_F(PathPolicyTest, ATrackedArticlesLinkIsNotFollowed) {

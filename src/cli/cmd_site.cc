@@ -20,7 +20,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       "page per article, Atom feeds, title search) for GitHub Pages or any static host.\n"
       "A rebuild writes only the pages that changed.");
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
-  cmd->add_option("-o,--out", args->out, "The site's folder (created)")->required();
+  cmd->add_option("-o,--out", args->out, "The site's folder (created; not the archive, inside it or holding it)")->required();
   cmd->add_option("--base-url", args->base_url, "The site's public URL, for absolute links in its feeds ([site] base_url)");
   cmd->add_option("-c,--config", args->config, "Read [site] and [archive] settings from this configuration");
   cmd->add_flag("--jekyll-posts", args->jekyll, "Also write Jekyll _posts/ with front matter ([site] jekyll_posts)");
@@ -44,7 +44,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     auto stats = BuildSite(opts);
     if (!stats.ok()) {
       std::cerr << "newsmirror: " << stats.status().message() << "\n";
-      exit_code = kExitFailed;
+      exit_code = stats.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
     std::cerr << "site: " << stats->pages << " pages, " << stats->written << " written, " << stats->unchanged

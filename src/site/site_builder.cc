@@ -1,6 +1,5 @@
 #include "site/site_builder.h"
 
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -13,8 +12,6 @@
 
 namespace nm {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 // Bump when the pages' HTML changes, so unchanged articles are rendered again.
@@ -25,9 +22,13 @@ struct ManifestEntry {
   std::string source;
 };
 
-std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
+// The entries of the manifest in the site folder `out`. The manifest is a
+// cache in a folder other people may commit to (a Pages repository): an
+// entry whose path is not a page of the site (layout.h: "../victim.txt",
+// "/etc/x", a hidden file) is left out, so it is neither kept nor removed.
+std::map<std::string, ManifestEntry> ReadManifest(const std::string& out_dir) {
   std::map<std::string, ManifestEntry> out;
-  auto text = ReadFile(path);
+  auto text = ReadFileBelow(out_dir, layout::SiteManifestPath());
   if (!text.ok()) return out;
   size_t start = 0;
   while (start < text->size()) {
@@ -36,7 +37,7 @@ std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
     std::string line = text->substr(start, end - start);
     start = end + 1;
     size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos) continue;
+    if (t2 == std::string::npos || !layout::CheckSitePath(line.substr(0, t1)).ok()) continue;
     out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)};
   }
   return out;
@@ -64,12 +65,12 @@ std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const 
 }
 
 Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
+  if (Status s = layout::CheckSiteFolder(options.archive, options.out); !s.ok()) return s;
   auto view = LoadMirror(options.archive);
   if (!view.ok()) return view.status();
   if (Status s = MakeDirs(options.out); !s.ok()) return s;
   SitePages pages(*view, options.site);
-  std::string manifest_path = options.out + "/" + layout::SiteManifestPath();
-  std::map<std::string, ManifestEntry> old = ReadManifest(manifest_path);
+  std::map<std::string, ManifestEntry> old = ReadManifest(options.out);
   std::map<std::string, ManifestEntry> now;
   SiteBuildStats stats;
   std::string settings = GitBlobId(std::string(kRendererVersion) + "\n" + options.site.base_url + "\n" +
@@ -77,14 +78,11 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
 
   auto put = [&](const std::string& path, const std::string& text, const std::string& source) -> Status {
     std::string blob = GitBlobId(text);
-    std::string full = options.out + "/" + path;
-    std::error_code ec;
     auto it = old.find(path);
-    if (it != old.end() && it->second.blob == blob && fs::exists(full, ec)) {
+    if (it != old.end() && it->second.blob == blob && FileExistsBelow(options.out, path)) {
       ++stats.unchanged;
     } else {
-      if (Status s = MakeDirs(fs::path(full).parent_path().string()); !s.ok()) return s;
-      if (Status s = WriteFileAtomic(full, text, false); !s.ok()) return s;
+      if (Status s = WriteFileBelow(options.out, path, text, false); !s.ok()) return s;
       ++stats.written;
     }
     now[path] = {blob, source};
@@ -93,8 +91,7 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   // An article page whose source and renderer are unchanged is kept as it is.
   auto unchanged_source = [&](const std::string& path, const std::string& source) {
     auto it = old.find(path);
-    std::error_code ec;
-    if (it == old.end() || it->second.source != source || !fs::exists(options.out + "/" + path, ec)) return false;
+    if (it == old.end() || it->second.source != source || !FileExistsBelow(options.out, path)) return false;
     now[path] = it->second;
     ++stats.unchanged;
     return true;
@@ -112,8 +109,8 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   if (options.jekyll_posts) {
     for (const MirrorOutlet& o : view->outlets) {
       for (const ArticleRecord& r : o.records) {
-        std::string path = "_posts/" + Rfc3339(r.published_ms + int64_t{options.site.utc_offset_minutes} * 60000).substr(0, 10) +
-                           "-" + o.name + "-" + std::to_string(r.id) + ".html";
+        std::string day = Rfc3339(r.published_ms + int64_t{options.site.utc_offset_minutes} * 60000).substr(0, 10);
+        std::string path = layout::SitePostPath(day, o.name, r.id);
         ++stats.pages;
         std::string source = GitBlobId(settings + "jekyll" + r.blob);
         if (!r.blob.empty() && unchanged_source(path, source)) continue;
@@ -123,14 +120,15 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
       }
     }
   }
+  // Only files of the site's own, reached without links, are removed.
   for (const auto& [path, entry] : old) {
     if (now.count(path)) continue;
-    std::error_code ec;
-    if (fs::remove(options.out + "/" + path, ec)) ++stats.removed;
+    auto kind = KindBelow(options.out, path);
+    if (kind.ok() && *kind == PathKind::kFile && RemoveFileBelow(options.out, path).ok()) ++stats.removed;
   }
   std::string manifest;
   for (const auto& [path, entry] : now) manifest += path + "\t" + entry.blob + "\t" + entry.source + "\n";
-  if (Status s = WriteFileAtomic(manifest_path, manifest, false); !s.ok()) return s;
+  if (Status s = WriteFileBelow(options.out, layout::SiteManifestPath(), manifest, false); !s.ok()) return s;
   return stats;
 }
 

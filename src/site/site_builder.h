@@ -7,7 +7,10 @@
 // renderer are unchanged is not rendered again, any other page is rendered
 // and written only when its bytes differ, and pages the archive no longer
 // has are removed. With jekyll_posts, _posts/ gets one file per article with
-// front matter (title, date, outlet, original URL) for Jekyll sites.
+// front matter (title, date, outlet, original URL) for Jekyll sites. The site
+// folder may not be the archive, inside it, or hold it (InvalidArgument);
+// nothing in it is written or removed through a symbolic link, and only
+// manifest entries that are pages of a site (layout.h) are ever removed.
 #pragma once
 
 #include <string>

@@ -249,6 +249,12 @@ Result<OutletState> ParseOutletState(std::string_view text) {
     }
     r.blob = Unescape(fields[2]);
     r.file = Unescape(fields[3]);
+    // The file column names articles/{outlet}/{file}: checked on read as on
+    // write (layout.h), so a hostile row cannot point a write outside.
+    if (Status s = layout::CheckFileName(r.file); !s.ok()) {
+      return Status::Corruption("line " + std::to_string(line_no) + ": the file column \"" + r.file +
+                                "\" cannot be an article's file name: " + s.message());
+    }
     r.guid = Unescape(fields[4]);
     r.link = Unescape(fields[5]);
     r.title = Unescape(fields[6]);

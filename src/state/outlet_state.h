@@ -87,6 +87,8 @@ int64_t StateChunkOf(int64_t id);
 
 // The whole state as one text (the old single-file format; also what
 // ParseOutletState reads from any state file: feed.tsv, a chunk or an old file).
+// A record whose file column is no file name of the mirror (layout.h:
+// "../x", "a/b", …) is an error naming its line, like a damaged one.
 std::string SerializeOutletState(const OutletState& state);
 Result<OutletState> ParseOutletState(std::string_view text);
 

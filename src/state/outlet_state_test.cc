@@ -234,5 +234,26 @@ TEST(OutletStateTest, OnlyNamesTheLayoutAcceptsAreOutlets) {
   EXPECT_EQ(OutletOfStatePath("state/old.tsv"), "old");
 }
 
+TEST(OutletStateTest, AFileColumnThatIsNoFileNameIsAnErrorNamingItsLine) {
+  const std::string header = "# newsmirror state v2: id\tpublished_ms\tblob\tfile\tguid\tlink\ttitle\n";
+  for (const char* file : {"../../../victim.txt", "a/b.md", "..", ".hidden.md", "", "x.", "CON.md"}) {
+    auto parsed = ParseOutletState(header + "1048575\t0\tb\t1048575.md\tg\tl\tt\n1048574\t0\tb\t" + file +
+                                   "\tg\tl\tt\n");
+    ASSERT_FALSE(parsed.ok()) << file;
+    EXPECT_EQ(parsed.status().kind(), Status::Kind::kCorruption);
+    EXPECT_NE(parsed.status().message().find("line 3: the file column \"" + std::string(file) + "\""),
+              std::string::npos)
+        << parsed.status().message();
+  }
+  // Read from a chunk: the message names the file too.
+  TempDir dir;
+  ASSERT_TRUE(MakeDirs(dir.path() + "/m/state/V").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/m/state/V/10485.tsv", header + "1048574\t0\tb\t../x.md\tg\tl\tt\n").ok());
+  auto read = ReadOutletState(dir.path() + "/m", "V");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("state/V/10485.tsv: line 2: the file column \"../x.md\""), std::string::npos)
+      << read.status().message();
+}
+
 }  // namespace
 }  // namespace nm
