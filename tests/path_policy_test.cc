@@ -106,6 +106,19 @@ TEST_F(PathPolicyTest, AHostThatWouldTurnAListPageIntoAFolderFailsItsPageNotTheM
   EXPECT_EQ(std::distance(fs::directory_iterator(mirror_ + "/articles/news.example"), fs::directory_iterator()), 2);
 }
 
+TEST_F(PathPolicyTest, AHostThatIsAWindowsDeviceNameFailsItsPageAndIsNotFetched) {
+  server_.Serve("/a.html", 200, Page("Title"), {{"Content-Type", "text/html; charset=utf-8"}});
+  server_.Serve("/b.html", 200, Page("Other"), {{"Content-Type", "text/html; charset=utf-8"}});
+  CliResult r = Add("http://nul/a.html");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("device name"), std::string::npos) << r.err;
+  EXPECT_EQ(server_.Hits("/a.html"), 0);
+  EXPECT_FALSE(fs::exists(mirror_ + "/articles/nul"));
+  r = Add("http://news.example/b.html");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_directory(mirror_ + "/articles/news.example"));
+}
+
 TEST_F(PathPolicyTest, SourcesWhosePathsMeetAreAConfigurationError) {
   CliResult r = Run(Config({"x", "x.complete.txt"}));
   EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -115,7 +128,10 @@ TEST_F(PathPolicyTest, SourcesWhosePathsMeetAreAConfigurationError) {
   r = Run(Config({"BBC", "bbc"}));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("ignores case"), std::string::npos) << r.err;
-  for (const char* bad : {"CON", "\xE3\x80\x80", "\xE2\x80\xAE" "abc"}) {
+  // Windows device names, names of only invisible characters (U+3000, U+00A0,
+  // U+200B), a bidi override, a C1 control.
+  for (const char* bad : {"CON", "nul.md", "\xE3\x80\x80", "\xC2\xA0", "\xE2\x80\x8B", "\xE2\x80\xAE" "abc",
+                          "a\xC2\x85" "b"}) {
     r = Run(Config({bad}));
     EXPECT_EQ(r.exit_code, 1) << bad;
     EXPECT_NE(r.err.find("cannot be a folder name"), std::string::npos) << r.err;
