@@ -71,7 +71,8 @@ std::vector<Derived> PathsOf(const std::string& o) {
       {layout::SiteOutletDir(o), true, 's'},
       {layout::SiteOutletDir(o) + "/index.html", false, 's'},
       {layout::SiteFeedPath(o), false, 's'},
-      {layout::SiteAssetDir(o), true, 's'},
+      {layout::SiteImageDir(o), true, 's'},
+      {layout::SiteImagePath(o, "0f3a.jpg"), false, 's'},
   };
 }
 

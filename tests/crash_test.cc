@@ -176,6 +176,62 @@ TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
   EXPECT_GE(paused, aimed_trials - 2);  // every step is reached
 }
 
+// After a kill -9 between writing and committing, the next run's commit
+// takes what the killed run wrote along, and its message says so: how many
+// articles are new and updated, per outlet, beside what the run itself adds.
+TEST_F(CrashTest, TheCommitThatCompletesAKilledRunSaysWhatItCommits) {
+  ServeRound(0);  // items 0-3 of each outlet
+  ASSERT_EQ(RunNewsmirror(Args(), TestGitEnv()).exit_code, 0);
+  ServeRound(1);  // items 4 and 5 are new, item 3's text changed: 2 new, 1 updated per outlet
+  std::vector<std::string> env = TestGitEnv();
+  env.push_back("NEWSMIRROR_TEST_PAUSE_AT=before-commit");
+  std::string err_path = dir_.path() + "/stderr-killed";
+  // Starts a run, waits until it stops just before its commit, and kills it there.
+  auto kill_before_commit = [&] {
+    std::filesystem::remove(err_path);  // the last run's "paused at" is not this one's
+    pid_t pid = Spawn(Args(), env, err_path);
+    bool paused = false;
+    for (auto deadline = Clock::now() + std::chrono::seconds(20); pid > 0 && Clock::now() < deadline && !paused;) {
+      auto err = ReadFile(err_path);
+      paused = err.ok() && err->find("paused at before-commit") != std::string::npos;
+      if (!paused) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return paused;
+  };
+  ASSERT_TRUE(kill_before_commit()) << *ReadFile(err_path);
+  std::string before = Shell("git -C '" + mirror_ + "' rev-parse HEAD");
+
+  // Nothing new since: the commit is the killed run's work alone.
+  CliResult again = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(Shell("git -C '" + mirror_ + "' rev-parse HEAD"), before) << "the killed run's files are committed";
+  std::string message = Shell("git -C '" + mirror_ + "' log -1 --format=%B");
+  EXPECT_EQ(message.substr(0, message.find('\n')), "Archive 6 new, 3 updated articles left uncommitted by an earlier run")
+      << message;
+  for (const std::string& outlet : kOutlets) {
+    EXPECT_NE(message.find(outlet + ": 2 new, 1 updated\n"), std::string::npos) << message;
+  }
+  EXPECT_EQ(message.find("Update the mirror's index and state"), std::string::npos) << message;
+  auto problems = MirrorProblems(mirror_, expect_);
+  EXPECT_TRUE(problems.empty()) << JoinProblems(problems);
+
+  // Killed again, and the next run has news of its own: both are told apart.
+  ServeRound(2);  // 2 new, 1 updated per outlet again
+  ASSERT_TRUE(kill_before_commit()) << *ReadFile(err_path);
+  ServeRound(3);
+  again = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  message = Shell("git -C '" + mirror_ + "' log -1 --format=%B");
+  EXPECT_EQ(message.substr(0, message.find('\n')),
+            "Archive 6 new, 3 updated articles, and 6 new, 3 updated articles left uncommitted by an earlier run")
+      << message;
+  EXPECT_NE(message.find("Left uncommitted by an earlier run (interrupted, or run without --commit):\n"),
+            std::string::npos)
+      << message;
+}
+
 // The recovery rule for git's lock file: one older than the run is removed,
 // one that appeared while the run holds its lock is another git's, reported
 // as busy with its name.

@@ -1,6 +1,7 @@
 #include "archive/archive_reader.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "archive/outlet_archive.h"
@@ -8,6 +9,8 @@
 #include "util/fs.h"
 
 namespace nm {
+
+namespace fs = std::filesystem;
 
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b) {
   if (a.published_ms != b.published_ms) return a.published_ms > b.published_ms;
@@ -19,6 +22,17 @@ const MirrorOutlet* MirrorView::Find(const std::string& name) const {
     if (o.name == name) return &o;
   }
   return nullptr;
+}
+
+Status CheckIsMirror(const std::string& root) {
+  std::error_code ec;
+  fs::file_status st = fs::status(root, ec);
+  if (!fs::exists(st)) return Status::InvalidArgument(root + ": no such folder (the mirror's root is expected)");
+  if (!fs::is_directory(st)) return Status::InvalidArgument(root + ": not a folder (the mirror's root is expected)");
+  for (const char* part : {"/articles", "/state"}) {
+    if (fs::is_directory(root + part, ec)) return Status::Ok();
+  }
+  return Status::InvalidArgument(root + ": not a newsmirror mirror (it has no articles/ or state/ folder)");
 }
 
 namespace {

@@ -127,7 +127,7 @@ std::vector<Derived> DerivedPaths(std::string_view name) {
       {"m:" + KeyCachePath(f), KeyCachePath(name), "the key cache"},
       {"s:" + SiteOutletDir(f), SiteOutletDir(name), "the site's pages folder"},
       {"s:" + SiteFeedPath(f), SiteFeedPath(name), "the site's feed"},
-      {"s:" + SiteAssetDir(f), SiteAssetDir(name), "the site's images folder"},
+      {"s:" + SiteImageDir(f), SiteImageDir(name), "the site's images folder"},
   };
 }
 
@@ -410,7 +410,10 @@ std::string SiteSearchScriptPath() { return "assets/search.js"; }
 std::string SiteAllFeedPath() { return SiteFeedPath("all"); }
 std::string SiteOutletDir(std::string_view outlet) { return "outlets/" + std::string(outlet); }
 std::string SiteFeedPath(std::string_view outlet) { return "feeds/" + std::string(outlet) + ".xml"; }
-std::string SiteAssetDir(std::string_view outlet) { return "assets/" + std::string(outlet); }
+std::string SiteImageDir(std::string_view outlet) { return "images/" + std::string(outlet); }
+std::string SiteImagePath(std::string_view outlet, std::string_view file) {
+  return SiteImageDir(outlet) + "/" + std::string(file);
+}
 std::string SitePostPath(std::string_view day, std::string_view outlet, int64_t id) {
   return "_posts/" + std::string(day) + "-" + std::string(outlet) + "-" + std::to_string(id) + ".html";
 }

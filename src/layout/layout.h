@@ -154,7 +154,9 @@ std::string SiteSearchScriptPath();                               // assets/sear
 std::string SiteAllFeedPath();                                    // feeds/all.xml
 std::string SiteOutletDir(std::string_view outlet);               // outlets/{outlet}
 std::string SiteFeedPath(std::string_view outlet);                // feeds/{outlet}.xml
-std::string SiteAssetDir(std::string_view outlet);                // assets/{outlet}
+std::string SiteImageDir(std::string_view outlet);                // images/{outlet}
+// images/{outlet}/{file}: the site's copy of the mirror's assets/{outlet}/{file}.
+std::string SiteImagePath(std::string_view outlet, std::string_view file);
 // _posts/{day}-{outlet}-{id}.html, a Jekyll post (day "YYYY-MM-DD").
 std::string SitePostPath(std::string_view day, std::string_view outlet, int64_t id);
 // Ok when `rel` can be a page of a site: relative, each component passing

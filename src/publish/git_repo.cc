@@ -580,4 +580,28 @@ std::string RedactUrl(const std::string& url) {
   return url.substr(0, p.userinfo_begin) + redacted + url.substr(p.userinfo_end);
 }
 
+Result<std::vector<bool>> PathsInHead(const std::string& dir, const std::vector<std::string>& paths) {
+  std::vector<bool> in_head(paths.size(), false);
+  auto opened = OpenRepository(dir);
+  if (!opened.ok()) {
+    if (opened.status().kind() == Status::Kind::kNotFound) return in_head;
+    return opened.status();
+  }
+  git_repository* repo = opened->get();
+  if (git_repository_head_unborn(repo) == 1) return in_head;
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, "HEAD^{tree}") < 0) {
+    return Status::Corruption("cannot read HEAD's tree in " + dir + ": " + LastGitError());
+  }
+  TreePtr tree(reinterpret_cast<git_tree*>(raw));
+  for (size_t i = 0; i < paths.size(); ++i) {
+    git_tree_entry* entry = nullptr;
+    if (git_tree_entry_bypath(&entry, tree.get(), paths[i].c_str()) == 0) {
+      in_head[i] = true;
+      git_tree_entry_free(entry);
+    }
+  }
+  return in_head;
+}
+
 }  // namespace nm
