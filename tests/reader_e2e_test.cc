@@ -13,6 +13,7 @@
 
 #include "search/search_index.h"
 #include "support/cli.h"
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -122,7 +123,7 @@ TEST_F(ReaderE2eTest, RunUpdatesAnExistingIndex) {
   CliResult r = RunNewsmirror({"run", "-q", "--config", config_, "--out", mirror_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Read the index as run left it, without syncing it here.
-  auto idx = SearchIndex::Open(SearchIndexPath(mirror_));
+  auto idx = SearchIndex::Open(mirror_ + "/" + layout::SearchIndexPath());
   ASSERT_TRUE(idx.ok());
   SearchQuery q;
   q.text = "芯片工厂";

@@ -40,10 +40,6 @@ std::string YearMonth(int64_t ms, int utc_offset_minutes) {
   return buf;
 }
 
-std::string MonthPagePath(std::string_view outlet, std::string_view month) {
-  return "lists/" + std::string(outlet) + "/" + std::string(month) + ".md";
-}
-
 namespace {
 
 // "[{text}]({destination})", both escaped (archive/markdown.h).

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "layout/layout.h"
+
 namespace nm {
 namespace {
 
@@ -54,7 +56,6 @@ TEST(ListPageTest, MonthPageListsItsArticlesAndLinksBack) {
   std::vector<ListItem> items = {{1672843145000, "T", "1_T.md"}};
   EXPECT_EQ(FormatMonthPage("美国之音", "2023-01", items, 8 * 60),
             "美国之音 2023-01\n------\n\n1-4 [T](/articles/美国之音/1_T.md)\n\n[美国之音](/lists/美国之音.md)\n");
-  EXPECT_EQ(MonthPagePath("美国之音", "2023-01"), "lists/美国之音/2023-01.md");
 }
 
 TEST(ListPageTest, YearMonthFollowsTheZone) {
@@ -76,7 +77,7 @@ TEST(ListPageTest, AnyInstantAnArchiveMayHoldHasAFourDigitMonth) {
       std::string month = YearMonth(ms, offset);
       ASSERT_EQ(month.size(), 7u) << ms;
       EXPECT_TRUE(month == "9999-12" || month == "0001-01") << ms << " " << offset << ": " << month;
-      EXPECT_EQ(MonthPagePath("VOA", month), "lists/VOA/" + month + ".md");
+      EXPECT_EQ(layout::MonthPagePath("VOA", month), "lists/VOA/" + month + ".md");
       std::string day = MonthDay(ms, offset);
       EXPECT_TRUE(day == "12-31" || day == "1-1") << day;
     }

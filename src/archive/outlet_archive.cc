@@ -16,6 +16,7 @@
 #include "archive/list_page.h"
 #include "html/html_tree.h"
 #include "html/image_rewrite.h"
+#include "layout/layout.h"
 #include "url/url.h"
 #include "util/contain.h"
 #include "util/fs.h"
@@ -23,8 +24,6 @@
 #include "util/test_pause.h"
 
 namespace nm {
-
-namespace fs = std::filesystem;
 
 std::string LinkKey(const std::string& link) {
   if (link.empty()) return {};
@@ -80,6 +79,9 @@ std::string TitleKey(const std::string& title) {
 }
 
 Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::string& outlet) {
+  // Nothing of the outlet is read or written through a link, or where a
+  // file stands in for a folder (layout.h).
+  if (Status s = layout::CheckOutletPaths(root, outlet); !s.ok()) return s;
   OutletArchive a;
   a.root_ = root;
   a.outlet_ = outlet;
@@ -92,9 +94,10 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
   } else if (state.status().kind() != Status::Kind::kNotFound) {
     return state.status().With(root);
   } else {
-    std::string folder = root + "/articles/" + outlet;
-    std::error_code ec;
-    if (fs::is_directory(folder, ec)) {
+    std::string folder = layout::ArticleDir(outlet);
+    auto kind = KindBelow(root, folder);
+    if (!kind.ok()) return kind.status();
+    if (*kind == PathKind::kFolder) {
       Status s = a.TakeOver(folder);
       if (!s.ok()) return s;
     }
@@ -107,12 +110,20 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
 void OutletArchive::MarkDirty(const ArticleRecord& r) { dirty_chunks_.insert(StateChunkOf(r.id)); }
 
 Status OutletArchive::TakeOver(const std::string& folder) {
-  std::error_code ec;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
+  auto entries = ListFolderBelow(root_, folder);
+  if (!entries.ok()) return entries.status();
+  for (const FolderEntry& e : *entries) {
+    const std::string& name = e.name;
     auto id = ArticleIdFromFileName(name);
-    if (!id || !it->is_regular_file()) continue;
-    auto text = ReadFile(it->path().string());
+    if (!id || e.kind == PathKind::kFolder) continue;
+    const std::string rel = folder + "/" + name;
+    if (e.kind != PathKind::kFile) return RefusedEntry(root_, rel, e.kind);
+    // The file's name goes into the state, which is checked on read as on write.
+    if (Status s = layout::CheckFileName(name); !s.ok()) {
+      return Status::Corruption(root_ + "/" + rel + " cannot be an article's file name: " + s.message() +
+                                " (rename it)");
+    }
+    auto text = ReadFileBelow(root_, rel);
     if (!text.ok()) return text.status();
     ArticleRecord r;
     r.id = *id;
@@ -128,7 +139,6 @@ Status OutletArchive::TakeOver(const std::string& folder) {
     // never reuses it.
     state_.records.push_back(std::move(r));
   }
-  if (ec) return Status::IoError("cannot read folder " + folder + ": " + ec.message());
   std::sort(state_.records.begin(), state_.records.end(),
             [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
   taken_over_ = true;
@@ -159,10 +169,6 @@ struct CacheEntry {
 std::string KeyCacheHeader() {
   return "newsmirror keys v1 rules " + std::to_string(kKeyRulesVersion) + " icu " U_ICU_VERSION " hash " +
          std::to_string(KeyHash("newsmirror")) + "\n";
-}
-
-std::string KeyCachePath(const std::string& root, const std::string& outlet) {
-  return root + "/.newsmirror/keys/" + outlet + ".bin";
 }
 
 // The record behind `key` in `index`, if `matches` confirms one.
@@ -229,7 +235,7 @@ void OutletArchive::IndexLinksAndTitles() const {
   // Keys from the cache where its entry still matches the record's link and
   // title; both lists are in descending id order.
   std::string_view cached;
-  auto text = ReadFile(KeyCachePath(root_, outlet_));
+  auto text = ReadFileBelow(root_, layout::KeyCachePath(outlet_));
   const std::string header = KeyCacheHeader();
   if (text.ok() && text->compare(0, header.size(), header) == 0 &&
       (text->size() - header.size()) % sizeof(CacheEntry) == 0) {
@@ -270,8 +276,7 @@ void OutletArchive::SaveKeyCache() const {
     CacheEntry e{records[i].id, k.link, k.title, k.link_key, k.title_key};
     out.append(reinterpret_cast<const char*>(&e), sizeof e);
   }
-  std::string path = KeyCachePath(root_, outlet_);
-  if (MakeDirs(fs::path(path).parent_path().string()).ok()) (void)WriteFileAtomic(path, out, false);
+  (void)WriteFileBelow(root_, layout::KeyCachePath(outlet_), out, /*sync=*/false);
   keys_computed_ = 0;
 }
 
@@ -401,7 +406,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
   // second run of the same feed changes nothing.
   std::unordered_map<size_t, int> claimed;  // record index → later entries that were the same article
   std::vector<size_t> claim_order;
-  std::string folder = "articles/" + outlet_ + "/";
+  std::string folder = layout::ArticleDir(outlet_) + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
     const auto& [title, link, guid, link_key, title_key] = c.keys;
@@ -444,8 +449,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
         blob = GitBlobId(text);
         // The file must still be there: a run killed at the wrong moment or a
         // hand-deleted file is restored from the feed.
-        std::error_code ec;
-        restore = blob == r.blob && !fs::exists(root_ + "/" + folder + r.file, ec);
+        restore = blob == r.blob && !FileExistsBelow(root_, folder + r.file);
       } else {
         int64_t id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
         file = ArticleFileName(id, title);
@@ -553,7 +557,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   if (state_changed && !folder_state_) {
     // Converted in the same journal as the run's other files: a killed run
     // leaves either the old file or the complete folder.
-    if (legacy_state_) writes.push_back({LegacyOutletStatePath(outlet_), "", /*remove=*/true});
+    if (legacy_state_) writes.push_back({layout::LegacyOutletStatePath(outlet_), "", /*remove=*/true});
     all_state_dirty_ = true;
     folder_state_ = true;
     legacy_state_ = false;
@@ -566,7 +570,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<PlannedWrite> chunk_writes;
   for (int64_t chunk : dirty_chunks_) {
     ChunkSummary summary;
-    chunk_writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
+    chunk_writes.push_back({layout::OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
     state_.chunks[chunk] = summary;
   }
   // feed.tsv's chunk summaries (outlet_state.h) go with the validators, or
@@ -578,8 +582,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
   }
   if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
-    writes.push_back(
-        {OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks, state_.quarantine)});
+    writes.push_back({layout::OutletFeedStatePath(outlet_),
+                      SerializeFeedState(state_.validators, state_.chunks, state_.quarantine)});
     state_.stored_chunks = state_.chunks;
   }
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
@@ -588,7 +592,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   // A page is written only when its text differs from the file, so a run that
   // changed nothing writes nothing.
   auto plan = [&](std::string path, std::string page) {
-    auto existing = ReadFile(root_ + "/" + path);
+    auto existing = ReadFileBelow(root_, path);
     if (!existing.ok() || *existing != page) writes.push_back({std::move(path), std::move(page)});
   };
 
@@ -623,10 +627,9 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   month_begin.push_back(sorted.size());
   // Only months that gained or changed an article are formatted again, and
   // those whose page is missing (an archive written before monthly pages).
-  std::error_code ec;
   for (size_t m = 0; m < months.size(); ++m) {
-    std::string path = MonthPagePath(outlet_, months[m]);
-    if (all_months_dirty_ || dirty_months_.count(months[m]) || !fs::exists(root_ + "/" + path, ec)) {
+    std::string path = layout::MonthPagePath(outlet_, months[m]);
+    if (all_months_dirty_ || dirty_months_.count(months[m]) || !FileExistsBelow(root_, path)) {
       std::vector<ListItem> items;
       items.reserve(month_begin[m + 1] - month_begin[m]);
       for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
@@ -642,7 +645,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<ListItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
-  plan("lists/" + outlet_ + ".md", FormatListPage(outlet_, items, offset, months));
+  plan(layout::ListPagePath(outlet_), FormatListPage(outlet_, items, offset, months));
   return writes;
 }
 

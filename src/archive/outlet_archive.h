@@ -133,7 +133,7 @@ class OutletArchive {
     uint64_t link = 0, title = 0, link_key = 0, title_key = 0;
   };
   KeyHashes ComputeKeys(const ArticleRecord& r) const;
-  Status TakeOver(const std::string& folder);
+  Status TakeOver(const std::string& folder);  // relative to root_
   void Index(size_t i);
   void IndexLinksAndTitles() const;
   long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;

@@ -540,5 +540,41 @@ TEST_F(OutletArchiveTest, KeysComputedForALookupAreCachedAndCheckedAgainstTheirR
   EXPECT_EQ(Run({zeroth}).new_articles, 0);
 }
 
+TEST_F(OutletArchiveTest, AnOutletWhosePathsAreLinksIsNotLoaded) {
+  TempDir outside;
+  ASSERT_TRUE(WriteFileAtomic(outside.path() + "/1048000.md",
+                              FormatArticle({1000, "Outside", "https://news.example/a/o", "<p>o</p>"})).ok());
+  ASSERT_TRUE(MakeDirs(dir_.path() + "/articles").ok());
+  fs::create_directory_symlink(outside.path(), dir_.path() + "/articles/VOA");
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("articles/VOA is a symbolic link"), std::string::npos) << a.status().message();
+}
+
+TEST_F(OutletArchiveTest, ATakeOverReadsNoLinkAndNoNameAMirrorCannotHold) {
+  TempDir outside;
+  ASSERT_TRUE(WriteFileAtomic(outside.path() + "/a.md",
+                              FormatArticle({1000, "Outside", "https://news.example/a/o", "<p>o</p>"})).ok());
+  std::string folder = dir_.path() + "/articles/VOA";
+  ASSERT_TRUE(MakeDirs(folder).ok());
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1048000.md",
+                              FormatArticle({1000, "Plain", "https://news.example/a/p", "<p>p</p>"})).ok());
+  fs::create_symlink(outside.path() + "/a.md", folder + "/1047999_Linked.md");
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("articles/VOA/1047999_Linked.md is a symbolic link"), std::string::npos)
+      << a.status().message();
+  fs::remove(folder + "/1047999_Linked.md");
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1047998_a:b.md",
+                              FormatArticle({1000, "a:b", "https://news.example/a/c", "<p>c</p>"})).ok());
+  a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("1047998_a:b.md cannot be an article's file name: it contains ':'"),
+            std::string::npos)
+      << a.status().message();
+  fs::remove(folder + "/1047998_a:b.md");
+  EXPECT_TRUE(OutletArchive::Load(dir_.path(), "VOA").ok());
+}
+
 }  // namespace
 }  // namespace nm

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "archive/archive_reader.h"
 #include "archive/article.h"
 #include "complete/completion_state.h"
 #include "complete/compose.h"
@@ -15,6 +16,7 @@
 #include "extract/extractor.h"
 #include "fetch/http_client.h"
 #include "html/html_tree.h"
+#include "layout/layout.h"
 #include "url/url.h"
 #include "util/contain.h"
 #include "util/fs.h"
@@ -46,9 +48,7 @@ std::string EntryLinkKey(const Entry& e) {
 
 // The article as archived, or nullopt when its file cannot be read.
 std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const ArticleRecord& r) {
-  auto text = ReadFile(archive.root() + "/articles/" + archive.outlet() + "/" + r.file);
-  if (!text.ok()) return std::nullopt;
-  auto doc = ParseArticle(*text);
+  auto doc = ReadArticle(archive.root(), archive.outlet(), r);
   if (!doc.ok()) return std::nullopt;
   return std::move(doc).value();
 }
@@ -129,11 +129,11 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
   std::vector<CompletionState> loaded(jobs.size());
   for (size_t j = 0; j < jobs.size(); ++j) {
     const std::string& outlet = jobs[j].archive->outlet();
-    auto text = ReadFile(options.root + "/" + CompletionStatePath(outlet));
+    auto text = ReadFileBelow(options.root, layout::CompletionStatePath(outlet));
     if (text.ok()) {
       auto parsed = ParseCompletionState(*text);
       if (parsed.ok()) states[j] = std::move(parsed).value();
-      else jobs[j].warnings->push_back(CompletionStatePath(outlet) + ": " + parsed.status().message() +
+      else jobs[j].warnings->push_back(layout::CompletionStatePath(outlet) + ": " + parsed.status().message() +
                                        "; starting it afresh");
     }
     loaded[j] = states[j];
@@ -308,7 +308,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
 
   for (size_t j = 0; j < jobs.size(); ++j) {
     if (states[j] == loaded[j]) continue;
-    writes.push_back({CompletionStatePath(jobs[j].archive->outlet()), SerializeCompletionState(states[j])});
+    writes.push_back({layout::CompletionStatePath(jobs[j].archive->outlet()), SerializeCompletionState(states[j])});
   }
   return writes;
 }

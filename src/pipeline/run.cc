@@ -13,6 +13,7 @@
 #include "complete/complete.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
+#include "layout/layout.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
@@ -158,12 +159,17 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
     if (archives[i]->taken_over()) {
       sr.warnings.push_back("took over " + std::to_string(archives[i]->records().size()) +
-                            " existing articles from articles/" + sr.name);
+                            " existing articles from " + layout::ArticleDir(sr.name));
     }
     return true;
   };
   std::vector<FetchRequest> requests;
   report.sources.resize(selected.size());
+  // A source whose paths would meet those of another outlet in the mirror
+  // (layout.h: lists/x.md beside lists/x.md/, …) fails before any of its
+  // files is read or written; the configuration's own names were checked
+  // against each other when it was read.
+  const std::vector<std::string> on_disk = layout::OutletsInMirror(root);
   for (size_t i = 0; i < selected.size(); ++i) {
     SourceReport& sr = report.sources[i];
     sr.name = selected[i]->name;
@@ -174,6 +180,12 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     req.url = selected[i]->url;
     // The operator's own choice; its redirects elsewhere are checked.
     req.trusted_origin = selected[i]->url;
+    if (Status s = layout::OutletNameSet::CheckBeside(sr.name, on_disk); !s.ok()) {
+      sr.error = s.message();
+      unusable[i] = true;
+      requests.push_back(std::move(req));
+      continue;
+    }
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();

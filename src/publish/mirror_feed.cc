@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 
 #include "dates/date_parser.h"
 #include "html/sanitize.h"
+#include "layout/layout.h"
 #include "url/url.h"
 #include "util/contain.h"
 #include "util/fs.h"
@@ -105,7 +105,7 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
   AtomFeed feed;
   feed.id = "tag:newsmirror,2024:feeds/" + EncodeUriComponent(name);
   feed.title = name == "all" ? "newsmirror" : name;
-  if (!base.empty()) feed.self = base + "feeds/" + EncodeUriComponent(name) + ".xml";
+  if (!base.empty()) feed.self = base + layout::OutletFeedPath(EncodeUriComponent(name));
   for (const Picked& p : picked) {
     AtomEntry e;
     const ArticleRecord& r = *p.record;
@@ -138,7 +138,7 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   std::string base = raw_base_url;
   if (!base.empty() && base.back() != '/') base += '/';
   ArticleLinker link_of = [&](const std::string& outlet, const ArticleRecord& r) {
-    std::string rel = "articles/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(r.file);
+    std::string rel = layout::ArticlePath(EncodeUriComponent(outlet), EncodeUriComponent(r.file));
     return base.empty() ? "../" + rel : base + rel;
   };
   std::vector<std::string> names;
@@ -146,16 +146,14 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   for (const MirrorOutlet& o : view->outlets) {
     // A missing feed is written too, by a run of the whole mirror (a shard
     // keeps to its own outlets).
-    std::error_code ec;
-    if (!only || only->count(o.name) ||
-        (with_all && !std::filesystem::exists(root + "/feeds/" + o.name + ".xml", ec))) {
+    if (!only || only->count(o.name) || (with_all && !FileExistsBelow(root, layout::OutletFeedPath(o.name)))) {
       names.push_back(o.name);
     }
   }
   for (const std::string& name : names) {
-    std::string path = "feeds/" + name + ".xml";
+    std::string path = name == "all" ? layout::AllFeedPath() : layout::OutletFeedPath(name);
     std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));
-    auto existing = ReadFile(root + "/" + path);
+    auto existing = ReadFileBelow(root, path);
     if (!existing.ok() || *existing != text) writes.push_back({path, std::move(text)});
   }
   return writes;

@@ -101,6 +101,8 @@ int64_t StateChunkOf(int64_t id);
 
 // The whole state as one text (the old single-file format; also what
 // ParseOutletState reads from any state file: feed.tsv, a chunk or an old file).
+// A record whose file column is no file name of the mirror (layout.h:
+// "../x", "a/b", …) is an error naming its line, like a damaged one.
 std::string SerializeOutletState(const OutletState& state);
 Result<OutletState> ParseOutletState(std::string_view text);
 
@@ -113,14 +115,8 @@ std::string SerializeFeedState(const FeedValidators& validators,
 // `summary` (optional) receives its size and newest record.
 std::string SerializeStateChunk(const OutletState& state, int64_t chunk, ChunkSummary* summary = nullptr);
 
-// "state/{outlet}" — the outlet's state folder, relative to the mirror's root.
-std::string OutletStateDir(std::string_view outlet);
-// "state/{outlet}/feed.tsv".
-std::string OutletFeedStatePath(std::string_view outlet);
-// "state/{outlet}/{chunk}.tsv".
-std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk);
-// "state/{outlet}.tsv": the single file of mirrors written before the split.
-std::string LegacyOutletStatePath(std::string_view outlet);
+// The files' paths are named by layout/layout.h (OutletStateDir,
+// OutletFeedStatePath, OutletStateChunkPath, LegacyOutletStatePath).
 
 // The outlet a path relative to the root belongs to when it is one of the
 // state files above (not the completion state), else nullopt.
