@@ -409,7 +409,12 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
   std::string folder = layout::ArticleDir(outlet_) + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
-    const auto& [title, link, guid, link_key, title_key] = c.keys;
+    // Named references, not a structured binding: the lambda below uses them.
+    const std::string& title = c.keys.title;
+    const std::string& link = c.keys.link;
+    const std::string& guid = c.keys.guid;
+    const std::string& link_key = c.keys.link_key;
+    const std::string& title_key = c.keys.title_key;
     if (guid.empty() && link_key.empty() && title_key.empty()) {
       ++stats.skipped;
       stats.warnings.push_back("skipped an entry with no id, link or title");

@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <string_view>
 
 #include "util/fs.h"
 #include "util/test_pause.h"
@@ -183,6 +185,42 @@ Status StageFiles(git_index* index, const std::string& dir, const std::vector<st
     }
   }
   return Status::Ok();
+}
+
+// HEAD's tree with only `files` taken from the index (added, updated or
+// removed): whatever else is staged — by the user, by hand — stays staged and
+// out of the commit.
+Result<git_oid> HeadTreeWith(git_repository* repo, git_index* index, const std::vector<std::string>& files,
+                             const std::string& dir) {
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, "HEAD^{tree}") < 0) {
+    return Status::Corruption("cannot read HEAD's tree in " + dir + ": " + LastGitError());
+  }
+  TreePtr head(reinterpret_cast<git_tree*>(raw));
+  std::vector<git_tree_update> updates;
+  std::set<std::string_view> seen;
+  for (const std::string& f : files) {
+    if (!seen.insert(f).second) continue;
+    git_tree_update u{};
+    u.path = f.c_str();
+    if (const git_index_entry* e = git_index_get_bypath(index, f.c_str(), 0)) {
+      u.action = GIT_TREE_UPDATE_UPSERT;
+      u.id = e->id;
+      u.filemode = static_cast<git_filemode_t>(e->mode);
+    } else {
+      git_tree_entry* entry = nullptr;
+      if (git_tree_entry_bypath(&entry, head.get(), f.c_str()) != 0) continue;  // in neither
+      git_tree_entry_free(entry);
+      u.action = GIT_TREE_UPDATE_REMOVE;
+    }
+    updates.push_back(u);
+  }
+  git_oid out;
+  git_oid_cpy(&out, git_tree_id(head.get()));
+  if (!updates.empty() && git_tree_create_updated(&out, repo, head.get(), updates.size(), updates.data()) < 0) {
+    return Status::IoError("cannot write the tree in " + dir + ": " + LastGitError());
+  }
+  return out;
 }
 
 // A killed git process (or a killed run inside libgit2) leaves its lock files
@@ -492,8 +530,14 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
   Status staged = options.files && !unborn ? StageFiles(index.get(), dir, *options.files) : StageAll(index.get(), dir);
   if (!staged.ok()) return staged;
 
+  // With the run's files named, the commit is HEAD's tree with those paths
+  // only; the first commit, or one without a list, takes the index whole.
   git_oid tree_id;
-  if (git_index_write_tree(&tree_id, index.get()) < 0) {
+  if (options.files && !unborn) {
+    auto built = HeadTreeWith(repo, index.get(), *options.files, dir);
+    if (!built.ok()) return built.status();
+    tree_id = *built;
+  } else if (git_index_write_tree(&tree_id, index.get()) < 0) {
     return Status::IoError("cannot write the tree in " + dir + ": " + LastGitError());
   }
   // Written before the commit so that a stale lock stops the run before HEAD

@@ -42,6 +42,8 @@ struct CommitOptions {
   // whole work tree is scanned — which costs a stat (and, for files that git
   // marked racily clean, a read) of every file; with one, the cost follows
   // the list. An empty list stages nothing and reuses the index as it is.
+  // The commit is then HEAD's tree with only these paths changed: what else
+  // is staged (by the user, by hand) stays staged and out of the commit.
   // A repository without commits is always staged whole: its first commit
   // takes everything there.
   std::optional<std::vector<std::string>> files;

@@ -199,6 +199,38 @@ TEST_F(GitRepoTest, CommitsModificationsAndDeletions) {
   EXPECT_EQ(Git(work_, "status --porcelain"), "");
 }
 
+TEST_F(GitRepoTest, WhatOthersStagedStaysStagedAndOutOfTheRunsCommit) {
+  Write(work_ + "/README.md", "# index\n");
+  Write(work_ + "/notes.md", "v1\n");
+  CommitOrDie("first");
+  // The operator's own work, staged: a new file, a change and a removal.
+  Write(work_ + "/draft.md", "mine\n");
+  Write(work_ + "/notes.md", "v2\n");
+  Git(work_, "add draft.md notes.md");
+  Write(work_ + "/old.md", "x\n");
+  // The run's files: one new, one changed.
+  Write(work_ + "/articles/voa/1048574.md", "<!--1-->\n");
+  Write(work_ + "/README.md", "# index 2\n");
+  CommitOptions options;
+  options.files = std::vector<std::string>{"articles/voa/1048574.md", "README.md", "articles/voa/1048574.md"};
+  auto r = Commit(work_, "run", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->committed);
+  EXPECT_EQ(Tree(), "README.md\narticles/voa/1048574.md\nnotes.md\n");
+  EXPECT_EQ(Git(work_, "show HEAD:notes.md"), "v1\n");
+  EXPECT_EQ(Git(work_, "show HEAD:README.md"), "# index 2\n");
+  // Still staged, as they were: git sees them as changes to commit.
+  EXPECT_EQ(Git(work_, "diff --cached --name-status"), "A\tdraft.md\nM\tnotes.md\n");
+  // A removal the run makes is committed too, and nothing else.
+  fs::remove(work_ + "/articles/voa/1048574.md");
+  options.files = std::vector<std::string>{"articles/voa/1048574.md"};
+  r = Commit(work_, "run 2", options);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Tree(), "README.md\nnotes.md\n");
+  EXPECT_EQ(Git(work_, "diff --cached --name-status"), "A\tdraft.md\nM\tnotes.md\n");
+  EXPECT_EQ(Trim(Git(work_, "rev-list --count HEAD")), "3");
+}
+
 TEST_F(GitRepoTest, IgnoredFilesAreNotCommitted) {
   Write(work_ + "/.gitignore", "*.tmp\ncache/\n");
   Write(work_ + "/article.md", "x\n");
