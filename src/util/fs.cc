@@ -17,6 +17,32 @@ namespace {
 std::string Errno(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno);
 }
+
+// A temporary name beside `target` (a file name), cut so that it stays a
+// legal name (255 bytes) with its suffix even when the target's uses them all.
+std::string TmpName(std::string_view target) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::string(target.substr(0, 200)) + ".tmp-" + std::to_string(::getpid()) + "-" +
+         std::to_string(rng() % 1000000);
+}
+
+// Writes every piece to `fd`; `shown` names the file in the error.
+Status WriteAllTo(int fd, const std::vector<std::string_view>& pieces, const std::string& shown) {
+  for (std::string_view data : pieces) {
+    const char* p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(Errno("cannot write", shown));
+      }
+      p += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+  return Status::Ok();
+}
 }  // namespace
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -48,31 +74,15 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync
 
 Status WriteFileAtomic(const std::string& path, const std::vector<std::string_view>& pieces, bool sync,
                        const std::string& tmp_dir) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::filesystem::path target(path);
-  // The temporary name is the target's name, cut so that it stays a legal
-  // name (255 bytes) with its suffix even when the target's uses them all.
-  std::string name = target.filename().string().substr(0, 200);
   std::string dir = tmp_dir.empty() ? target.parent_path().string() : tmp_dir;
-  std::string tmp = (dir.empty() ? "" : dir + "/") + name + ".tmp-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(rng() % 1000000);
+  std::string tmp = (dir.empty() ? "" : dir + "/") + TmpName(target.filename().string());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IoError(Errno("cannot create", tmp));
-  for (std::string_view data : pieces) {
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        Status s = Status::IoError(Errno("cannot write", path));
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return s;
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
+  if (Status s = WriteAllTo(fd, pieces, path); !s.ok()) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return s;
   }
   if (sync && ::fsync(fd) != 0) {
     Status s = Status::IoError(Errno("cannot sync", path));
@@ -225,29 +235,6 @@ Result<Parent> OpenParent(const std::string& root, std::string_view rel, bool cr
   auto dir = OpenFolder(root, parts, parts.size() - 1, create);
   if (!dir.ok()) return dir.status();
   return Parent{std::move(dir).value(), std::string(parts.back())};
-}
-
-std::string TmpName(std::string_view target) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::string(target.substr(0, 200)) + ".tmp-" + std::to_string(::getpid()) + "-" +
-         std::to_string(rng() % 1000000);
-}
-
-Status WriteAllTo(int fd, const std::vector<std::string_view>& pieces, const std::string& shown) {
-  for (std::string_view data : pieces) {
-    const char* p = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-      ssize_t n = ::write(fd, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Status::IoError(Errno("cannot write", shown));
-      }
-      p += n;
-      left -= static_cast<size_t>(n);
-    }
-  }
-  return Status::Ok();
 }
 
 Status RemoveTreeAt(int dir, const std::string& name, const std::string& shown) {
