@@ -231,6 +231,25 @@ TEST_F(GitRepoTest, WhatOthersStagedStaysStagedAndOutOfTheRunsCommit) {
   EXPECT_EQ(Trim(Git(work_, "rev-list --count HEAD")), "3");
 }
 
+TEST_F(GitRepoTest, ARunsPathThroughALinkOrOutsideTheWorkTreeIsRefusedAndNothingIsCommitted) {
+  Write(work_ + "/README.md", "# index\n");
+  std::string first = CommitOrDie("first");
+  Write(tmp_.path() + "/outside/secret.md", "not the mirror's\n");
+  fs::create_directories(work_ + "/articles");
+  fs::create_symlink(tmp_.path() + "/outside", work_ + "/articles/voa");
+  for (const std::string& hostile : {std::string("articles/voa/secret.md"), std::string("../outside/secret.md"),
+                                     std::string("/etc/passwd")}) {
+    SCOPED_TRACE(hostile);
+    CommitOptions options;
+    options.files = std::vector<std::string>{"README.md", hostile};
+    Write(work_ + "/README.md", "# index " + hostile + "\n");
+    auto r = Commit(work_, "run", options);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(Trim(Git(work_, "rev-parse HEAD")), first);
+    EXPECT_EQ(Tree(), "README.md\n");
+  }
+}
+
 TEST_F(GitRepoTest, IgnoredFilesAreNotCommitted) {
   Write(work_ + "/.gitignore", "*.tmp\ncache/\n");
   Write(work_ + "/article.md", "x\n");
