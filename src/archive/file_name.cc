@@ -1,43 +1,33 @@
 #include "archive/file_name.h"
 
+#include <unicode/utf8.h>
+
 #include <charconv>
+
+#include "layout/layout.h"
+#include "util/text.h"
 
 namespace nm {
 
 namespace {
 constexpr size_t kMaxNameBytes = 255;
-
-bool Forbidden(unsigned char c) {
-  switch (c) {
-    case '/': case '\\': case ':': case '*': case '?': case '"': case '<': case '>': case '|':
-      return true;
-    default:
-      return c < 0x20 || c == 0x7F;
-  }
-}
-
-// Is the UTF-8 sequence at s[i] a C1 control (U+0080–U+009F)?
-bool IsC1(std::string_view s, size_t i) {
-  return static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() &&
-         static_cast<unsigned char>(s[i + 1]) >= 0x80 && static_cast<unsigned char>(s[i + 1]) <= 0x9F;
-}
 }  // namespace
 
 std::string ArticleFileName(int64_t id, std::string_view title) {
   std::string prefix = std::to_string(id);
+  // Only the characters a file name of the mirror may hold (layout.h), so
+  // that the name passes CheckFileName when the archive is read; bytes that
+  // are not UTF-8 go too.
   std::string safe;
   safe.reserve(title.size());
-  for (size_t i = 0; i < title.size(); ++i) {
-    if (IsC1(title, i)) { ++i; continue; }
-    if (!Forbidden(static_cast<unsigned char>(title[i]))) safe.push_back(title[i]);
+  int32_t i = 0, n = static_cast<int32_t>(title.size());
+  while (i < n) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(title.data(), i, n, c);
+    if (c >= 0 && layout::IsFileNameCharacter(c)) safe.append(title.substr(start, i - start));
   }
-  size_t budget = kMaxNameBytes - prefix.size() - 1 /* _ */ - 3 /* .md */;
-  if (safe.size() > budget) {
-    size_t cut = budget;
-    // Step back to the start of a UTF-8 character.
-    while (cut > 0 && (static_cast<unsigned char>(safe[cut]) & 0xC0) == 0x80) --cut;
-    safe.resize(cut);
-  }
+  safe.resize(Utf8CutPoint(safe, kMaxNameBytes - prefix.size() - 1 /* _ */ - 3 /* .md */));
   size_t b = safe.find_first_not_of('.');
   safe.erase(0, b == std::string::npos ? safe.size() : b);
   while (!safe.empty() && (safe.back() == '.' || safe.back() == ' ')) safe.pop_back();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "layout/layout.h"
+
 namespace nm {
 namespace {
 
@@ -15,6 +17,26 @@ TEST(FileNameTest, RemovesCharactersForbiddenOnSomeSystem) {
   EXPECT_EQ(ArticleFileName(7, "...hidden"), "7_hidden.md");
   EXPECT_EQ(ArticleFileName(7, "ends with dots... "), "7_ends with dots.md");
   EXPECT_EQ(ArticleFileName(7, "习近平：讲话"), "7_习近平：讲话.md");  // full-width colon is fine
+}
+
+// A title from a hostile feed or a hostile article file: what the writer
+// names a file, the reader of the archive accepts (layout::CheckFileName),
+// or the outlet could not be read again.
+TEST(FileNameTest, EveryTitleGivesANameTheArchiveAccepts) {
+  EXPECT_EQ(ArticleFileName(7, "\xE5\xB2\xB8\xE7\x94\xB0\xE6\x96 cut \xFF\xC0\xAF"), "7_岸田 cut.md");
+  EXPECT_EQ(ArticleFileName(7, "non\xEF\xB7\x90" "char\xEF\xBF\xBE\xF4\x8F\xBF\xBF"), "7_nonchar.md");
+  EXPECT_EQ(ArticleFileName(7, "\xED\xA0\x80surrogate"), "7_surrogate.md");
+  std::string hostile;
+  for (int b = 1; b < 256; ++b) hostile.push_back(static_cast<char>(b));
+  hostile += "\xEF\xB7\x90\xEF\xBF\xBF" "..." " ";
+  for (size_t len = 0; len <= hostile.size(); ++len) {
+    for (size_t from : {size_t{0}, size_t{100}, size_t{200}}) {
+      if (from > len) continue;
+      std::string name = ArticleFileName(1048574, hostile.substr(from, len - from));
+      EXPECT_TRUE(layout::CheckFileName(name).ok()) << name << ": " << layout::CheckFileName(name).message();
+      EXPECT_EQ(ArticleIdFromFileName(name), 1048574);
+    }
+  }
 }
 
 TEST(FileNameTest, EmptyTitleGivesIdOnly) {

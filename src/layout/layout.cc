@@ -75,6 +75,15 @@ std::optional<std::vector<UChar32>> CodePoints(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
+bool IsFileNameCharacter(int32_t c) {
+  if (c <= 0 || IsControl(c) || IsNoncharacter(c)) return false;
+  return c >= 0x80 || std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) == std::string_view::npos;
+}
+
+namespace {
+
 // The rules every file name of a mirror keeps; `max_bytes` differs.
 // `points` receives the code points.
 Status CheckName(std::string_view name, size_t max_bytes, std::vector<UChar32>& points) {
@@ -86,12 +95,11 @@ Status CheckName(std::string_view name, size_t max_bytes, std::vector<UChar32>& 
   if (name == "." || name == "..") return Why("it is \"" + std::string(name) + "\"");
   if (name[0] == '.') return Why("it starts with a dot");
   for (UChar32 c : points) {
+    if (IsFileNameCharacter(c)) continue;
     if (c == 0) return Why("it contains a NUL character");
     if (IsControl(c)) return Why("it contains a control character (" + CodePoint(c) + ")");
-    if (c < 0x80 && std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos) {
-      return Why(std::string("it contains '") + static_cast<char>(c) + "'");
-    }
     if (IsNoncharacter(c)) return Why("it contains a noncharacter (" + CodePoint(c) + ")");
+    return Why(std::string("it contains '") + static_cast<char>(c) + "'");
   }
   if (name.back() == ' ' || name.back() == '.') return Why("it ends with a space or a dot");
   if (IsWindowsDeviceName(name)) {

@@ -51,6 +51,11 @@ Result<std::string> NormalizeOutletName(std::string_view name);
 // file name on Linux, macOS and Windows, up to 255 bytes, in any
 // normalization form and with any visible characters.
 Status CheckFileName(std::string_view name);
+// Whether code point `c` may stand in such a name: no NUL or other control
+// (C0, DEL, C1), none of / \ : * ? " < > |, no noncharacter. Writers that
+// make a name from text (ArticleFileName) keep only these, so that what they
+// write CheckFileName accepts on read.
+bool IsFileNameCharacter(int32_t c);
 // `name` as a case- and normalization-insensitive file system may see it
 // (NFKC case folding, default-ignorable characters dropped): two outlets
 // whose folded names are equal cannot live in one mirror.
