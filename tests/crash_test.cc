@@ -101,6 +101,76 @@ class CrashTest : public ::testing::Test {
           &rc);
     ASSERT_EQ(rc, 0);
   }
+  // Runs trials until `min_killed` were killed (between `min_trials` and
+  // `max_trials`): each serves a new round, starts a run, kills it at a named
+  // step (every other trial) or a random moment, then runs again normally
+  // and checks the mirror.
+  void KillRuns(int min_trials, int max_trials, int min_killed, bool convert_state) {
+    ServeRound(0);
+    auto t0 = Clock::now();
+    CliResult first = RunNewsmirror(Args(), TestGitEnv());
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
+
+    // The steps of a run, the commit's included: its objects written, the
+    // branch moved, the index brought up to date.
+    const std::vector<std::string> stages = {"fetched",        "before-journal", "journal-written",
+                                             "mid-write",      "files-written",  "before-commit",
+                                             "commit-written", "branch-moved",   "index-written"};
+    std::mt19937 rng(20240101);
+    // A random delay may outlast the run; trials go on until enough were killed.
+    int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
+    for (; trial <= max_trials && (trial <= min_trials || killed < min_killed); ++trial) {
+      if (convert_state && trial % 4 == 3) MakeStateOld();
+      ServeRound(trial);
+      std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
+      std::vector<std::string> env = TestGitEnv();
+      bool aimed = trial % 2 == 0;
+      std::string stage = stages[(trial / 2) % stages.size()];
+      if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
+      aimed_trials += aimed;
+      pid_t pid = Spawn(Args(), env, err_path);
+      ASSERT_GT(pid, 0);
+      if (aimed) {
+        // Wait until it stops at the step (or ends without reaching it).
+        auto deadline = Clock::now() + std::chrono::seconds(10);
+        while (Clock::now() < deadline) {
+          auto err = ReadFile(err_path);
+          if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
+            ++paused;
+            break;
+          }
+          if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+            pid = -1;
+            break;
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+      } else {
+        std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
+      }
+      if (pid > 0) {
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        if (WIFSIGNALED(status)) ++killed;
+      }
+      // A kill inside git's index write leaves its lock behind.
+      if (trial % 9 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
+        ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
+      }
+
+      CliResult again = RunNewsmirror(Args(), TestGitEnv());
+      ASSERT_EQ(again.exit_code, 0) << "trial " << trial << (aimed ? " at " + stage : " random") << ": "
+                                    << again.err;
+      std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
+      ASSERT_TRUE(problems.empty()) << "trial " << trial << (aimed ? " at " + stage : " random") << ":\n"
+                                    << JoinProblems(problems);
+    }
+    EXPECT_GE(killed, min_killed);
+    EXPECT_GE(paused, aimed_trials - 2);  // every step is reached
+  }
   std::vector<std::string> Args() { return {"run", "--config", config_, "--out", mirror_, "--commit", "-q"}; }
 
   TempDir dir_;
@@ -111,68 +181,26 @@ class CrashTest : public ::testing::Test {
 };
 
 TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
+  KillRuns(56, 90, 50, /*convert_state=*/true);
+}
+
+// The same in the checkout of an hourly job: a depth-1, blob-less, sparse
+// clone (state/ lists/ feeds/), whose article files live in git alone.
+TEST_F(CrashTest, KilledRunsInAShallowBlobLessSparseCloneLeaveAConsistentMirror) {
   ServeRound(0);
-  auto t0 = Clock::now();
-  CliResult first = RunNewsmirror(Args(), TestGitEnv());
+  std::string seed = dir_.path() + "/seed", remote = dir_.path() + "/remote.git";
+  CliResult first = RunNewsmirror({"run", "--config", config_, "--out", seed, "--commit", "-q"}, TestGitEnv());
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
-
-  const std::vector<std::string> stages = {"fetched",       "before-journal", "journal-written", "mid-write",
-                                           "files-written", "before-commit",  "index-written"};
-  std::mt19937 rng(20240101);
-  // A random delay may outlast the run; trials go on until 50 were killed.
-  const int kMinTrials = 56, kMaxTrials = 90;
-  int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
-  for (; trial <= kMaxTrials && (trial <= kMinTrials || killed < 50); ++trial) {
-    if (trial % 4 == 3) MakeStateOld();
-    ServeRound(trial);
-    std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
-    std::vector<std::string> env = TestGitEnv();
-    bool aimed = trial % 2 == 0;
-    std::string stage = stages[(trial / 2) % stages.size()];
-    if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
-    aimed_trials += aimed;
-    pid_t pid = Spawn(Args(), env, err_path);
-    ASSERT_GT(pid, 0);
-    if (aimed) {
-      // Wait until it stops at the step (or ends without reaching it).
-      auto deadline = Clock::now() + std::chrono::seconds(10);
-      while (Clock::now() < deadline) {
-        auto err = ReadFile(err_path);
-        if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
-          ++paused;
-          break;
-        }
-        if (::waitpid(pid, nullptr, WNOHANG) == pid) {
-          pid = -1;
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    } else {
-      std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
-    }
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-      if (WIFSIGNALED(status)) ++killed;
-    }
-    // A kill inside libgit2's index write leaves its lock behind.
-    if (trial % 9 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
-      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
-    }
-
-    CliResult again = RunNewsmirror(Args(), TestGitEnv());
-    ASSERT_EQ(again.exit_code, 0) << "trial " << trial << (aimed ? " at " + stage : " random") << ": "
-                                  << again.err;
-    std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
-    ASSERT_TRUE(problems.empty()) << "trial " << trial << (aimed ? " at " + stage : " random") << ":\n"
-                                  << JoinProblems(problems);
-  }
-  EXPECT_GE(killed, 50);
-  EXPECT_GE(paused, aimed_trials - 2);  // every step is reached
+  int rc = -1;
+  Shell("git clone -q --bare '" + seed + "' '" + remote + "' && git -C '" + remote +
+            "' config uploadpack.allowFilter true && git clone -q --depth 1 --filter=blob:none --sparse 'file://" +
+            remote + "' '" + mirror_ + "' && git -C '" + mirror_ +
+            "' sparse-checkout set --cone --sparse-index state lists feeds",
+        &rc);
+  ASSERT_EQ(rc, 0);
+  ASSERT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
+  KillRuns(28, 50, 24, /*convert_state=*/false);
+  EXPECT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
 }
 
 // The recovery rule for git's lock file: one older than the run is removed,

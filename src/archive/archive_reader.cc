@@ -5,6 +5,7 @@
 #include <set>
 
 #include "archive/outlet_archive.h"
+#include "publish/checkout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -100,6 +101,12 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
   for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_directory()) names.insert(it->path().filename().string());
   }
+  if (!CheckoutHoldsAll(root, "articles")) {
+    auto head = ListHeadFolder(root, "articles");
+    for (const TrackedEntry& e : head.ok() ? *head : std::vector<TrackedEntry>{}) {
+      if (e.folder) names.insert(e.name);
+    }
+  }
   MirrorView view;
   view.root = root;
   for (const std::string& name : names) {
@@ -142,11 +149,23 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay) {
   std::string rel = ArticlePath(outlet, r.file);
-  auto text = ReadThroughOverlay(root, rel, overlay);
+  auto text = overlay.count(rel) ? ReadThroughOverlay(root, rel, overlay) : ReadTrackedFile(root, rel, r.blob);
   if (!text.ok()) return text.status();
   auto doc = ParseArticle(*text);
   if (!doc.ok()) return doc.status().With(rel);
   return doc;
+}
+
+void PrefetchArticles(const std::string& root,
+                      const std::vector<std::pair<std::string, const ArticleRecord*>>& articles,
+                      const FileOverlay& overlay) {
+  std::vector<std::string> blobs;
+  for (const auto& [outlet, r] : articles) {
+    std::string rel = ArticlePath(outlet, r->file);
+    if (r->blob.empty() || overlay.count(rel) || CheckoutHolds(root, rel)) continue;
+    blobs.push_back(r->blob);
+  }
+  (void)FetchBlobs(root, blobs);
 }
 
 }  // namespace nm

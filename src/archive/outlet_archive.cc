@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <optional>
 
 #include "archive/article.h"
 #include "archive/file_name.h"
 #include "archive/list_page.h"
 #include "html/image_rewrite.h"
+#include "publish/checkout.h"
 #include "url/url.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -83,9 +86,9 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
   } else if (state.status().kind() != Status::Kind::kNotFound) {
     return state.status().With(root);
   } else {
-    std::string folder = root + "/articles/" + outlet;
+    std::string folder = "articles/" + outlet;
     std::error_code ec;
-    if (fs::is_directory(folder, ec)) {
+    if (fs::is_directory(root + "/" + folder, ec) || !CheckoutHoldsAll(root, folder)) {
       Status s = a.TakeOver(folder);
       if (!s.ok()) return s;
     }
@@ -97,13 +100,34 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
 
 void OutletArchive::MarkDirty(const ArticleRecord& r) { dirty_chunks_.insert(StateChunkOf(r.id)); }
 
-Status OutletArchive::TakeOver(const std::string& folder) {
+Status OutletArchive::TakeOver(const std::string& rel_folder) {
+  // The folder's files: the work tree's, and HEAD's where a sparse checkout
+  // leaves the folder out (their blobs fetched at once for a partial clone).
+  std::map<std::string, std::string> files;  // name -> blob id ("" = read it from the work tree)
+  std::string folder = root_ + "/" + rel_folder;
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
+    if (it->is_regular_file()) files[it->path().filename().string()] = "";
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return Status::IoError("cannot read folder " + folder + ": " + ec.message());
+  }
+  if (!CheckoutHoldsAll(root_, rel_folder)) {
+    auto head = ListHeadFolder(root_, rel_folder);
+    if (!head.ok()) return head.status();
+    std::vector<std::string> blobs;
+    for (const TrackedEntry& e : *head) {
+      if (e.folder || !ArticleIdFromFileName(e.name) || files.count(e.name)) continue;
+      files[e.name] = e.blob;
+      blobs.push_back(e.blob);
+    }
+    if (Status s = FetchBlobs(root_, blobs); !s.ok()) return s.With("taking over " + rel_folder);
+  }
+  if (files.empty()) return Status::Ok();
+  for (const auto& [name, blob] : files) {
     auto id = ArticleIdFromFileName(name);
-    if (!id || !it->is_regular_file()) continue;
-    auto text = ReadFile(it->path().string());
+    if (!id) continue;
+    auto text = ReadTrackedFile(root_, rel_folder + "/" + name, blob);
     if (!text.ok()) return text.status();
     ArticleRecord r;
     r.id = *id;
@@ -119,7 +143,6 @@ Status OutletArchive::TakeOver(const std::string& folder) {
     // never reuses it.
     state_.records.push_back(std::move(r));
   }
-  if (ec) return Status::IoError("cannot read folder " + folder + ": " + ec.message());
   std::sort(state_.records.begin(), state_.records.end(),
             [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
   taken_over_ = true;
@@ -309,8 +332,8 @@ void OutletArchive::SetValidators(const FeedValidators& v) {
   }
 }
 
-MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms,
-                                const ArchiveOptions& options) {
+MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options,
+                                const std::vector<bool>& as_archived) {
   MergeStats stats;
   struct Candidate {
     const Entry* entry;
@@ -338,6 +361,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
                    [](const Candidate& a, const Candidate& b) { return a.when < b.when; });
 
   std::string folder = "articles/" + outlet_ + "/";
+  std::optional<std::string> e_content_override;
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
     auto [title, link, guid, link_key, title_key] = KeysOf(e);
@@ -346,8 +370,33 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
       stats.warnings.push_back("skipped an entry with no id, link or title");
       continue;
     }
-    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
     long found = Find(guid, link_key, title_key);
+    size_t index = static_cast<size_t>(&e - entries.data());
+    if (found >= 0 && index < as_archived.size() && as_archived[index]) {
+      // The archived text stands; the file changes only with its title or link.
+      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+      std::string rel = folder + r.file;
+      std::optional<std::string> archived;
+      if (r.title != title || r.link != link) {
+        auto text = ReadTrackedFile(root_, rel, r.blob);
+        auto doc = text.ok() ? ParseArticle(*text) : Result<ArticleDoc>(text.status());
+        if (doc.ok()) archived = std::move(doc->content);
+        else stats.warnings.push_back("cannot read " + rel + " to update its title or link: " + doc.status().message());
+      }
+      if (!archived) {
+        ++stats.unchanged;
+        if (r.guid.empty() && !guid.empty()) {
+          r.guid = guid;
+          MarkDirty(r);
+        }
+        Index(static_cast<size_t>(found));
+        continue;
+      }
+      e_content_override = std::move(*archived);
+    }
+    std::string content =
+        FlattenContent(RewriteImages(e_content_override ? *e_content_override : e.content, options.image_proxy, link));
+    e_content_override.reset();
     if (found >= 0) {
       ArticleRecord& r = state_.records[static_cast<size_t>(found)];
       std::string text = FormatArticle({r.published_ms, title, link, content});
@@ -356,8 +405,9 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
       if (blob == r.blob) {
         // The file must still be there: a run killed at the wrong moment or a
         // hand-deleted file is restored from the feed.
+        // (A file a sparse checkout leaves out is in HEAD's tree, not here.)
         std::error_code ec;
-        restore = !fs::exists(root_ + "/" + folder + r.file, ec);
+        restore = CheckoutHolds(root_, folder + r.file) && !fs::exists(root_ + "/" + folder + r.file, ec);
         if (restore) stats.warnings.push_back("restored missing file " + folder + r.file);
         else ++stats.unchanged;
       } else {

@@ -3,7 +3,8 @@
 // OutletArchive::Load reads the outlet's state (state/{outlet}/, or an older
 // single state/{outlet}.tsv, converted at the outlet's next write), or — for
 // an archive in this format that newsmirror has not seen before — takes over
-// articles/{outlet}/ by reading each file's header lines. Merge() decides for every feed entry
+// articles/{outlet}/ by reading each file's header lines (the files of HEAD's
+// tree, fetched in one request, when a sparse checkout leaves them out). Merge() decides for every feed entry
 // whether it is new (next id below the smallest), the same article as one
 // already archived (same guid, canonical link or normalized title: the file is
 // rewritten in place when its content changed), or unchanged. Nothing is
@@ -63,7 +64,12 @@ class OutletArchive {
   const std::string& root() const { return root_; }
 
   // `now_ms` is the first-seen time given to entries without a usable date.
-  MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
+  // An entry flagged in `as_archived` (same index) is a known article whose
+  // archived text stands (complete.h): it is unchanged unless its title or
+  // link changed, and only then is its file read (from git when a sparse
+  // checkout leaves it out).
+  MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options,
+                   const std::vector<bool>& as_archived = {});
 
   // Saves the link and title keys of the archive to .newsmirror/keys/{outlet}.bin,
   // a cache the next run's lookups read instead of normalizing every archived
@@ -93,7 +99,7 @@ class OutletArchive {
     uint64_t link = 0, title = 0, link_key = 0, title_key = 0;
   };
   KeyHashes ComputeKeys(const ArticleRecord& r) const;
-  Status TakeOver(const std::string& folder);
+  Status TakeOver(const std::string& rel_folder);
   void Index(size_t i);
   void IndexLinksAndTitles() const;
   long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;

@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,12 +15,15 @@
 #include "decode/charset.h"
 #include "extract/extractor.h"
 #include "fetch/http_client.h"
+#include "publish/checkout.h"
 #include "url/url.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::optional<int64_t> EntryTime(const Entry& e) {
   for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
@@ -42,9 +46,14 @@ std::string EntryLinkKey(const Entry& e) {
   return LinkKey(NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link))));
 }
 
-// The article as archived, or nullopt when its file cannot be read.
+std::string ArchivedPath(const OutletArchive& archive, const ArticleRecord& r) {
+  return "articles/" + archive.outlet() + "/" + r.file;
+}
+
+// The article as archived (from git when a sparse checkout leaves it out), or
+// nullopt when its file cannot be read.
 std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const ArticleRecord& r) {
-  auto text = ReadFile(archive.root() + "/articles/" + archive.outlet() + "/" + r.file);
+  auto text = ReadTrackedFile(archive.root(), ArchivedPath(archive, r), r.blob);
   if (!text.ok()) return std::nullopt;
   auto doc = ParseArticle(*text);
   if (!doc.ok()) return std::nullopt;
@@ -119,6 +128,8 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     for (Entry& e : *job.entries) e.link = ApplyRewriteRules(e.link, job.source->rewrite);
   }
 
+  for (CompletionJob& job : jobs) job.as_archived.assign(job.entries->size(), false);
+
   // 2. Pages of new and changed entries.
   std::vector<PageFetch> fetches;
   std::vector<FetchRequest> requests;
@@ -135,17 +146,19 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       std::optional<std::string> archived_content;
       if (const ArticleRecord* r = job.archive->FindEntry(e)) {
         auto seen = states[j].pages.find(key);
-        if (seen == states[j].pages.end() || seen->second == hash) {
+        // A file the checkout holds must be there; one a sparse checkout
+        // leaves out is in HEAD's tree (a missing one is taken again).
+        std::string rel = ArchivedPath(*job.archive, *r);
+        bool archived = !CheckoutHolds(options.root, rel) || fs::exists(options.root + "/" + rel);
+        if (archived && (seen == states[j].pages.end() || seen->second == hash)) {
           // Known, and the feed says nothing new: the archived text stands,
           // unless its page failed last time and is due another attempt.
-          if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) {
-            if (!key.empty()) states[j].pages[key] = hash;
-            if (key.empty() || !states[j].page_failures.count(key)) {
-              e.content = doc->content;
-              continue;
-            }
-            archived_content = doc->content;
+          if (!key.empty()) states[j].pages[key] = hash;
+          if (key.empty() || !states[j].page_failures.count(key)) {
+            job.as_archived[k] = true;
+            continue;
           }
+          if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) archived_content = doc->content;
         }
       }
       if (!key.empty()) states[j].pages[key] = hash;
@@ -221,8 +234,20 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     CompletionJob& job = jobs[j];
     ImageMode mode = EffectiveImageMode(*job.source, config);
     if (mode != ImageMode::kLocal && mode != ImageMode::kBoth) continue;
-    std::set<std::string> in_feed;
+    std::set<std::string> in_feed, retry_links;
     for (const Entry& e : *job.entries) in_feed.insert(EntryLinkKey(e));
+    for (const auto& [key, attempts] : states[j].retries) retry_links.insert(LinkKey(key.second));
+    // An archived article in the feed whose images are to be tried again is
+    // read after all, and merged as a changed entry would be.
+    for (size_t k = 0; k < job.entries->size(); ++k) {
+      Entry& e = (*job.entries)[k];
+      if (!job.as_archived[k] || !retry_links.count(EntryLinkKey(e))) continue;
+      const ArticleRecord* r = job.archive->FindEntry(e);
+      if (std::optional<ArticleDoc> doc = r ? ArchivedArticle(*job.archive, *r) : std::nullopt) {
+        e.content = doc->content;
+        job.as_archived[k] = false;
+      }
+    }
     std::set<std::string> added;
     for (const auto& [key, attempts] : states[j].retries) {
       const std::string& link = key.second;
@@ -247,7 +272,9 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     oi.state = &states[j];
     oi.feed_url = job.source->url;
     oi.warnings = job.warnings;
-    for (Entry& e : *job.entries) oi.documents.push_back({&e.content, e.link});
+    for (size_t k = 0; k < job.entries->size(); ++k) {
+      if (!job.as_archived[k]) oi.documents.push_back({&(*job.entries)[k].content, (*job.entries)[k].link});
+    }
     for (Entry& e : retried[j]) {
       retried_before[j].push_back(e.content);
       oi.documents.push_back({&e.content, e.link});
@@ -271,7 +298,9 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       jobs[j].images_failed = image_jobs[n].failed;
       // Only archived articles whose images did change go to the merge.
       for (size_t k = 0; k < retried[j].size(); ++k) {
-        if (retried[j][k].content != retried_before[j][k]) jobs[j].entries->push_back(std::move(retried[j][k]));
+        if (retried[j][k].content == retried_before[j][k]) continue;
+        jobs[j].entries->push_back(std::move(retried[j][k]));
+        jobs[j].as_archived.push_back(false);
       }
     }
   }
