@@ -7,6 +7,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/run_lock.h"
 #include "state/outlet_state.h"
 #include "support/cli.h"
 #include "support/http_server.h"
@@ -46,20 +47,7 @@ timeout = 10
   return text;
 }
 
-std::map<std::string, std::string> Files(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    std::string rel = fs::relative(it->path(), dir).string();
-    if (rel.rfind(".git", 0) == 0 || rel.rfind(".newsmirror", 0) == 0) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file()) out[rel] = Slurp(it->path().string());
-  }
-  return out;
-}
+std::map<std::string, std::string> Files(const std::string& dir) { return ReadTree(dir); }
 
 // An RSS feed of (guid, title, pubDate, content) items.
 struct Item {
@@ -437,6 +425,51 @@ TEST_F(E2eTest, DryRunWritesNothing) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(nlohmann::json::parse(r.out)["written"].empty());
   EXPECT_FALSE(fs::exists(mirror_ + "/articles"));
+}
+
+TEST_F(E2eTest, DryRunTakesNoLockAndCreatesNoFolder) {
+  server_.Serve("/voa", 200, Slurp(Shared("fixtures/seed-feed.xml")));
+  std::string config = WriteConfig(ConfigWith({{kVoa, server_.Url("/voa")}}));
+  CliResult fresh = Run(config, {"--dry-run"});
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_FALSE(fs::exists(mirror_)) << "a dry run creates no folder (and so no .newsmirror/lock)";
+  ASSERT_EQ(Run(config).exit_code, 0);
+  // While a run holds the lock, a dry run still reads; a real run is refused.
+  auto lock = RunLock::Acquire(mirror_);
+  ASSERT_TRUE(lock.ok()) << lock.status().message();
+  CliResult dry = Run(config, {"--dry-run", "--json"});
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_TRUE(nlohmann::json::parse(dry.out, nullptr, false)["ok"].get<bool>()) << dry.out;
+  CliResult busy = Run(config);
+  EXPECT_EQ(busy.exit_code, 3) << busy.err;
+}
+
+TEST_F(E2eTest, AConfigurationWithoutAnEnabledSourceIsAnError) {
+  std::string config = WriteConfig("[fetch]\nretries = 0\n");
+  CliResult none = Run(config);
+  EXPECT_EQ(none.exit_code, 1) << none.err;
+  EXPECT_NE(none.err.find(config + ": no [[source]] is enabled"), std::string::npos) << none.err;
+  EXPECT_FALSE(fs::exists(mirror_)) << "refused before the mirror is opened";
+  server_.Serve("/a", 200, Rss({{"a1", "A one", "Wed, 04 Jan 2023 10:00:00 GMT", "<p>a</p>"}}));
+  config = WriteConfig(ConfigWith({{"A", server_.Url("/a")}}) + "enabled = false\n");
+  CliResult disabled = Run(config);
+  EXPECT_EQ(disabled.exit_code, 1) << disabled.err;
+  EXPECT_NE(disabled.err.find("no [[source]] is enabled"), std::string::npos) << disabled.err;
+  // Naming a disabled source runs it: the operator asked for it.
+  CliResult named = Run(config, {"--source", "A"});
+  EXPECT_EQ(named.exit_code, 0) << named.err;
+  EXPECT_EQ(ArticleNames("A").size(), 1u);
+}
+
+TEST_F(E2eTest, AnInvalidSelectorStopsTheRunBeforeAnythingIsFetched) {
+  server_.Serve("/a", 200, Rss({{"a1", "A one", "Wed, 04 Jan 2023 10:00:00 GMT", "<p>a</p>"}}));
+  std::string config = WriteConfig(ConfigWith({{"A", server_.Url("/a")}}) + "full_text = \"page\"\nselector = \"div[[[[\"\n");
+  CliResult r = Run(config);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("newsmirror.toml:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("selector 'div[[[['"), std::string::npos) << r.err;
+  EXPECT_EQ(server_.Hits("/a"), 0);
+  EXPECT_FALSE(fs::exists(mirror_));
 }
 
 TEST_F(E2eTest, OfflineExampleRuns) {

@@ -28,6 +28,17 @@ const MirrorOutlet* MirrorView::Find(const std::string& name) const {
   return nullptr;
 }
 
+Status CheckIsMirror(const std::string& root) {
+  std::error_code ec;
+  fs::file_status st = fs::status(root, ec);
+  if (!fs::exists(st)) return Status::InvalidArgument(root + ": no such folder (the mirror's root is expected)");
+  if (!fs::is_directory(st)) return Status::InvalidArgument(root + ": not a folder (the mirror's root is expected)");
+  for (const char* part : {"/articles", "/state"}) {
+    if (fs::is_directory(root + part, ec)) return Status::Ok();
+  }
+  return Status::InvalidArgument(root + ": not a newsmirror mirror (it has no articles/ or state/ folder)");
+}
+
 namespace {
 
 // The newest `n` records (NewerFirst) of an outlet kept in a state folder,

@@ -34,6 +34,12 @@ struct MirrorView {
   const MirrorOutlet* Find(const std::string& name) const;
 };
 
+// The readers' guard: `root` must be a mirror — an existing folder holding
+// articles/ or state/ — before anything reads it or writes a cache beside it.
+// InvalidArgument naming `root` and what is missing otherwise (a typo in
+// --archive is told, not answered with an empty mirror). Reads only.
+Status CheckIsMirror(const std::string& root);
+
 // With `newest_per_outlet` > 0 only that many of each outlet's newest records
 // are kept: enough for feeds. An outlet whose state/{outlet}/feed.tsv
 // summarizes its chunks (state/outlet_state.h) then has only the chunks that

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "site/server.h"
 
 namespace nm::cli {
@@ -35,10 +36,23 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Read the mirror in a browser: outlets, months, articles (sanitized as on the static\n"
-      "site) and full-text search. Stop it with Ctrl-C.");
+      "site), stored images, and full-text search a page at a time. The mirror is only read\n"
+      "(it may be read-only: the search index then goes to ~/.cache/newsmirror/search/ or\n"
+      "memory). Slow clients cost no thread: a request head must arrive in --header-timeout,\n"
+      "pipelined requests are answered in order. Stop it with Ctrl-C.\n"
+      "Exit status: 0 stopped by a signal; 1 usage error, or --archive is not a mirror;\n"
+      "3 it could not listen or read the mirror.");
   cmd->add_option("-a,--archive", opts->archive, "The mirror repository's root")->default_val("mirror");
   cmd->add_option("--bind", opts->bind, "Address to listen on")->default_val("127.0.0.1");
   cmd->add_option("-p,--port", opts->port, "Port (0 = any free port)")->default_val(8080)->check(CLI::Range(0, 65535));
+  cmd->add_option("--header-timeout", opts->header_timeout_ms,
+                  "Milliseconds a request head may take from its first byte (slower clients get 408)")
+      ->default_val(10000)
+      ->check(CLI::Range(100, 600000));
+  cmd->add_option("--max-connections", opts->max_connections,
+                  "Open connections at most; beyond, the longest-waiting idle one is closed")
+      ->default_val(512)
+      ->check(CLI::Range(8, 100000));
   cmd->callback([&exit_code, opts] {
     sigset_t stop = StopSignals();
     sigset_t old_mask;
@@ -46,8 +60,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     auto server = ReaderServer::Start(*opts);
     if (!server.ok()) {
       pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-      std::cerr << "newsmirror: " << server.status().message() << "\n";
-      exit_code = kExitFailed;
+      PrintText(stderr, "newsmirror: " + server.status().message() + "\n");
+      exit_code = server.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
     {
@@ -61,8 +75,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       std::lock_guard<std::mutex> hold(g_running_mutex);
       if (g_running) g_running->Shutdown();
     }).detach();
-    std::cout << "newsmirror: reading " << opts->archive << " at http://" << opts->bind << ":" << (*server)->port()
-              << "/" << std::endl;
+    PrintText(stdout, "newsmirror: reading " + opts->archive + " at http://" + opts->bind + ":" +
+                          std::to_string((*server)->port()) + "/\n");
+    std::fflush(stdout);
     (*server)->Wait();
     {
       std::lock_guard<std::mutex> hold(g_running_mutex);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/config.h"
 #include "site/site_builder.h"
 
@@ -18,7 +19,10 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       "site",
       "Render the mirror as a static web site (home page, per-outlet and monthly lists, one\n"
       "page per article, Atom feeds, title search) for GitHub Pages or any static host.\n"
-      "A rebuild writes only the pages that changed.");
+      "A rebuild writes only the pages that changed. The archive is only read (it may be\n"
+      "read-only); images stored in it (images = \"local\") are copied into the site's images/.\n"
+      "Exit status: 0 built; 1 usage or configuration error, or --archive is not a mirror;\n"
+      "3 the site could not be written.");
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
   cmd->add_option("-o,--out", args->out, "The site's folder (created)")->required();
   cmd->add_option("--base-url", args->base_url, "The site's public URL, for absolute links in its feeds ([site] base_url)");
@@ -31,7 +35,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     if (!args->config.empty()) {
       auto config = LoadConfig(args->config);
       if (!config.ok()) {
-        std::cerr << "newsmirror: " << config.status().message() << "\n";
+        PrintText(stderr, "newsmirror: " + config.status().message() + "\n");
         exit_code = kExitUsage;
         return;
       }
@@ -43,12 +47,20 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     if (args->jekyll) opts.jekyll_posts = true;
     auto stats = BuildSite(opts);
     if (!stats.ok()) {
-      std::cerr << "newsmirror: " << stats.status().message() << "\n";
-      exit_code = kExitFailed;
+      PrintText(stderr, "newsmirror: " + stats.status().message() + "\n");
+      exit_code = stats.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
-    std::cerr << "site: " << stats->pages << " pages, " << stats->written << " written, " << stats->unchanged
-              << " unchanged, " << stats->removed << " removed\n";
+    std::string line = "site: " + std::to_string(stats->pages) + " pages, " + std::to_string(stats->written) +
+                       " written, " + std::to_string(stats->unchanged) + " unchanged, " +
+                       std::to_string(stats->removed) + " removed";
+    if (stats->images || stats->images_missing) {
+      line += "; " + std::to_string(stats->images) + " stored images";
+      if (stats->images_missing) {
+        line += " (" + std::to_string(stats->images_missing) + " missing from the archive's assets/)";
+      }
+    }
+    PrintText(stderr, line + "\n");
     exit_code = kExitOk;
   });
 }

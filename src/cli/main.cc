@@ -22,9 +22,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("newsmirror ") + NEWSMIRROR_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Exit status: 0 success; 1 usage or configuration error; 2 some sources or remotes\n"
-      "failed (the others were archived and published); 3 the run could not be carried out\n"
-      "(mirror not writable, another run holds the lock, commit failed).\n"
+      "Exit status: 0 success; 1 usage or configuration error (or --archive is not a mirror);\n"
+      "2 some sources or remotes failed (the others were archived and published); 3 the run\n"
+      "could not be carried out (mirror not writable, another run holds the lock, commit failed).\n"
       "Run 'newsmirror COMMAND --help' for a command's options.");
   int exit_code = 0;
   nm::cli::AddRunCommand(app, exit_code);

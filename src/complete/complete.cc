@@ -272,8 +272,12 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     oi.state = &states[j];
     oi.feed_url = job.source->url;
     oi.warnings = job.warnings;
+    // Each article by its stored link (no credentials): it is the Referer
+    // of its images and goes into the completion state with a failed one.
+    // Those rewritten as archived were completed before.
     for (size_t k = 0; k < job.entries->size(); ++k) {
-      if (!job.as_archived[k]) oi.documents.push_back({&(*job.entries)[k].content, (*job.entries)[k].link});
+      Entry& e = (*job.entries)[k];
+      if (!job.as_archived[k]) oi.documents.push_back({&e.content, ArchiveLink(e.link)});
     }
     for (Entry& e : retried[j]) {
       retried_before[j].push_back(e.content);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "complete/rewrite_rules.h"
+#include "extract/selector.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -253,6 +254,11 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
           else sc.full_text = *m;
         }
         r.Str(t, "selector", "[[source]]", sc.selector);
+        if (!sc.selector.empty() && !r.failed()) {
+          // Checked now, not when the first page arrives: a typo stops the run before anything is fetched.
+          auto parsed = CssSelector::Parse(sc.selector);
+          if (!parsed.ok()) r.Fail(t.get("selector"), "selector '" + sc.selector + "' in [[source]]: " + parsed.status().message());
+        }
         if (t.get("images")) {
           ImageMode mode = cfg.complete.images;
           r.Images(t, "[[source]]", mode);

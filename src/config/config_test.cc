@@ -201,3 +201,27 @@ TEST(ConfigTest, ReadsTheReadersSettings) {
 
 }  // namespace
 }  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST(ConfigTest, InvalidSelectorsAreErrorsWithFileLineKeyAndWhy) {
+  for (std::string bad : {"div[[[[", "div:not(.x)", "a + b", ".", "div >", "[x=\\\"y]"}) {
+    auto cfg = ParseConfig("[[source]]\nname = \"DW\"\nurl = \"https://rss.dw.com/x\"\n\nselector = \"" + bad + "\"\n",
+                           "dw.toml");
+    ASSERT_FALSE(cfg.ok()) << bad;
+    const std::string& m = cfg.status().message();
+    EXPECT_EQ(cfg.status().kind(), Status::Kind::kInvalidArgument) << m;
+    EXPECT_EQ(m.rfind("dw.toml:5: ", 0), 0u) << m;
+    EXPECT_NE(m.find("selector"), std::string::npos) << m;
+    EXPECT_GT(m.size(), std::string("dw.toml:5: selector '").size() + bad.size() + 20) << "says why: " << m;
+  }
+  for (std::string good : {"div.longText", "article#main > p, .story-body", "div[data-role=body]", ""}) {
+    auto cfg = ParseConfig("[[source]]\nname = \"DW\"\nurl = \"https://rss.dw.com/x\"\nselector = \"" + good + "\"\n",
+                           "dw.toml");
+    EXPECT_TRUE(cfg.ok()) << good << ": " << cfg.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace nm

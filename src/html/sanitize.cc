@@ -74,6 +74,11 @@ std::optional<std::string> SafeUrl(std::string_view raw, const SanitizePolicy& p
     std::string scheme = Lower(url.substr(0, colon));
     if (scheme != "http" && scheme != "https") return std::nullopt;
   }
+  bool relative = (colon == std::string::npos || (delim != std::string::npos && delim < colon)) &&
+                  url.rfind("//", 0) != 0;
+  if (relative && policy.map_relative) {
+    if (auto mapped = policy.map_relative(url)) return mapped;
+  }
   if (!policy.base_url.empty()) {
     if (auto r = ResolveUrl(policy.base_url, url)) return *r;
     return std::nullopt;

@@ -12,6 +12,8 @@
 // Links get rel="noopener noreferrer nofollow". Thread-safe.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +24,10 @@ struct SanitizePolicy {
   bool allow_style_attributes = false;       // keep inline style (never url()/expression())
   std::vector<std::string> iframe_hosts;      // e.g. "www.youtube.com", "player.vimeo.com"
   std::string base_url;                       // resolve relative href/src against it ("" = keep relative)
+  // A relative URL (no scheme, not protocol-relative) that this maps is
+  // written as mapped instead of resolved against base_url: how a reader's
+  // page links the images stored in the mirror to its own copies.
+  std::function<std::optional<std::string>(std::string_view url)> map_relative;
 };
 
 // Hosts whose <iframe> video players the archive keeps (YouTube, Vimeo, …).

@@ -141,6 +141,10 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     report.status = lock.status();
     return report;
   }
+  CarriedOver carried_over;  // for the commit message only: not counting them is no failure
+  if (options.commit) {
+    if (auto carried = CarriedOverArticles(root); carried.ok()) carried_over = std::move(carried).value();
+  }
 
   // Pages are merged like feed entries, with their outlet's settings; the
   // page text is already in, so completion only repairs links and stores images.
@@ -207,6 +211,12 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     message += p.outlet + ": " + p.title + "\n" + p.url + "\n";
   }
   std::string head = added == 1 ? "Archive 1 page on request" : "Archive " + std::to_string(added) + " pages on request";
+  if (std::string carried = CarriedOverSummary(carried_over); !carried.empty()) {
+    head += ", and " + carried + " left uncommitted by an earlier run";
+    message += std::string(message.empty() ? "" : "\n") +
+               "Left uncommitted by an earlier run (interrupted, or run without --commit):\n" +
+               CarriedOverLines(carried_over);
+  }
   Publication pub = Publish(root, *lock, message.empty() ? head + "\n" : head + "\n\n" + message, options.commit,
                             options.push, config.publish.remotes);
   report.committed = pub.committed;

@@ -1,5 +1,7 @@
 #include "pipeline/mirror_session.h"
 
+#include <unistd.h>
+
 #include "pipeline/journal.h"
 #include "publish/checkout.h"
 #include "util/fs.h"
@@ -38,6 +40,60 @@ Result<RunLock> OpenMirror(const std::string& root, bool recover, bool create_re
     if (Status s = EnsureRepository(root); !s.ok()) return s;
   }
   return lock;
+}
+
+Result<CarriedOver> CarriedOverArticles(const std::string& root) {
+  CarriedOver carried;
+  auto files = UncommittedFiles(root);
+  if (!files.ok()) return files.status();
+  std::vector<std::string> articles;
+  for (const std::string& p : *files) {
+    size_t slash = p.find('/', 9);
+    if (p.rfind("articles/", 0) == 0 && slash != std::string::npos && p.find('/', slash + 1) == std::string::npos) {
+      articles.push_back(p);
+    }
+  }
+  if (articles.empty()) return carried;
+  auto in_head = PathsInHead(root, articles);
+  if (!in_head.ok()) return in_head.status();
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const std::string& p = articles[i];
+    CarriedArticles& c = carried[p.substr(9, p.find('/', 9) - 9)];
+    bool present = ::access((root + "/" + p).c_str(), F_OK) == 0;
+    if (!present) c.removed += (*in_head)[i];
+    else if ((*in_head)[i]) ++c.updated;  // staged again even when unchanged: at most an overcount of "updated"
+    else ++c.added;
+  }
+  return carried;
+}
+
+std::string CarriedOverSummary(const CarriedOver& carried) {
+  int added = 0, updated = 0, removed = 0;
+  for (const auto& [outlet, c] : carried) {
+    added += c.added;
+    updated += c.updated;
+    removed += c.removed;
+  }
+  std::vector<std::string> parts;
+  if (added) parts.push_back(std::to_string(added) + " new");
+  if (updated) parts.push_back(std::to_string(updated) + " updated");
+  if (removed) parts.push_back(std::to_string(removed) + " removed");
+  if (parts.empty()) return {};
+  std::string out;
+  for (const std::string& part : parts) out += (out.empty() ? "" : ", ") + part;
+  return out + (added + updated + removed == 1 ? " article" : " articles");
+}
+
+std::string CarriedOverLines(const CarriedOver& carried) {
+  std::string lines;
+  for (const auto& [outlet, c] : carried) {
+    std::string line;
+    if (c.added) line += std::to_string(c.added) + " new";
+    if (c.updated) line += (line.empty() ? "" : ", ") + std::to_string(c.updated) + " updated";
+    if (c.removed) line += (line.empty() ? "" : ", ") + std::to_string(c.removed) + " removed";
+    if (!line.empty()) lines += outlet + ": " + line + "\n";
+  }
+  return lines;
 }
 
 Publication Publish(const std::string& root, const RunLock& lock, const std::string& message, bool commit,

@@ -15,6 +15,7 @@
 // half done (.newsmirror/commit, git_repo.h).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,24 @@
 namespace nm {
 
 Result<RunLock> OpenMirror(const std::string& root, bool recover, bool create_repository, int* recovered);
+
+// What earlier runs wrote and left uncommitted (a run killed before its
+// commit, or one without --commit), which the next commit takes along: per
+// outlet, the article files new to the repository, changed, and removed.
+// Read from .newsmirror/uncommitted once the mirror is open (journal
+// replayed), before the run writes anything, and compared with HEAD.
+struct CarriedArticles {
+  int added = 0;
+  int updated = 0;
+  int removed = 0;
+};
+using CarriedOver = std::map<std::string, CarriedArticles>;
+Result<CarriedOver> CarriedOverArticles(const std::string& root);
+
+// For a commit message: "100000 new, 3 updated articles" of all outlets
+// ("" when there are none), and one line per outlet.
+std::string CarriedOverSummary(const CarriedOver& carried);
+std::string CarriedOverLines(const CarriedOver& carried);
 
 struct Publication {
   bool committed = false;

@@ -17,6 +17,7 @@
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
 #include "search/search_index.h"
+#include "url/url.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -49,7 +50,17 @@ std::string CommitMessage(const RunReport& report) {
   std::string head = "Archive " + std::to_string(new_total) + " new";
   if (updated_total) head += ", " + std::to_string(updated_total) + " updated";
   head += new_total + updated_total == 1 ? " article" : " articles";
-  if (new_total + updated_total == 0) head = "Update the mirror's index and state";
+  std::string carried = CarriedOverSummary(report.carried_over);
+  if (!carried.empty()) {
+    // A run that completes an interrupted one says what it commits of it.
+    carried += " left uncommitted by an earlier run";
+    head = new_total + updated_total == 0 ? "Archive " + carried : head + ", and " + carried;
+    lines += std::string(lines.empty() ? "" : "\n") +
+             "Left uncommitted by an earlier run (interrupted, or run without --commit):\n" +
+             CarriedOverLines(report.carried_over);
+  } else if (new_total + updated_total == 0) {
+    head = "Update the mirror's index and state";
+  }
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
 }
 
@@ -90,13 +101,29 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (wanted && ShardOf(s.name, options.shard.count) == options.shard.index) selected.push_back(&s);
   }
 
-  auto lock = OpenMirror(root, !options.dry_run, options.commit && !options.dry_run, &report.recovered_files);
+  if (options.sources.empty() &&
+      std::none_of(config.sources.begin(), config.sources.end(), [](const SourceConfig& s) { return s.enabled; })) {
+    report.status = Status::InvalidArgument(
+        (config.path.empty() ? std::string("the configuration") : config.path) +
+        ": no [[source]] is enabled, so there is nothing to run (add a [[source]] with name and url, or set "
+        "enabled = true)");
+    return report;
+  }
+
+  // A dry run only reads: no folder is made, no lock taken, no journal replayed.
+  Result<RunLock> lock = options.dry_run ? Result<RunLock>(RunLock())
+                                         : OpenMirror(root, true, options.commit, &report.recovered_files);
   if (!lock.ok()) {
     report.status = lock.status();
     return report;
   }
   if (report.recovered_files > 0) {
     obs.Note("completed an interrupted run: restored " + std::to_string(report.recovered_files) + " files");
+  }
+  if (options.commit && !options.dry_run) {
+    auto carried = CarriedOverArticles(root);
+    if (carried.ok()) report.carried_over = std::move(carried).value();
+    else obs.Note("the commit message cannot count what an earlier run left: " + carried.status().message());
   }
 
   // The validators go into the requests. An outlet whose state is in the
@@ -125,9 +152,11 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   for (size_t i = 0; i < selected.size(); ++i) {
     SourceReport& sr = report.sources[i];
     sr.name = selected[i]->name;
-    sr.url = selected[i]->url;
+    // Credentials in a configured URL are used for the request only: what
+    // is reported and stored in state/ is the URL without them.
+    sr.url = WithoutCredentials(selected[i]->url);
     FetchRequest req;
-    req.url = sr.url;
+    req.url = selected[i]->url;
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();
@@ -176,7 +205,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       sr.outcome = SourceReport::Outcome::kNotModified;
     } else {
       ParseOptions popts;
-      popts.url = resp.effective_url.empty() ? src.url : resp.effective_url;
+      // The base of the feed's relative links: without the credentials the
+      // request may have used, so that none reaches an archived link or page.
+      popts.url = WithoutCredentials(resp.effective_url.empty() ? src.url : resp.effective_url);
       popts.content_type = resp.content_type;
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
@@ -194,7 +225,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         // Validators only mean something for the URL that sent them; a source
         // without any (file:, servers without caching headers) stores nothing.
         if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
-        else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
+        else archives[i]->SetValidators({sr.url, resp.etag, resp.last_modified});
         if (!NeedsCompletion(src, config)) {
           // Nothing to complete: merged now, so that no more than one
           // parsed feed is held at a time.

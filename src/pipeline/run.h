@@ -1,6 +1,7 @@
 // One run of the mirror: fetch every source, archive what is new, publish.
 //
-// RunMirror takes the run lock of the mirror folder, completes a run that was
+// A configuration without an enabled source is refused (InvalidArgument
+// naming its file) before anything is opened. RunMirror takes the run lock of the mirror folder, completes a run that was
 // killed (journal.h), fetches the selected sources concurrently, parses each
 // feed, merges its entries into the outlet's archive, writes every changed
 // file as one atomic step, and then commits and pushes when asked. A source
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "pipeline/mirror_session.h"
 #include "pipeline/shard.h"
 #include "publish/git_repo.h"
 #include "util/status.h"
@@ -27,7 +29,7 @@ struct RunOptions {
   int jobs = 0;                        // 0 = the configuration's
   bool commit = false;
   bool push = false;
-  bool dry_run = false;                // fetch and merge, write nothing
+  bool dry_run = false;                // fetch and merge, write nothing: no folder, no lock, no journal replay
   int64_t now_ms = 0;                  // 0 = the clock (tests pin it)
 };
 
@@ -54,6 +56,7 @@ struct RunReport {
   std::vector<SourceReport> sources;
   std::vector<std::string> written;    // files written (or that would be, with dry_run)
   int recovered_files = 0;             // restored from an interrupted run's journal
+  CarriedOver carried_over;            // articles earlier runs left uncommitted (with commit only)
   bool committed = false;
   std::string commit;                  // commit id when committed
   Status commit_status;
@@ -72,7 +75,8 @@ struct RunObserver {
 
 RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer = nullptr);
 
-// The commit message for a run: a summary line, then one line per outlet.
+// The commit message for a run: a summary line, then one line per outlet;
+// articles an earlier run left uncommitted are counted and listed apart.
 std::string CommitMessage(const RunReport& report);
 
 }  // namespace nm

@@ -91,6 +91,10 @@ struct CommitOptions {
 Result<CommitInfo> Commit(const std::string& dir, const std::string& message,
                           const CommitOptions& options = {});
 
+// For each of `paths` (relative to the work tree), whether HEAD's tree holds
+// it; all false when there is no repository or no commit yet.
+Result<std::vector<bool>> PathsInHead(const std::string& dir, const std::vector<std::string>& paths);
+
 // Pushes the current branch to every remote in `remotes`, each on its own.
 std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes);
 

@@ -1,9 +1,11 @@
 #include "search/search_index.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 
@@ -230,10 +232,13 @@ SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
 std::string SearchIndexPath(const std::string& root) { return root + "/.newsmirror/search.sqlite"; }
 
 Result<SearchIndex> SearchIndex::Open(const std::string& path) {
-  if (Status s = MakeDirs(fs::path(path).parent_path().string()); !s.ok()) return s;
+  if (!path.empty()) {
+    if (Status s = MakeDirs(fs::path(path).parent_path().string()); !s.ok()) return s;
+  }
+  const char* name = path.empty() ? ":memory:" : path.c_str();
   for (int attempt = 0; attempt < 2; ++attempt) {
     SearchIndex idx;
-    if (sqlite3_open(path.c_str(), &idx.db_) != SQLITE_OK) {
+    if (sqlite3_open(name, &idx.db_) != SQLITE_OK) {
       Status s = DbError(idx.db_, "cannot open " + path);
       return s;
     }
@@ -247,12 +252,13 @@ Result<SearchIndex> SearchIndex::Open(const std::string& path) {
     idx.db_ = nullptr;
     std::error_code ec;
     fs::remove(path, ec);
-    if (attempt == 1) return s.With(path);
+    if (attempt == 1 || path.empty()) return s.With(path.empty() ? "search index in memory" : path);
   }
   return Status::Internal("unreachable");
 }
 
 Status SearchIndex::Prepare(bool* rebuilt) {
+  // An index in memory ignores WAL (and keeps its journal in memory).
   if (Status s = Exec(db_, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !s.ok()) return s;
   if (Status s = Exec(db_, "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT)"); !s.ok()) return s;
   Stmt get(db_, "SELECT value FROM meta WHERE key='schema'");
@@ -400,12 +406,13 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const SearchQuery& query) con
                        ? "SELECT d.rowid, m.s FROM (SELECT rowid, bm25(fts, 10.0, 1.0) AS s FROM fts"
                          " WHERE fts MATCH ?1) m JOIN docs d ON d.rowid = m.rowid"
                          " WHERE (?2 = '' OR d.outlet = ?2) AND d.published >= ?3"
-                         " ORDER BY m.s, d.published DESC LIMIT ?4"
+                         " ORDER BY m.s, d.published DESC LIMIT ?4 OFFSET ?5"
                        : "SELECT rowid, bm25(fts, 10.0, 1.0) AS s FROM fts WHERE fts MATCH ?1"
-                         " AND ?2 = '' AND ?3 = ?3 ORDER BY s, rowid DESC LIMIT ?4");
+                         " AND ?2 = '' AND ?3 = ?3 ORDER BY s, rowid DESC LIMIT ?4 OFFSET ?5");
   Stmt row(db_, "SELECT outlet, file, id, published, title, link, body FROM docs WHERE rowid=?1");
   if (!ranked.ok() || !row.ok()) return DbError(db_, "preparing a search");
   ranked.Bind(1, match).Bind(2, query.source).Bind(3, query.since_ms).Bind(4, static_cast<int64_t>(query.limit));
+  ranked.Bind(5, static_cast<int64_t>(std::max(0, query.offset)));
   std::vector<std::string> terms = QueryTerms(query.text);
   while (ranked.Step()) {
     row.Bind(1, ranked.Int(0));
@@ -427,13 +434,68 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const SearchQuery& query) con
   return hits;
 }
 
-Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats) {
+Result<int64_t> SearchIndex::Count(const SearchQuery& query) const {
+  std::string match = FtsQuery(query.text);
+  if (match.empty()) return int64_t{0};
+  bool filtered = !query.source.empty() || query.since_ms > 0;
+  Stmt count(db_, filtered ? "SELECT count(*) FROM fts JOIN docs d ON d.rowid = fts.rowid WHERE fts MATCH ?1"
+                             " AND (?2 = '' OR d.outlet = ?2) AND d.published >= ?3"
+                           : "SELECT count(*) FROM fts WHERE fts MATCH ?1 AND ?2 = '' AND ?3 = ?3");
+  if (!count.ok()) return DbError(db_, "preparing a count");
+  count.Bind(1, match).Bind(2, query.source).Bind(3, query.since_ms);
+  if (!count.Step()) return DbError(db_, "counting the matches of '" + query.text + "'");
+  return count.Int(0);
+}
+
+namespace {
+
+// Whether this process may create or change files in `dir` (false on a
+// read-only mount even for root).
+bool Writable(const std::string& dir) { return ::access(dir.c_str(), W_OK) == 0; }
+
+}  // namespace
+
+std::string SearchIndexLocation(const std::string& root) {
+  std::error_code ec;
+  std::string own = SearchIndexPath(root);
+  std::string state_dir = root + "/.newsmirror";
+  bool own_ok = fs::is_directory(state_dir, ec) ? Writable(state_dir) && (!fs::exists(own, ec) || Writable(own))
+                                                : Writable(root);
+  if (own_ok) return own;
+  std::string cache;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && xdg[0] == '/') cache = xdg;
+  else if (const char* home = std::getenv("HOME"); home && home[0] == '/') cache = std::string(home) + "/.cache";
+  if (cache.empty()) return {};
+  fs::path absolute = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  // The deepest folder of the cache path that exists must be writable.
+  fs::path probe = cache;
+  while (!probe.empty() && !fs::exists(probe, ec)) probe = probe.parent_path();
+  if (probe.empty() || !Writable(probe.string())) return {};
+  return cache + "/newsmirror/search/" + GitBlobId(absolute.string()).substr(0, 20) + ".sqlite";
+}
+
+Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats, std::string* location) {
+  if (Status s = CheckIsMirror(root); !s.ok()) return s;
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
-  auto idx = SearchIndex::Open(SearchIndexPath(root));
-  if (!idx.ok()) return idx.status();
-  if (Status s = idx->Sync(*view, stats); !s.ok()) return s;
-  return idx;
+  std::string first = SearchIndexLocation(root);
+  std::vector<std::string> places = {first};
+  if (!first.empty()) places.push_back("");  // a location that fails after all: in memory
+  Status error;
+  for (const std::string& place : places) {
+    auto idx = SearchIndex::Open(place);
+    if (idx.ok()) {
+      Status s = idx->Sync(*view, stats);
+      if (s.ok()) {
+        if (location) *location = place;
+        return idx;
+      }
+      error = s;
+    } else {
+      error = idx.status();
+    }
+  }
+  return error;
 }
 
 Status UpdateSearchIndexIfPresent(const std::string& root) {

@@ -32,7 +32,8 @@ struct SearchQuery {
   std::string text;
   std::string source;        // only this outlet ("" = all)
   int64_t since_ms = 0;      // only articles published at or after (0 = any)
-  int limit = 20;
+  int limit = 20;            // at most this many hits (a page)
+  int offset = 0;            // after skipping this many (the pages before)
 };
 
 struct SearchHit {
@@ -61,11 +62,13 @@ class SearchIndex {
   SearchIndex(SearchIndex&&) noexcept;
   SearchIndex& operator=(SearchIndex&&) noexcept;
 
-  // Opens (creating) the index at `path`.
+  // Opens (creating) the index at `path`; "" = a fresh index in memory.
   static Result<SearchIndex> Open(const std::string& path);
 
   Status Sync(const MirrorView& view, SyncStats* stats = nullptr);
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) const;
+  // How many articles match `query` in all (limit and offset ignored).
+  Result<int64_t> Count(const SearchQuery& query) const;
 
  private:
   SearchIndex() = default;
@@ -77,8 +80,19 @@ class SearchIndex {
 // "{root}/.newsmirror/search.sqlite".
 std::string SearchIndexPath(const std::string& root);
 
-// Opens the mirror's index (building it when missing) and syncs it.
-Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats = nullptr);
+// Where the readers (search, serve) keep the index of the mirror at `root`:
+// SearchIndexPath(root) when the mirror's .newsmirror/ can be written; for a
+// mirror that cannot (a read-only mount, another user's checkout) a cache
+// outside it, $XDG_CACHE_HOME (else ~/.cache) /newsmirror/search/{hash of
+// the mirror's absolute path}.sqlite; and "" when neither can be written:
+// the index is then built in memory for this process only.
+std::string SearchIndexLocation(const std::string& root);
+
+// Refuses a folder that is not a mirror (CheckIsMirror), opens the index at
+// SearchIndexLocation (building it when missing; a location that fails falls
+// back to the next one) and syncs it. *location: the file used, "" in memory.
+Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats = nullptr,
+                                    std::string* location = nullptr);
 
 // For `run`: syncs the index only when one exists, so a mirror nobody
 // searches (a CI job on a fresh clone) never pays for it.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "support/mirror_builder.h"
 #include "support/temp_dir.h"
@@ -157,6 +158,80 @@ TEST(FtsQueryTest, TermsBecomeQuotedPhrases) {
   EXPECT_EQ(FtsQuery("a\"b"), "\"a b\"");
   EXPECT_EQ(FtsQuery("岸"), "\" 岸 \"*");
   EXPECT_EQ(FtsQuery(" 。 "), "");
+}
+
+}  // namespace
+}  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST(SearchPagingTest, OffsetAndLimitPageThroughTheTrueCount) {
+  TempDir dir;
+  std::vector<TestArticle> many;
+  for (int i = 0; i < 300; ++i) {
+    many.push_back({"g" + std::to_string(i), "新闻" + std::to_string(i), kJan + i * 60000, "<p>拜登今天讲话。</p>"});
+  }
+  AddToMirror(dir.path(), "美国之音", many);
+  AddToMirror(dir.path(), "BBC", {{"x", "别的", kJan, "<p>拜登</p>"}});
+  auto idx = OpenMirrorIndex(dir.path());
+  ASSERT_TRUE(idx.ok()) << idx.status().message();
+  SearchQuery q;
+  q.text = "拜登";
+  EXPECT_EQ(*idx->Count(q), 301);
+  q.source = "美国之音";
+  EXPECT_EQ(*idx->Count(q), 300) << "filters count too";
+  q.since_ms = kJan + 100 * 60000;
+  EXPECT_EQ(*idx->Count(q), 200);
+  q.since_ms = 0;
+  std::set<std::string> seen;
+  for (int offset = 0; offset < 300; offset += 100) {
+    q.limit = 100;
+    q.offset = offset;
+    auto hits = idx->Search(q);
+    ASSERT_TRUE(hits.ok());
+    EXPECT_EQ(hits->size(), 100u) << offset;
+    for (const SearchHit& h : *hits) seen.insert(h.file);
+  }
+  EXPECT_EQ(seen.size(), 300u) << "the pages do not overlap and miss nothing";
+  q.offset = 300;
+  EXPECT_TRUE(idx->Search(q)->empty());
+  q.text = "没有的词";
+  EXPECT_EQ(*idx->Count(q), 0);
+}
+
+TEST(SearchMirrorCheckTest, AFolderThatIsNotAMirrorIsRefusedAndLeftAlone) {
+  TempDir dir;
+  std::string typo = dir.path() + "/typo";
+  auto missing = OpenMirrorIndex(typo);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().kind(), Status::Kind::kInvalidArgument);
+  EXPECT_NE(missing.status().message().find(typo), std::string::npos) << missing.status().message();
+  EXPECT_FALSE(fs::exists(typo)) << "no " << typo << "/.newsmirror/search.sqlite";
+  ASSERT_TRUE(MakeDirs(dir.path() + "/empty").ok());
+  auto empty = OpenMirrorIndex(dir.path() + "/empty");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_NE(empty.status().message().find("not a newsmirror mirror"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path() + "/empty/.newsmirror"));
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/file", "x").ok());
+  EXPECT_FALSE(OpenMirrorIndex(dir.path() + "/file").ok());
+}
+
+TEST(SearchMirrorCheckTest, AWritableMirrorKeepsItsIndexInside) {
+  TempDir dir;
+  AddToMirror(dir.path(), "BBC", {{"x", "标题", kJan, "<p>正文</p>"}});
+  EXPECT_EQ(SearchIndexLocation(dir.path()), SearchIndexPath(dir.path()));
+  std::string where = "unset";
+  ASSERT_TRUE(OpenMirrorIndex(dir.path(), nullptr, &where).ok());
+  EXPECT_EQ(where, SearchIndexPath(dir.path()));
+  EXPECT_TRUE(fs::exists(SearchIndexPath(dir.path())));
+  auto memory = SearchIndex::Open("");
+  ASSERT_TRUE(memory.ok()) << memory.status().message();
+  auto view = LoadMirror(dir.path());
+  ASSERT_TRUE(memory->Sync(*view).ok());
+  SearchQuery q;
+  q.text = "标题";
+  EXPECT_EQ(memory->Search(q)->size(), 1u) << "an index in memory works like one on disk";
 }
 
 }  // namespace

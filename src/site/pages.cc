@@ -62,12 +62,57 @@ std::string ArticlePagePath(const std::string& outlet, int64_t id) {
 }
 
 std::string SiteContentType(const std::string& path) {
+  if (EndsWith(path, ".jpg")) return "image/jpeg";
+  if (EndsWith(path, ".png")) return "image/png";
+  if (EndsWith(path, ".gif")) return "image/gif";
+  if (EndsWith(path, ".webp")) return "image/webp";
+  if (EndsWith(path, ".avif")) return "image/avif";
   if (EndsWith(path, ".html")) return "text/html; charset=utf-8";
   if (EndsWith(path, ".css")) return "text/css; charset=utf-8";
   if (EndsWith(path, ".js")) return "text/javascript; charset=utf-8";
   if (EndsWith(path, ".json")) return "application/json";
   if (EndsWith(path, ".xml")) return "application/atom+xml; charset=utf-8";
   return "application/octet-stream";
+}
+
+bool IsStoredImageName(std::string_view file) {
+  size_t dot = file.find('.');
+  if (dot != 40 || file.find_first_not_of("0123456789abcdef") != 40) return false;
+  std::string_view ext = file.substr(41);
+  return ext == "jpg" || ext == "png" || ext == "gif" || ext == "webp" || ext == "avif";
+}
+
+std::string SiteImagePath(std::string_view outlet, std::string_view file) {
+  return "images/" + std::string(outlet) + "/" + std::string(file);
+}
+
+bool ParseSiteImagePath(std::string_view path, std::string* outlet, std::string* file) {
+  constexpr std::string_view kPrefix = "images/";
+  if (path.substr(0, kPrefix.size()) != kPrefix) return false;
+  path.remove_prefix(kPrefix.size());
+  size_t slash = path.find('/');
+  if (slash == std::string_view::npos || slash == 0) return false;
+  std::string_view name = path.substr(0, slash), f = path.substr(slash + 1);
+  if (!IsStoredImageName(f) || name == "." || name == ".." || name.find('\\') != std::string_view::npos ||
+      name.find('\0') != std::string_view::npos) {
+    return false;
+  }
+  *outlet = std::string(name);
+  *file = std::string(f);
+  return true;
+}
+
+std::optional<std::string> MapStoredImageUrl(std::string_view url, const std::string& outlet,
+                                             std::vector<std::string>* images) {
+  const std::string prefix = "../../assets/";
+  if (url.substr(0, prefix.size()) != prefix) return std::nullopt;
+  url.remove_prefix(prefix.size());
+  size_t slash = url.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  std::string_view file = url.substr(slash + 1);
+  if (PercentDecode(url.substr(0, slash)) != outlet || !IsStoredImageName(file)) return std::nullopt;
+  if (images) images->push_back(SiteImagePath(outlet, file));
+  return "../../images/" + Enc(outlet) + "/" + std::string(file);
 }
 
 SitePages::SitePages(const MirrorView& view, SiteOptions options) : view_(view), options_(std::move(options)) {
@@ -126,7 +171,7 @@ const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* 
   return nullptr;
 }
 
-std::optional<std::string> SitePages::Render(const std::string& path) const {
+std::optional<std::string> SitePages::Render(const std::string& path, std::vector<std::string>* images) const {
   if (path == "index.html") return RenderHome();
   if (path == "search.html") return RenderSearch("", nullptr);
   if (path.rfind("search/", 0) == 0) {
@@ -159,7 +204,7 @@ std::optional<std::string> SitePages::Render(const std::string& path) const {
     }
   }
   std::string outlet;
-  if (const ArticleRecord* r = ArticleOf(path, &outlet)) return RenderArticle(*o->outlet, *r);
+  if (const ArticleRecord* r = ArticleOf(path, &outlet)) return RenderArticle(*o->outlet, *r, images);
   return std::nullopt;
 }
 
@@ -168,7 +213,7 @@ std::string SitePages::Page(const std::string& p, const std::string& title, cons
   std::string out =
       "<!doctype html>\n<html lang=\"zh-Hans\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src http: https: data:; "
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src 'self' http: https: data:; "
       "style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'\">\n"
       "<meta name=\"referrer\" content=\"no-referrer\">\n"
       "<title>" + Esc(title) + "</title>\n"
@@ -249,7 +294,8 @@ std::string SitePages::RenderMonth(const OutletPages& o, const Month& m, size_t 
   return Page(kDeep, name + " " + m.name, body);
 }
 
-std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord& r) const {
+std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord& r,
+                                     std::vector<std::string>* images) const {
   auto doc = ReadArticle(view_.root, o.name, r);
   std::string title = doc.ok() ? doc->title : r.title;
   std::string link = doc.ok() ? doc->link : r.link;
@@ -264,6 +310,8 @@ std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord&
   if (doc.ok()) {
     SanitizePolicy policy;
     policy.base_url = link;
+    // Stored images: the page sits at the article file's depth, so the copy is linked as the file links it.
+    policy.map_relative = [&](std::string_view url) { return MapStoredImageUrl(url, o.name, images); };
     body += SanitizeHtml(doc->content, policy);
   } else {
     body += "<p class=\"muted\">" + Esc(doc.status().message()) + "</p>";
@@ -273,14 +321,22 @@ std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord&
   return Page(kDeep, title, body);
 }
 
-std::string SitePages::RenderSearch(const std::string& query, const std::vector<SearchHit>* hits) const {
+std::string SitePages::RenderSearch(const std::string& query, const std::vector<SearchHit>* hits, int64_t total,
+                                    size_t page) const {
   std::string body = "<h1>搜索</h1>\n<form class=\"search\" action=\"search.html\" method=\"get\" role=\"search\">"
                      "<input type=\"search\" name=\"q\" value=\"" + Esc(query) + "\" aria-label=\"搜索\">"
                      "<button type=\"submit\">搜索</button></form>\n";
   std::string status;
   std::string list;
+  std::string nav;
   if (hits) {
-    status = query.empty() ? "" : hits->empty() ? "没有找到" : "找到 " + std::to_string(hits->size()) + " 篇";
+    // A caller without a count (or with a stale one) still tells at least what it shows.
+    if (!hits->empty()) total = std::max<int64_t>(total, static_cast<int64_t>(page * kSearchPageSize + hits->size()));
+    size_t first = page * kSearchPageSize + 1, last = page * kSearchPageSize + hits->size();
+    status = query.empty() ? "" : total == 0 ? "没有找到" : "找到 " + std::to_string(total) + " 篇";
+    if (total > 0 && !hits->empty() && static_cast<size_t>(total) > hits->size()) {
+      status += "，第 " + std::to_string(first) + "–" + std::to_string(last) + " 篇";
+    }
     for (const SearchHit& h : *hits) {
       std::string snippet = Esc(h.snippet.substr(0, h.mark_begin)) + "<mark>" +
                             Esc(h.snippet.substr(h.mark_begin, h.mark_end - h.mark_begin)) + "</mark>" +
@@ -290,13 +346,32 @@ std::string SitePages::RenderSearch(const std::string& query, const std::vector<
               "outlets/" + Enc(h.outlet) + "/" + std::to_string(h.id) + ".html\">" + Esc(h.title) +
               "</a><span class=\"snippet\">" + snippet + "</span></li>\n";
     }
+    // Pages of results: the previous and next, the first and last, and a few around this one.
+    size_t pages = Pages(static_cast<size_t>(total), kSearchPageSize);
+    if (!query.empty() && pages > 1) {
+      auto href = [&](size_t p) {
+        return "search.html?q=" + Enc(query) + (p == 0 ? std::string() : "&amp;page=" + std::to_string(p + 1));
+      };
+      nav = "<nav class=\"pages\">";
+      if (page > 0) nav += "<a rel=\"prev\" href=\"" + href(std::min(page, pages) - 1) + "\">上一页</a>";
+      size_t from = page > 3 ? page - 3 : 0, to = std::min(pages, page + 4);
+      if (from > 0) nav += "<a href=\"" + href(0) + "\">1</a>" + (from > 1 ? " … " : "");
+      for (size_t p = from; p < to; ++p) {
+        if (p == page) nav += "<strong>" + std::to_string(p + 1) + "</strong> ";
+        else nav += "<a href=\"" + href(p) + "\">" + std::to_string(p + 1) + "</a>";
+      }
+      if (to < pages) nav += std::string(to + 1 < pages ? " … " : "") + "<a href=\"" + href(pages - 1) + "\">" +
+                             std::to_string(pages) + "</a>";
+      if (page + 1 < pages) nav += "<a rel=\"next\" href=\"" + href(page + 1) + "\">下一页</a>";
+      nav += "</nav>\n";
+    }
   } else {
     body += "<noscript><p class=\"muted\">在静态网站上，搜索标题需要 JavaScript。没有 JavaScript 时，"
             "请从首页按媒体和月份浏览，或在本地用 newsmirror search / newsmirror serve 全文搜索。</p></noscript>\n";
   }
   body += "<p id=\"status\" class=\"muted\" aria-live=\"polite\">" + Esc(status) + "</p>\n";
   body += std::string("<ul id=\"results\" class=\"articles\" data-search=\"search/\"") +
-          (hits ? " data-server=\"1\"" : "") + ">\n" + list + "</ul>\n";
+          (hits ? " data-server=\"1\"" : "") + ">\n" + list + "</ul>\n" + nav;
   std::string script = hits ? "" : "<script src=\"assets/search.js\" defer></script>\n";
   return Page("", query.empty() ? "搜索" : query + " - 搜索", body, script);
 }

@@ -17,6 +17,10 @@
 //   outlets/{outlet}/index.html, page-{n}.html     the outlet, kPageSize a page
 //   outlets/{outlet}/{YYYY-MM}.html (-p{n})        a month, kMonthPageSize a page
 //   outlets/{outlet}/{id}.html                     an article
+//   images/{outlet}/{hash}.{ext}                   an image stored in the mirror
+//                                   (assets/{outlet}/…, images = "local"), which
+//                                   article pages link relatively; not in Paths():
+//                                   the site builder copies those the pages name
 // Every link is relative, so the site works under any path of any host.
 // Article HTML goes through SanitizeHtml; every other text is escaped. Pages
 // need no script, no web font and no request beyond the article's images.
@@ -55,10 +59,16 @@ class SitePages {
 
   // Every path of the site.
   std::vector<std::string> Paths() const;
-  // The page or file at `path`; nullopt when the site has none.
-  std::optional<std::string> Render(const std::string& path) const;
-  // search.html showing `hits` for `query` (the local reader searches on the server).
-  std::string RenderSearch(const std::string& query, const std::vector<SearchHit>* hits) const;
+  static constexpr int kSearchPageSize = 20;
+
+  // The page or file at `path`; nullopt when the site has none. `images`
+  // gets the images/… paths the page shows (stored images of its outlet).
+  std::optional<std::string> Render(const std::string& path, std::vector<std::string>* images = nullptr) const;
+  // search.html showing `hits` for `query` (the local reader searches on the
+  // server): page `page` (0-based, kSearchPageSize hits) of `total` matches,
+  // with links to the pages before and after.
+  std::string RenderSearch(const std::string& query, const std::vector<SearchHit>* hits, int64_t total = 0,
+                           size_t page = 0) const;
 
   // For incremental builds: the article behind an article page, or null.
   const ArticleRecord* ArticleOf(const std::string& path, std::string* outlet = nullptr) const;
@@ -80,7 +90,7 @@ class SitePages {
   std::string RenderHome() const;
   std::string RenderOutlet(const OutletPages& o, size_t page) const;
   std::string RenderMonth(const OutletPages& o, const Month& m, size_t page) const;
-  std::string RenderArticle(const MirrorOutlet& o, const ArticleRecord& r) const;
+  std::string RenderArticle(const MirrorOutlet& o, const ArticleRecord& r, std::vector<std::string>* images) const;
   // search/…: built once, on first use, for every path at once.
   const std::map<std::string, std::string>& SearchFiles() const;
   std::string RenderFeed(const std::string& name) const;
@@ -106,5 +116,21 @@ std::string ArticlePagePath(const std::string& outlet, int64_t id);
 
 // The MIME type a server sends for a site path.
 std::string SiteContentType(const std::string& path);
+
+// A file name a stored image can have: {40 hex digits}.{jpg|png|gif|webp|avif}
+// (complete/local_images.h names them by content hash and type).
+bool IsStoredImageName(std::string_view file);
+// "images/{outlet}/{file}": the site's copy of the mirror's assets/{outlet}/{file}.
+std::string SiteImagePath(std::string_view outlet, std::string_view file);
+// The outlet and file of a site path images/{outlet}/{file} whose file is a
+// stored image's name and outlet a plain folder name; false for anything else.
+bool ParseSiteImagePath(std::string_view path, std::string* outlet, std::string* file);
+// A relative URL, as an archived article under articles/{outlet}/ holds it,
+// of an image stored in the mirror ("../../assets/{outlet, percent-encoded}/{file}")
+// mapped to the site's copy as an article page links it
+// ("../../images/{outlet, percent-encoded}/{file}"); nullopt for any other URL.
+// Only `outlet`'s own images map. Adds the copy's SiteImagePath to `images`.
+std::optional<std::string> MapStoredImageUrl(std::string_view url, const std::string& outlet,
+                                             std::vector<std::string>* images);
 
 }  // namespace nm

@@ -1,13 +1,14 @@
 #include "site/server.h"
 
-#include <httplib.h>
-
 #include <chrono>
 #include <filesystem>
 #include <mutex>
-#include <thread>
 
+#include "complete/local_images.h"
 #include "search/search_index.h"
+#include "site/http_server.h"
+#include "url/url.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
@@ -39,36 +40,49 @@ struct Snapshot {
   std::unique_ptr<SitePages> pages;
 };
 
+HttpResponse NotFound() {
+  HttpResponse res;
+  res.status = 404;
+  res.body = "404: no such page in this mirror\n";
+  return res;
+}
+
 class Server : public ReaderServer {
  public:
   explicit Server(ServeOptions options) : options_(std::move(options)) {}
   ~Server() override { Stop(); }
 
   Status Init() {
+    if (Status s = CheckIsMirror(options_.archive); !s.ok()) return s;
     if (Status s = Refresh(true); !s.ok()) return s;
     auto index = OpenMirrorIndex(options_.archive);
     if (!index.ok()) return index.status();
     index_ = std::make_unique<SearchIndex>(std::move(index).value());
-    http_.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) { Handle(req, res); });
-    port_ = options_.port == 0 ? http_.bind_to_any_port(options_.bind)
-                               : (http_.bind_to_port(options_.bind, options_.port) ? options_.port : -1);
-    if (port_ < 0) {
-      return Status::IoError("cannot listen on " + options_.bind + ":" + std::to_string(options_.port) +
-                             " (in use, or not an address of this machine)");
-    }
-    thread_ = std::thread([this] { http_.listen_after_bind(); });
+    HttpServerOptions http;
+    http.bind = options_.bind;
+    http.port = options_.port;
+    http.workers = options_.workers;
+    http.max_connections = options_.max_connections;
+    http.header_timeout = std::chrono::milliseconds(options_.header_timeout_ms);
+    http.idle_timeout = std::chrono::milliseconds(options_.idle_timeout_ms);
+    auto server = HttpServer::Start(http, [this](const HttpRequest& req) { return Handle(req); });
+    if (!server.ok()) return server.status();
+    http_ = std::move(server).value();
     return Status::Ok();
   }
 
-  int port() const override { return port_; }
+  int port() const override { return http_ ? http_->port() : -1; }
   void Wait() override {
-    if (thread_.joinable()) thread_.join();
+    if (http_) http_->Wait();
   }
   void Stop() override {
     Shutdown();
     Wait();
+    http_.reset();  // its workers end before what they read from goes
   }
-  void Shutdown() override { http_.stop(); }
+  void Shutdown() override {
+    if (http_) http_->Shutdown();
+  }
 
  private:
   Status Refresh(bool force) {
@@ -98,60 +112,97 @@ class Server : public ReaderServer {
     return Status::Ok();
   }
 
-  void Handle(const httplib::Request& req, httplib::Response& res) {
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("Referrer-Policy", "no-referrer");
+  // images/{outlet}/{file}: the stored image assets/{outlet}/{file} of an
+  // outlet of the mirror, read without following a symbolic link.
+  HttpResponse Image(const Snapshot& snap, const std::string& path) {
+    std::string outlet, file;
+    if (!ParseSiteImagePath(path, &outlet, &file) || !snap.view.Find(outlet)) return NotFound();
+    std::string rel = AssetPath(outlet, file);
+    std::error_code ec;
+    for (const std::string& part : {std::string("assets"), "assets/" + outlet, rel}) {
+      fs::file_status st = fs::symlink_status(options_.archive + "/" + part, ec);
+      if (part == rel ? !fs::is_regular_file(st) : !fs::is_directory(st)) return NotFound();
+    }
+    auto bytes = ReadFile(options_.archive + "/" + rel);
+    if (!bytes.ok()) return NotFound();
+    HttpResponse res;
+    res.content_type = SiteContentType(file);
+    res.body = std::move(bytes).value();
+    // Named by their content: an image never changes under its name.
+    res.headers.emplace_back("Cache-Control", "max-age=31536000, immutable");
+    return res;
+  }
+
+  HttpResponse Search(const Snapshot& snap, const HttpRequest& req) {
+    std::string q = QueryParam(req.query, "q");
+    size_t page = 0;
+    std::string p = QueryParam(req.query, "page");
+    if (!p.empty() && p.size() <= 6 && p.find_first_not_of("0123456789") == std::string::npos && std::stoul(p) > 0) {
+      page = std::stoul(p) - 1;
+    }
+    std::vector<SearchHit> hits;
+    int64_t total = 0;
+    if (!q.empty()) {
+      SearchQuery query;
+      query.text = q;
+      query.limit = SitePages::kSearchPageSize;
+      query.offset = static_cast<int>(page) * SitePages::kSearchPageSize;
+      std::lock_guard<std::mutex> ilock(index_mu_);
+      auto found = index_->Search(query);
+      auto count = index_->Count(query);
+      if (found.ok()) hits = std::move(found).value();
+      if (count.ok()) total = *count;
+    }
+    HttpResponse res;
+    res.content_type = SiteContentType("search.html");
+    res.body = snap.pages->RenderSearch(q, &hits, total, page);
+    return res;
+  }
+
+  HttpResponse Handle(const HttpRequest& req) {
+    HttpResponse res = Route(req);
+    res.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    res.headers.emplace_back("Referrer-Policy", "no-referrer");
+    return res;
+  }
+
+  HttpResponse Route(const HttpRequest& req) {
     if (Status s = Refresh(false); !s.ok()) {
+      HttpResponse res;
       res.status = 500;
-      res.set_content("newsmirror: " + s.message() + "\n", "text/plain; charset=utf-8");
-      return;
+      res.body = "newsmirror: " + s.message() + "\n";
+      return res;
     }
     std::shared_ptr<Snapshot> snap;
     {
       std::lock_guard<std::mutex> lock(mu_);
       snap = snapshot_;
     }
-    std::string path = req.path.empty() ? "/" : req.path;
+    std::string path = PercentDecode(req.path);
     if (path.back() == '/') path += "index.html";
     path.erase(0, 1);
-    if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos) {
-      res.status = 404;
-      return;
+    if (path.find("..") != std::string::npos || path.find('\\') != std::string::npos ||
+        path.find('\0') != std::string::npos) {
+      return NotFound();
     }
-    std::optional<std::string> body;
-    if (path == "search.html") {
-      std::string q = req.get_param_value("q");
-      std::vector<SearchHit> hits;
-      if (!q.empty()) {
-        SearchQuery query;
-        query.text = q;
-        query.limit = 100;
-        std::lock_guard<std::mutex> ilock(index_mu_);
-        auto found = index_->Search(query);
-        if (found.ok()) hits = std::move(found).value();
-      }
-      body = snap->pages->RenderSearch(q, &hits);
-    } else {
-      body = snap->pages->Render(path);
-    }
-    if (!body) {
-      res.status = 404;
-      res.set_content("404: no such page in this mirror\n", "text/plain; charset=utf-8");
-      return;
-    }
-    res.set_content(std::move(*body), SiteContentType(path));
+    if (path == "search.html") return Search(*snap, req);
+    if (path.rfind("images/", 0) == 0) return Image(*snap, path);
+    std::optional<std::string> body = snap->pages->Render(path);
+    if (!body) return NotFound();
+    HttpResponse res;
+    res.content_type = SiteContentType(path);
+    res.body = std::move(*body);
+    return res;
   }
 
   ServeOptions options_;
-  httplib::Server http_;
-  std::thread thread_;
-  int port_ = -1;
   std::mutex mu_;
   std::shared_ptr<Snapshot> snapshot_;
   std::string stamp_;
   std::chrono::steady_clock::time_point checked_;
   std::mutex index_mu_;
   std::unique_ptr<SearchIndex> index_;
+  std::unique_ptr<HttpServer> http_;  // last: destroyed first, so no worker outlives the rest
 };
 
 }  // namespace

@@ -5,8 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "complete/local_images.h"
+#include "html/escape.h"
 #include "html/sanitize.h"
 #include "publish/mirror_feed.h"
+#include "url/url.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -23,6 +26,7 @@ constexpr const char* kManifest = ".newsmirror-site.tsv";
 struct ManifestEntry {
   std::string blob;
   std::string source;
+  std::string images;  // the images/… paths an article page shows, space-separated
 };
 
 std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
@@ -37,7 +41,9 @@ std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
     start = end + 1;
     size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
     if (t2 == std::string::npos) continue;
-    out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)};
+    size_t t3 = line.find('\t', t2 + 1);
+    out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1, t3 - (t2 + 1)),
+                               t3 == std::string::npos ? std::string() : line.substr(t3 + 1)};
   }
   return out;
 }
@@ -50,20 +56,80 @@ std::string Local(int64_t ms, int offset_minutes) {
   return t.substr(0, 10) + " " + t.substr(11, 8) + " " + zone;
 }
 
+// Copies one image a page shows from the archive's assets/ into the site's
+// images/ (kept when the manifest says it is there already). The file must
+// be a regular file reached without a symbolic link, whose bytes have the
+// hash its name carries: a committer cannot make the site publish anything
+// else under an image's name. One that is not counts as missing.
+Status CopyImage(const SiteBuildOptions& options, const std::string& image,
+                 const std::map<std::string, ManifestEntry>& old, std::map<std::string, ManifestEntry>& now,
+                 SiteBuildStats& stats) {
+  std::string outlet, file;
+  if (!ParseSiteImagePath(image, &outlet, &file)) {
+    ++stats.images_missing;
+    return Status::Ok();
+  }
+  std::string hash = file.substr(0, file.find('.'));
+  std::string target = options.out + "/" + image;
+  std::error_code ec;
+  auto it = old.find(image);
+  if (it != old.end() && it->second.blob == hash && fs::is_regular_file(fs::symlink_status(target, ec))) {
+    now[image] = it->second;
+    ++stats.images;
+    return Status::Ok();
+  }
+  std::string rel = AssetPath(outlet, file);
+  for (const std::string& part : {std::string("assets"), "assets/" + outlet, rel}) {
+    fs::file_status st = fs::symlink_status(options.archive + "/" + part, ec);
+    bool want_file = part == rel;
+    if (want_file ? !fs::is_regular_file(st) : !fs::is_directory(st)) {
+      ++stats.images_missing;
+      return Status::Ok();
+    }
+  }
+  auto bytes = ReadFile(options.archive + "/" + rel);
+  if (!bytes.ok() || GitBlobId(*bytes) != hash) {
+    ++stats.images_missing;
+    return Status::Ok();
+  }
+  if (Status s = MakeDirs(fs::path(target).parent_path().string()); !s.ok()) return s;
+  if (Status s = WriteFileAtomic(target, *bytes, false); !s.ok()) return s;
+  now[image] = {hash, "image", ""};
+  ++stats.images;
+  ++stats.written;
+  return Status::Ok();
+}
+
 }  // namespace
 
-std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const ArticleDoc& doc, int utc_offset_minutes) {
+std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const ArticleDoc& doc, int utc_offset_minutes,
+                       const std::string& base_url, std::vector<std::string>* images) {
+  // Each value is HTML (layouts print {{ page.title }} into pages as it is):
+  // escaped as for a double-quoted attribute, so that no title, outlet or
+  // link becomes markup in any layout; then quoted as a YAML string (JSON's
+  // form, which YAML reads).
   auto q = [](const std::string& s) {
-    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string html;
+    AppendHtmlEscaped(html, s, /*attribute=*/true);
+    return nlohmann::json(html).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   SanitizePolicy policy;
   policy.base_url = doc.link;
+  // A post's address is Jekyll's to choose: stored images are linked from the site's root.
+  std::string root = base_url.empty() ? "/" : base_url.back() == '/' ? base_url : base_url + "/";
+  policy.map_relative = [&](std::string_view url) -> std::optional<std::string> {
+    std::vector<std::string> found;
+    if (!MapStoredImageUrl(url, outlet, &found)) return std::nullopt;
+    if (images) images->push_back(found.front());
+    return root + "images/" + EncodeUriComponent(outlet) + found.front().substr(found.front().rfind('/'));
+  };
   return "---\nlayout: post\ntitle: " + q(doc.title) + "\ndate: " + Local(doc.published_ms, utc_offset_minutes) +
-         "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(doc.link) + "\nnewsmirror_id: " +
+         "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(ArchiveLink(doc.link)) + "\nnewsmirror_id: " +
          std::to_string(r.id) + "\n---\n" + SanitizeHtml(doc.content, policy) + "\n";
 }
 
 Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
+  if (Status s = CheckIsMirror(options.archive); !s.ok()) return s;
   auto view = LoadMirror(options.archive);
   if (!view.ok()) return view.status();
   if (Status s = MakeDirs(options.out); !s.ok()) return s;
@@ -98,12 +164,27 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
     now[path] = {blob, source};
     return Status::Ok();
   };
+  std::set<std::string> shown_images;  // images/… paths some page shows
+  auto shows = [&](const std::string& path, const std::vector<std::string>& images) {
+    std::string list;
+    for (const std::string& image : images) {
+      shown_images.insert(image);
+      list += (list.empty() ? "" : " ") + image;
+    }
+    now[path].images = list;
+  };
   // An article page whose source and renderer are unchanged is kept as it is.
   auto unchanged_source = [&](const std::string& path, const std::string& source) {
     auto it = old.find(path);
     std::error_code ec;
     if (it == old.end() || it->second.source != source || !fs::exists(options.out + "/" + path, ec)) return false;
     now[path] = it->second;
+    for (size_t start = 0; start < it->second.images.size();) {
+      size_t space = it->second.images.find(' ', start);
+      if (space == std::string::npos) space = it->second.images.size();
+      shown_images.insert(it->second.images.substr(start, space - start));
+      start = space + 1;
+    }
     ++stats.unchanged;
     return true;
   };
@@ -113,9 +194,11 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
     const ArticleRecord* r = pages.ArticleOf(path);
     std::string source = r ? GitBlobId(settings + r->blob) : std::string();
     if (r && !r->blob.empty() && unchanged_source(path, source)) continue;
-    auto text = pages.Render(path);
+    std::vector<std::string> images;
+    auto text = pages.Render(path, &images);
     if (!text) return Status::Internal("the site lists " + path + " but cannot render it");
     if (Status s = put(path, *text, source); !s.ok()) return s;
+    shows(path, images);
   }
   if (options.jekyll_posts) {
     for (const MirrorOutlet& o : view->outlets) {
@@ -127,9 +210,15 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
         if (!r.blob.empty() && unchanged_source(path, source)) continue;
         auto doc = ReadArticle(view->root, o.name, r);
         if (!doc.ok()) continue;
-        if (Status s = put(path, JekyllPost(o.name, r, *doc, options.site.utc_offset_minutes), source); !s.ok()) return s;
+        std::vector<std::string> images;
+        std::string post = JekyllPost(o.name, r, *doc, options.site.utc_offset_minutes, options.site.base_url, &images);
+        if (Status s = put(path, post, source); !s.ok()) return s;
+        shows(path, images);
       }
     }
+  }
+  for (const std::string& image : shown_images) {
+    if (Status s = CopyImage(options, image, old, now, stats); !s.ok()) return s;
   }
   for (const auto& [path, entry] : old) {
     if (now.count(path)) continue;
@@ -137,7 +226,9 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
     if (fs::remove(options.out + "/" + path, ec)) ++stats.removed;
   }
   std::string manifest;
-  for (const auto& [path, entry] : now) manifest += path + "\t" + entry.blob + "\t" + entry.source + "\n";
+  for (const auto& [path, entry] : now) {
+    manifest += path + "\t" + entry.blob + "\t" + entry.source + (entry.images.empty() ? "" : "\t" + entry.images) + "\n";
+  }
   if (Status s = WriteFileAtomic(manifest_path, manifest, false); !s.ok()) return s;
   return stats;
 }

@@ -11,7 +11,9 @@
 #include "site/pages.h"
 #include "support/mirror_builder.h"
 #include "support/temp_dir.h"
+#include "url/url.h"
 #include "util/fs.h"
+#include "util/hash.h"
 
 namespace nm {
 namespace {
@@ -239,10 +241,105 @@ TEST_F(SiteBuilderTest, JekyllPostsHaveFrontMatter) {
   options_.jekyll_posts = true;
   ASSERT_TRUE(BuildSite(options_).ok());
   std::string post = *ReadFile(site_ + "/_posts/2023-01-01-VOA (中文)-1048574.html");
-  EXPECT_EQ(post.rfind("---\nlayout: post\ntitle: \"恶意 <b>标题</b> \\\"引号\\\" & 符号\"\ndate: 2023-01-01 13:00:00 +0800\n", 0), 0u)
+  EXPECT_EQ(post.rfind("---\nlayout: post\ntitle: \"恶意 &lt;b&gt;标题&lt;/b&gt; &quot;引号&quot; &amp; 符号\"\ndate: 2023-01-01 13:00:00 +0800\n", 0), 0u)
       << post;
   EXPECT_NE(post.find("categories: [\"VOA (中文)\"]\noriginal_url: \"https://news.example/x\"\n"), std::string::npos);
   ExpectNoScriptVectors(post, "jekyll post");
+}
+
+}  // namespace
+}  // namespace nm
+
+namespace nm {
+namespace {
+
+// A stored image as complete/local_images.cc names it: content hash and type.
+struct StoredImage {
+  std::string bytes, file;
+};
+StoredImage Png(char fill) {
+  StoredImage s;
+  s.bytes = std::string("\x89PNG\r\n\x1a\n", 8) + std::string(48, fill);
+  s.file = GitBlobId(s.bytes) + ".png";
+  return s;
+}
+
+TEST(SiteImagesTest, CopiesOnlyTheShownStoredImagesLinksThemRelativelyAndRemovesThemWhenUnused) {
+  TempDir dir;
+  std::string mirror = dir.path() + "/mirror", site = dir.path() + "/site";
+  const std::string outlet = "德国之声";
+  std::string enc = EncodeUriComponent(outlet);
+  StoredImage shown = Png('a'), unused = Png('b'), forged = Png('c');
+  auto ref = [&](const StoredImage& s) { return "<img src=\"../../assets/" + enc + "/" + s.file + "\">"; };
+  AddToMirror(mirror, outlet, {{"a", "有图", kJan, "<p>图</p>" + ref(shown) + ref(forged)},
+                               {"b", "无图", kJan + kHour, "<p>无</p>"}});
+  ASSERT_TRUE(MakeDirs(mirror + "/assets/" + outlet).ok());
+  for (const StoredImage* s : {&shown, &unused}) {
+    ASSERT_TRUE(WriteFileAtomic(mirror + "/assets/" + outlet + "/" + s->file, s->bytes, false).ok());
+  }
+  // Not the bytes its name promises: never published under that name.
+  ASSERT_TRUE(WriteFileAtomic(mirror + "/assets/" + outlet + "/" + forged.file, "<script>x</script>", false).ok());
+  SiteBuildOptions options;
+  options.archive = mirror;
+  options.out = site;
+  auto stats = BuildSite(options);
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  EXPECT_EQ(stats->images, 1);
+  EXPECT_EQ(stats->images_missing, 1);
+  EXPECT_EQ(*ReadFile(site + "/images/" + outlet + "/" + shown.file), shown.bytes);
+  EXPECT_FALSE(fs::exists(site + "/images/" + outlet + "/" + unused.file)) << "only images a page shows";
+  EXPECT_FALSE(fs::exists(site + "/images/" + outlet + "/" + forged.file));
+  std::string page = *ReadFile(site + "/outlets/" + outlet + "/1048574.html");
+  std::string src = "../../images/" + enc + "/" + shown.file;
+  EXPECT_NE(page.find("src=\"" + src + "\""), std::string::npos) << page;
+  EXPECT_EQ(page.find("news.example/assets"), std::string::npos) << "not resolved against the outlet's host";
+  EXPECT_EQ(fs::path(site + "/outlets/" + outlet + "/" + Decode(src)).lexically_normal(),
+            fs::path(site + "/images/" + outlet + "/" + shown.file));
+  EXPECT_NE(page.find("img-src 'self'"), std::string::npos);
+
+  // A rebuild keeps the copy without reading the archive again …
+  auto again = BuildSite(options);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->written, 0);
+  EXPECT_EQ(again->images, 1);
+  // … and once no page shows the image, it goes.
+  AddToMirror(mirror, outlet, {{"a", "有图", kJan, "<p>图已删</p>"}});
+  auto third = BuildSite(options);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->images, 0);
+  EXPECT_FALSE(fs::exists(site + "/images/" + outlet + "/" + shown.file));
+  EXPECT_GE(third->removed, 1);
+}
+
+TEST(SiteImagesTest, JekyllPostsLinkStoredImagesFromTheSiteRoot) {
+  TempDir dir;
+  std::string mirror = dir.path() + "/mirror", site = dir.path() + "/site";
+  StoredImage img = Png('d');
+  AddToMirror(mirror, "BBC", {{"a", "图", kJan, "<img src=\"../../assets/BBC/" + img.file + "\">"}});
+  ASSERT_TRUE(MakeDirs(mirror + "/assets/BBC").ok());
+  ASSERT_TRUE(WriteFileAtomic(mirror + "/assets/BBC/" + img.file, img.bytes, false).ok());
+  SiteBuildOptions options;
+  options.archive = mirror;
+  options.out = site;
+  options.jekyll_posts = true;
+  options.site.base_url = "https://user.github.io/repo/";
+  ASSERT_TRUE(BuildSite(options).ok());
+  std::string post;
+  for (auto& e : fs::directory_iterator(site + "/_posts")) post = *ReadFile(e.path().string());
+  EXPECT_NE(post.find("src=\"https://user.github.io/repo/images/BBC/" + img.file + "\""), std::string::npos) << post;
+  EXPECT_TRUE(fs::exists(site + "/images/BBC/" + img.file));
+}
+
+TEST(SiteBuildTest, RefusesAnArchiveThatIsNotAMirrorAndWritesNothing) {
+  TempDir dir;
+  SiteBuildOptions options;
+  options.archive = dir.path() + "/typo";
+  options.out = dir.path() + "/site";
+  auto stats = BuildSite(options);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_EQ(stats.status().kind(), Status::Kind::kInvalidArgument);
+  EXPECT_NE(stats.status().message().find(options.archive), std::string::npos);
+  EXPECT_FALSE(fs::exists(options.out)) << "no empty site for a typo";
 }
 
 }  // namespace

@@ -7,7 +7,9 @@ renders it with `newsmirror site`, serves it twice (the local reader,
 and checks in Chromium that: the home page loads, searching 岸田 finds the
 seed article, the article page shows its paragraphs and image, no console
 message is logged and no page asks for anything but 127.0.0.1. Images go
-through an image proxy on 127.0.0.1 that counts the requests. Screenshots of
+through an image proxy on 127.0.0.1 that counts the requests; one outlet
+stores its image in the mirror (images = "local"), and both readers must show
+their own copy of it. Screenshots of
 each page are kept in --artifacts.
 """
 import argparse
@@ -24,6 +26,7 @@ import tempfile
 import threading
 import unittest
 import urllib.parse
+import urllib.request
 
 ARGS = None
 SEED_TITLE = "日本首相岸田文雄1月13日访美会晤拜登，深化美日安保同盟"
@@ -44,6 +47,31 @@ class ImageProxy(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(PNG)))
         self.end_headers()
         self.wfile.write(PNG)
+
+    def log_message(self, *a):
+        pass
+
+
+class FeedHost(http.server.BaseHTTPRequestHandler):
+    """A feed whose article has an image on the feed's own host, stored with images = "local"."""
+    hits = []
+
+    def do_GET(self):
+        FeedHost.hits.append(self.path)
+        if self.path == "/pic.png":
+            body, kind = PNG, "image/png"
+        else:
+            port = self.server.server_address[1]
+            body = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>图</title>'
+                    '<item><title>本地图片的文章</title><link>https://photo.example/1</link><guid>p1</guid>'
+                    '<pubDate>Wed, 04 Jan 2023 10:00:00 GMT</pubDate><description><![CDATA[<p>图在下面。</p>'
+                    '<img src="http://localhost:%d/pic.png">]]></description></item></channel></rss>' % port).encode()
+            kind = "application/rss+xml"
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *a):
         pass
@@ -85,6 +113,7 @@ class ReaderInBrowserTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="nm-browser-")
         os.makedirs(ARGS.artifacts, exist_ok=True)
         cls.proxy = serve_in_thread(ImageProxy)
+        cls.feed_host = serve_in_thread(FeedHost)
         proxy = "http://127.0.0.1:%d/img?url={url_noscheme}" % cls.proxy.server_address[1]
         shutil.copy(os.path.join(ARGS.shared, "fixtures/seed-feed.xml"), cls.tmp)
         config = os.path.join(cls.tmp, "newsmirror.toml")
@@ -104,6 +133,9 @@ class ReaderInBrowserTest(unittest.TestCase):
             f.write('[archive]\nimage_proxy = "%s"\n[[source]]\nname = "美国之音"\nurl = "file:seed-feed.xml"\n' % proxy)
             for outlet in ("甲台", "乙台"):
                 f.write('[[source]]\nname = "%s"\nurl = "file:%s.xml"\n' % (outlet, outlet))
+            # "localhost": an image on the image proxy's host (127.0.0.1) would count as proxied already.
+            f.write('[[source]]\nname = "本地图"\nurl = "http://localhost:%d/feed.xml"\nimages = "local"\n'
+                    % cls.feed_host.server_address[1])
         cls.mirror = os.path.join(cls.tmp, "mirror")
         cls.site = os.path.join(cls.tmp, "site")
         subprocess.run([ARGS.binary, "run", "-q", "--config", config, "--out", cls.mirror], check=True)
@@ -125,6 +157,7 @@ class ReaderInBrowserTest(unittest.TestCase):
         cls.reader.wait(timeout=10)
         cls.static.shutdown()
         cls.proxy.shutdown()
+        cls.feed_host.shutdown()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def profile(self):
@@ -167,6 +200,28 @@ class ReaderInBrowserTest(unittest.TestCase):
 
     def test_static_site(self):
         self.check(self.static_url, "site")
+
+    def test_stored_images_load_in_the_reader_and_the_site(self):
+        # images = "local": the image is in the mirror's assets/; both readers show their own copy,
+        # linked relatively and answered with its bytes, allowed by the Content-Security-Policy (an
+        # image it blocks is a console message), loaded by Chromium from the static site, and
+        # neither asks the outlet's host for it.
+        assets = os.listdir(os.path.join(self.mirror, "assets", "本地图"))
+        self.assertEqual(len(assets), 1, assets)
+        feed_hits = len(FeedHost.hits)
+        for base, name in ((self.reader_url, "reader"), (self.static_url, "site")):
+            StaticFiles.requested.clear()
+            url = base + "outlets/" + urllib.parse.quote("本地图") + "/1048574.html"
+            page, console = chromium(["--dump-dom", url], self.profile())
+            self.assertEqual(console, [], "console messages on " + url)
+            src = "../../images/" + urllib.parse.quote("本地图") + "/" + assets[0]
+            self.assertIn('src="%s"' % src, page)
+            with urllib.request.urlopen(urllib.parse.urljoin(url, src)) as image:
+                self.assertEqual(image.headers["Content-Type"], "image/png")
+                self.assertEqual(image.read(), PNG)
+            if name == "site":
+                self.assertIn("/images/" + urllib.parse.quote("本地图") + "/" + assets[0], StaticFiles.requested)
+        self.assertEqual(len(FeedHost.hits), feed_hits, "the outlet's host is not asked for the image")
 
     def test_static_site_search_shows_the_newest_200_of_many(self):
         # 500 titles hold 新闻; the newest 200 are shown, newest first, and the script reads only the
