@@ -866,7 +866,19 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
                          tree.get(), parent ? 1 : 0, parents);
   if (rc == GIT_ELOCKED) return LockedErrorFromGit("cannot move the branch to the new commit", dir);
   if (rc < 0) return Status::IoError("cannot create the commit in " + dir + ": " + LastGitError());
-  return CommitInfo{true, OidHex(commit_id)};
+  // libgit2's index holds every file as present: in a sparse checkout, git
+  // marks the files it leaves out and takes them out of the work tree (and
+  // collapses their folders when the index is sparse), as a clone would have.
+  std::string note;
+  auto checkout = CheckoutOf(dir);
+  if (checkout.ok() && checkout->sparse()) {
+    auto r = RunGit(dir, {"sparse-checkout", "reapply"});
+    if (!r.ok() || r->exit_code != 0) {
+      note = "committed, but the sparse checkout of " + dir + " could not be applied again (" +
+             (r.ok() ? GitErrorText(*r) : r.status().message()) + "): run git sparse-checkout reapply";
+    }
+  }
+  return CommitInfo{true, OidHex(commit_id), note};
 }
 
 std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes) {
@@ -897,6 +909,30 @@ std::string RedactUrl(const std::string& url) {
     return url;  // an ssh user name is no secret
   }
   return url.substr(0, p.userinfo_begin) + redacted + url.substr(p.userinfo_end);
+}
+
+Result<std::vector<bool>> PathsInHead(const std::string& dir, const std::vector<std::string>& paths) {
+  std::vector<bool> in_head(paths.size(), false);
+  auto opened = OpenRepository(dir);
+  if (!opened.ok()) {
+    if (opened.status().kind() == Status::Kind::kNotFound) return in_head;
+    return opened.status();
+  }
+  git_repository* repo = opened->get();
+  if (git_repository_head_unborn(repo) == 1) return in_head;
+  git_object* raw = nullptr;
+  if (git_revparse_single(&raw, repo, "HEAD^{tree}") < 0) {
+    return Status::Corruption("cannot read HEAD's tree in " + dir + ": " + LastGitError());
+  }
+  TreePtr tree(reinterpret_cast<git_tree*>(raw));
+  for (size_t i = 0; i < paths.size(); ++i) {
+    git_tree_entry* entry = nullptr;
+    if (git_tree_entry_bypath(&entry, tree.get(), paths[i].c_str()) == 0) {
+      in_head[i] = true;
+      git_tree_entry_free(entry);
+    }
+  }
+  return in_head;
 }
 
 }  // namespace nm
