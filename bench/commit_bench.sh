@@ -28,7 +28,7 @@
 # method must give the same tree and leave `git status` clean for the run's
 # files, or the script stops.
 #
-# Environment: REPS, OUTLETS, METHODS (a subset, space-separated),
+# Environment: REPS, OUTLETS, METHODS and SHAPES (subsets, space-separated),
 # NEWSMIRROR_BENCH_DIR (default /tmp/newsmirror-commit-bench; repositories
 # are kept and reused), NEWSMIRROR_COMMIT_BENCH (default
 # build/newsmirror_commit_bench; `cmake --build build --target newsmirror_commit_bench`).
@@ -40,6 +40,7 @@ W=${NEWSMIRROR_BENCH_DIR:-/tmp/newsmirror-commit-bench}
 REPS=${REPS:-5}
 OUTLETS=${OUTLETS:-7}
 METHODS=${METHODS:-newsmirror libgit2-tree libgit2-index git-plumbing git-add fast-import}
+SHAPES=${SHAPES:-sparse full}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(100000 1000000)
 [ -x "$BIN" ] || { echo "commit_bench: build $BIN first (cmake --build build --target newsmirror_commit_bench)" >&2; exit 1; }
@@ -62,7 +63,7 @@ prepare() {
     git -C "$W/sparse$size.tmp" sparse-checkout set --cone --sparse-index state lists feeds
     mv "$W/sparse$size.tmp" "$W/sparse$size"
   fi
-  if [ ! -d "$W/full$size" ]; then
+  if [[ " $SHAPES " == *" full "* ]] && [ ! -d "$W/full$size" ]; then
     git clone -q --depth 1 --no-checkout "file://$bare" "$W/full$size.tmp"
     git -C "$W/full$size.tmp" read-tree HEAD
     mv "$W/full$size.tmp" "$W/full$size"
@@ -118,7 +119,7 @@ echo "| articles | checkout | method | wall (median of $REPS) | user+sys (median
 echo "|---|---|---|---|---|---|" | tee -a "$W/results.md"
 for size in "${SIZES[@]}"; do
   prepare "$size"
-  for shape in sparse full; do
+  for shape in $SHAPES; do
     declare -A walls=() cpus=()
     expected=""
     methods=()

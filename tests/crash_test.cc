@@ -101,22 +101,26 @@ class CrashTest : public ::testing::Test {
           &rc);
     ASSERT_EQ(rc, 0);
   }
+  // The steps of a run, the commit's included: its objects written, the
+  // branch moved, the index brought up to date.
+  static const std::vector<std::string>& AllStages() {
+    static const std::vector<std::string> stages = {"fetched",        "before-journal", "journal-written",
+                                                    "mid-write",      "files-written",  "before-commit",
+                                                    "commit-written", "branch-moved",   "index-written"};
+    return stages;
+  }
   // Runs trials until `min_killed` were killed (between `min_trials` and
-  // `max_trials`): each serves a new round, starts a run, kills it at a named
-  // step (every other trial) or a random moment, then runs again normally
-  // and checks the mirror.
-  void KillRuns(int min_trials, int max_trials, int min_killed, bool convert_state) {
+  // `max_trials`): each serves a new round, starts a run, kills it at one of
+  // `stages` (every other trial, in turn) or at a random moment, then runs
+  // again normally and checks the mirror.
+  void KillRuns(int min_trials, int max_trials, int min_killed, bool convert_state,
+                const std::vector<std::string>& stages) {
     ServeRound(0);
     auto t0 = Clock::now();
     CliResult first = RunNewsmirror(Args(), TestGitEnv());
     ASSERT_EQ(first.exit_code, 0) << first.err;
     int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
 
-    // The steps of a run, the commit's included: its objects written, the
-    // branch moved, the index brought up to date.
-    const std::vector<std::string> stages = {"fetched",        "before-journal", "journal-written",
-                                             "mid-write",      "files-written",  "before-commit",
-                                             "commit-written", "branch-moved",   "index-written"};
     std::mt19937 rng(20240101);
     // A random delay may outlast the run; trials go on until enough were killed.
     int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
@@ -181,7 +185,7 @@ class CrashTest : public ::testing::Test {
 };
 
 TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
-  KillRuns(56, 90, 50, /*convert_state=*/true);
+  KillRuns(56, 90, 50, /*convert_state=*/true, AllStages());
 }
 
 // The same in the checkout of an hourly job: a depth-1, blob-less, sparse
@@ -199,8 +203,66 @@ TEST_F(CrashTest, KilledRunsInAShallowBlobLessSparseCloneLeaveAConsistentMirror)
         &rc);
   ASSERT_EQ(rc, 0);
   ASSERT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
-  KillRuns(28, 50, 24, /*convert_state=*/false);
+  // What differs from a full checkout is the commit: each of its steps is
+  // aimed at, the rest of the run is reached by the random kills.
+  KillRuns(8, 16, 6, /*convert_state=*/false, {"before-commit", "commit-written", "branch-moved", "index-written"});
   EXPECT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
+}
+
+// After a kill -9 between writing and committing, the next run's commit
+// takes what the killed run wrote along, and its message says so: how many
+// articles are new and updated, per outlet, beside what the run itself adds.
+TEST_F(CrashTest, TheCommitThatCompletesAKilledRunSaysWhatItCommits) {
+  ServeRound(0);  // items 0-3 of each outlet
+  ASSERT_EQ(RunNewsmirror(Args(), TestGitEnv()).exit_code, 0);
+  ServeRound(1);  // items 4 and 5 are new, item 3's text changed: 2 new, 1 updated per outlet
+  std::vector<std::string> env = TestGitEnv();
+  env.push_back("NEWSMIRROR_TEST_PAUSE_AT=before-commit");
+  std::string err_path = dir_.path() + "/stderr-killed";
+  // Starts a run, waits until it stops just before its commit, and kills it there.
+  auto kill_before_commit = [&] {
+    std::filesystem::remove(err_path);  // the last run's "paused at" is not this one's
+    pid_t pid = Spawn(Args(), env, err_path);
+    bool paused = false;
+    for (auto deadline = Clock::now() + std::chrono::seconds(20); pid > 0 && Clock::now() < deadline && !paused;) {
+      auto err = ReadFile(err_path);
+      paused = err.ok() && err->find("paused at before-commit") != std::string::npos;
+      if (!paused) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return paused;
+  };
+  ASSERT_TRUE(kill_before_commit()) << *ReadFile(err_path);
+  std::string before = Shell("git -C '" + mirror_ + "' rev-parse HEAD");
+
+  // Nothing new since: the commit is the killed run's work alone.
+  CliResult again = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(Shell("git -C '" + mirror_ + "' rev-parse HEAD"), before) << "the killed run's files are committed";
+  std::string message = Shell("git -C '" + mirror_ + "' log -1 --format=%B");
+  EXPECT_EQ(message.substr(0, message.find('\n')), "Archive 6 new, 3 updated articles left uncommitted by an earlier run")
+      << message;
+  for (const std::string& outlet : kOutlets) {
+    EXPECT_NE(message.find(outlet + ": 2 new, 1 updated\n"), std::string::npos) << message;
+  }
+  EXPECT_EQ(message.find("Update the mirror's index and state"), std::string::npos) << message;
+  auto problems = MirrorProblems(mirror_, expect_);
+  EXPECT_TRUE(problems.empty()) << JoinProblems(problems);
+
+  // Killed again, and the next run has news of its own: both are told apart.
+  ServeRound(2);  // 2 new, 1 updated per outlet again
+  ASSERT_TRUE(kill_before_commit()) << *ReadFile(err_path);
+  ServeRound(3);
+  again = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  message = Shell("git -C '" + mirror_ + "' log -1 --format=%B");
+  EXPECT_EQ(message.substr(0, message.find('\n')),
+            "Archive 6 new, 3 updated articles, and 6 new, 3 updated articles left uncommitted by an earlier run")
+      << message;
+  EXPECT_NE(message.find("Left uncommitted by an earlier run (interrupted, or run without --commit):\n"),
+            std::string::npos)
+      << message;
 }
 
 // The recovery rule for git's lock file: one older than the run is removed,
