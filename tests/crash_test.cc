@@ -101,81 +101,10 @@ class CrashTest : public ::testing::Test {
           &rc);
     ASSERT_EQ(rc, 0);
   }
-  // The steps of a run, the commit's included: its objects written, the
-  // branch moved, the index brought up to date.
-  static const std::vector<std::string>& AllStages() {
-    static const std::vector<std::string> stages = {"fetched",        "before-journal", "journal-written",
-                                                    "mid-write",      "files-written",  "before-commit",
-                                                    "commit-written", "branch-moved",   "index-written"};
-    return stages;
-  }
-  // Runs trials until `min_killed` were killed (between `min_trials` and
-  // `max_trials`): each serves a new round, starts a run, kills it at one of
-  // `stages` (every other trial, in turn) or at a random moment, then runs
-  // again normally and checks the mirror.
-  void KillRuns(int min_trials, int max_trials, int min_killed, bool convert_state,
-                const std::vector<std::string>& stages) {
-    ServeRound(0);
-    auto t0 = Clock::now();
-    CliResult first = RunNewsmirror(Args(), TestGitEnv());
-    ASSERT_EQ(first.exit_code, 0) << first.err;
-    int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
-
-    std::mt19937 rng(20240101);
-    // A random delay may outlast the run; trials go on until enough were killed.
-    int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
-    for (; trial <= max_trials && (trial <= min_trials || killed < min_killed); ++trial) {
-      if (convert_state && trial % 4 == 3) MakeStateOld();
-      ServeRound(trial);
-      std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
-      std::vector<std::string> env = TestGitEnv();
-      bool aimed = trial % 2 == 0;
-      std::string stage = stages[(trial / 2) % stages.size()];
-      if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
-      aimed_trials += aimed;
-      pid_t pid = Spawn(Args(), env, err_path);
-      ASSERT_GT(pid, 0);
-      if (aimed) {
-        // Wait until it stops at the step (or ends without reaching it).
-        auto deadline = Clock::now() + std::chrono::seconds(10);
-        while (Clock::now() < deadline) {
-          auto err = ReadFile(err_path);
-          if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
-            ++paused;
-            break;
-          }
-          if (::waitpid(pid, nullptr, WNOHANG) == pid) {
-            pid = -1;
-            break;
-          }
-          std::this_thread::sleep_for(std::chrono::milliseconds(2));
-        }
-      } else {
-        std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
-      }
-      if (pid > 0) {
-        ::kill(pid, SIGKILL);
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status)) ++killed;
-      }
-      // A kill inside git's index write leaves its lock behind.
-      if (trial % 9 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
-        ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
-      }
-
-      CliResult again = RunNewsmirror(Args(), TestGitEnv());
-      ASSERT_EQ(again.exit_code, 0) << "trial " << trial << (aimed ? " at " + stage : " random") << ": "
-                                    << again.err;
-      std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
-      ASSERT_TRUE(problems.empty()) << "trial " << trial << (aimed ? " at " + stage : " random") << ":\n"
-                                    << JoinProblems(problems);
-    }
-    EXPECT_GE(killed, min_killed);
-    EXPECT_GE(paused, aimed_trials - 2);  // every step is reached
-  }
   std::vector<std::string> Args() { return {"run", "--config", config_, "--out", mirror_, "--commit", "-q"}; }
+  void Trial(int trial, const std::string& stage, int delay_ms, bool* killed, bool* paused);
+  void EveryStep(bool old_state);
+  void RandomKills(unsigned seed, int want);
 
   TempDir dir_;
   std::string mirror_ = dir_.path() + "/mirror";
@@ -184,17 +113,117 @@ class CrashTest : public ::testing::Test {
   MirrorExpectation expect_;
 };
 
-TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
-  KillRuns(56, 90, 50, /*convert_state=*/true, AllStages());
+// The steps of a run, the commit's included: its objects written, the branch
+// moved, the index brought up to date.
+const std::vector<std::string> kStages = {"fetched",        "before-journal", "journal-written",
+                                          "mid-write",      "files-written",  "before-commit",
+                                          "commit-written", "branch-moved",   "index-written"};
+
+// One trial: serve the next round, start a run, kill it (paused at `stage`,
+// or after a random delay when `stage` is empty), then run again normally and
+// check the mirror. Returns whether the run was killed (a random delay may
+// outlast it) and sets *paused when it stopped at its step.
+void CrashTest::Trial(int trial, const std::string& stage, int delay_ms, bool* killed, bool* paused) {
+  *killed = *paused = false;
+  ServeRound(trial);
+  std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
+  std::vector<std::string> env = TestGitEnv();
+  bool aimed = !stage.empty();
+  if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
+  pid_t pid = Spawn(Args(), env, err_path);
+  ASSERT_GT(pid, 0);
+  if (aimed) {
+    // Wait until it stops at the step (or ends without reaching it).
+    auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+      auto err = ReadFile(err_path);
+      if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
+        *paused = true;
+        break;
+      }
+      if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+        pid = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  }
+  if (pid > 0) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    *killed = WIFSIGNALED(status);
+  }
+  // A kill inside libgit2's index write leaves its lock behind.
+  if (trial % 3 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
+    ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
+  }
+  std::string what = "trial " + std::to_string(trial) + (aimed ? " at " + stage : " random");
+  CliResult again = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(again.exit_code, 0) << what << ": " << again.err;
+  std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
+  ASSERT_TRUE(problems.empty()) << what << ":\n" << JoinProblems(problems);
 }
 
+// Each named step once, in a mirror whose state is current (`old_state`
+// false) or in one of earlier versions that the killed run converts.
+void CrashTest::EveryStep(bool old_state) {
+  ServeRound(0);
+  CliResult first = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  int paused = 0;
+  for (size_t i = 0; i < kStages.size(); ++i) {
+    if (old_state) MakeStateOld();
+    bool killed = false, stopped = false;
+    Trial(static_cast<int>(i) + 1, kStages[i], 0, &killed, &stopped);
+    if (HasFatalFailure()) return;
+    paused += stopped;
+  }
+  EXPECT_GE(paused, static_cast<int>(kStages.size()) - 1);  // every step but at most one is reached
+}
+
+// Kills after random delays within the first run's duration, until `want`
+// runs were killed (at most twice as many trials).
+void CrashTest::RandomKills(unsigned seed, int want) {
+  ServeRound(0);
+  auto t0 = Clock::now();
+  CliResult first = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
+  int killed = 0;
+  for (int trial = 1; trial <= 2 * want && killed < want; ++trial) {
+    if (trial % 4 == 3) MakeStateOld();
+    bool k = false, stopped = false;
+    Trial(trial, "", delay(rng), &k, &stopped);
+    if (HasFatalFailure()) return;
+    killed += k;
+  }
+  EXPECT_GE(killed, want);
+}
+
+TEST_F(CrashTest, KilledAtEveryStepTheMirrorStaysConsistent) { EveryStep(false); }
+
+TEST_F(CrashTest, KilledAtEveryStepWhileConvertingOldStateTheMirrorStaysConsistent) { EveryStep(true); }
+
+TEST_F(CrashTest, KilledAtRandomMomentsTheMirrorStaysConsistent) { RandomKills(20240101, 12); }
+
+TEST_F(CrashTest, KilledAtOtherRandomMomentsTheMirrorStaysConsistent) { RandomKills(20241231, 12); }
+
 // The same in the checkout of an hourly job: a depth-1, blob-less, sparse
-// clone (state/ lists/ feeds/), whose article files live in git alone.
+// clone (state/ lists/ feeds/), whose article files live in git alone. What
+// differs from a full checkout is the commit: each of its steps once, then
+// kills at random moments.
 TEST_F(CrashTest, KilledRunsInAShallowBlobLessSparseCloneLeaveAConsistentMirror) {
   ServeRound(0);
   std::string seed = dir_.path() + "/seed", remote = dir_.path() + "/remote.git";
+  auto t0 = Clock::now();
   CliResult first = RunNewsmirror({"run", "--config", config_, "--out", seed, "--commit", "-q"}, TestGitEnv());
   ASSERT_EQ(first.exit_code, 0) << first.err;
+  int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
   int rc = -1;
   Shell("git clone -q --bare '" + seed + "' '" + remote + "' && git -C '" + remote +
             "' config uploadpack.allowFilter true && git clone -q --depth 1 --filter=blob:none --sparse 'file://" +
@@ -203,9 +232,24 @@ TEST_F(CrashTest, KilledRunsInAShallowBlobLessSparseCloneLeaveAConsistentMirror)
         &rc);
   ASSERT_EQ(rc, 0);
   ASSERT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
-  // What differs from a full checkout is the commit: each of its steps is
-  // aimed at, the rest of the run is reached by the random kills.
-  KillRuns(8, 16, 6, /*convert_state=*/false, {"before-commit", "commit-written", "branch-moved", "index-written"});
+  int trial = 1, paused = 0, killed = 0;
+  const std::vector<std::string> steps = {"before-commit", "commit-written", "branch-moved", "index-written"};
+  for (const std::string& step : steps) {
+    bool k = false, stopped = false;
+    Trial(trial++, step, 0, &k, &stopped);
+    if (HasFatalFailure()) return;
+    paused += stopped;
+  }
+  EXPECT_GE(paused, static_cast<int>(steps.size()) - 1);
+  std::mt19937 rng(20260101);
+  std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
+  for (int i = 0; i < 8 && killed < 4; ++i) {
+    bool k = false, stopped = false;
+    Trial(trial++, "", delay(rng), &k, &stopped);
+    if (HasFatalFailure()) return;
+    killed += k;
+  }
+  EXPECT_GE(killed, 4);
   EXPECT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
 }
 

@@ -166,11 +166,12 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       if (e.link.rfind("http://", 0) != 0 && e.link.rfind("https://", 0) != 0) continue;
       FetchRequest req;
       req.url = e.link;
-      // A page on the feed's own host is fetched as the feed is; any other
-      // host a feed links to must be public, so that a feed cannot make the
-      // mirror read the machine's own network (a cloud metadata address, a
-      // router) into a public repository. Images alike (local_images.cc).
-      req.public_only = !SameHost(e.link, job.source->url);
+      // A page at the feed's own origin is fetched as the feed is; anything
+      // else a feed links to (and every redirect) must be public, so that a
+      // feed cannot make the mirror read the machine's own network (a cloud
+      // metadata address, a router) into a public repository
+      // (fetch/address_policy.h). Images alike (local_images.cc).
+      req.trusted_origin = job.source->url;
       req.referer = Origin(e.link);
       req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
       requests.push_back(std::move(req));

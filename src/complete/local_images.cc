@@ -53,7 +53,7 @@ struct Download {
   std::string url;
   std::string referer;
   std::vector<std::pair<size_t, std::string>> wanted_by;  // (outlet index, article link)
-  bool public_only = true;  // not on the outlet's feed host: public addresses only
+  std::string trusted_origin;  // the outlet's feed: only its exact origin may be non-public
 };
 
 }  // namespace
@@ -85,7 +85,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
             if (UrlHost(url) == UrlHost(options.proxy_template) && !options.proxy_template.empty()) return std::nullopt;
             if (out.state->images.count(url)) return std::nullopt;
             auto [it, inserted] = download_index.emplace(std::make_pair(o, url), downloads.size());
-            if (inserted) downloads.push_back({url, doc.base_url, {}, !SameHost(url, out.feed_url)});
+            if (inserted) downloads.push_back({url, doc.base_url, {}, out.feed_url});
             downloads[it->second].wanted_by.emplace_back(o, doc.base_url);
             return std::nullopt;
           },
@@ -98,7 +98,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     FetchRequest r;
     r.url = d.url;
     r.referer = d.referer;  // publishers that check hotlinking accept their own article
-    r.public_only = d.public_only;
+    r.trusted_origin = d.trusted_origin;
     r.headers["Accept"] = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1";
     requests.push_back(std::move(r));
   }

@@ -38,7 +38,8 @@ struct OutletImages {
   std::string outlet;
   ImageMode mode = ImageMode::kLocal;   // kLocal or kBoth
   CompletionState* state = nullptr;
-  std::string feed_url;                 // images on other hosts must be at public addresses
+  std::string feed_url;                 // the trusted origin: images elsewhere must be public
+                                        // (fetch/address_policy.h)
   std::vector<ImageDocument> documents;
   std::vector<std::string>* warnings = nullptr;
   int stored = 0;                       // images downloaded and kept this run

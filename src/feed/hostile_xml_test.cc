@@ -86,7 +86,8 @@ void ExpectHarmlessRead(const Measured& m, long max_growth_mb) {
   ASSERT_TRUE(m.feed.ok()) << m.feed.status().message();
   auto titles = Titles(*m.feed);
   EXPECT_NE(std::find(titles.begin(), titles.end(), "first"), titles.end());
-  EXPECT_LT(m.seconds, 10.0) << "the parse must end within seconds";
+  // How long it took is printed, not asserted (bench/parse_speed.sh measures
+  // speed): a parse that does not end fails by the suite's timeout.
   EXPECT_LT(m.rss_growth_mb, max_growth_mb) << "memory must stay bounded";
   std::cout << "  parse " << m.seconds << " s, peak RSS +" << m.rss_growth_mb << " MB\n";
 }

@@ -1,8 +1,5 @@
 #include "pipeline/add_pages.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -10,7 +7,6 @@
 #include "archive/article.h"
 #include "complete/complete.h"
 #include "complete/rewrite_rules.h"
-#include "fetch/address_policy.h"
 #include "fetch/http_client.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
@@ -32,27 +28,6 @@ bool AddReport::AllSucceeded() const {
   return true;
 }
 
-Status CheckPublicHost(const std::string& host) {
-  std::string name = host;
-  if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
-  if (rc != 0) return Status::NetworkError("cannot resolve " + host + ": " + gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    if (IsNonPublicAddress(a->ai_addr)) {
-      char text[NI_MAXHOST] = "?";
-      getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST);
-      return Status::InvalidArgument("refused " + host + ": it resolves to " + text +
-                                     ", a loopback, private or link-local address (--allow-private allows it)");
-    }
-  }
-  return Status::Ok();
-}
-
 AddReport AddPages(const Config& base_config, const AddOptions& options) {
   AddReport report;
   const std::string& root = options.out_dir;
@@ -62,7 +37,9 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   Config config = base_config;
-  config.fetch.refuse_non_public = !options.allow_private;
+  // The URLs come from outside: no trusted origin, every hop public
+  // (fetch/address_policy.h), unless the operator says otherwise.
+  config.fetch.allow_non_public = options.allow_private;
 
   // The source whose settings apply, or one named after the page's host.
   const SourceConfig* named = nullptr;
@@ -90,12 +67,6 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
       continue;
     }
     page.url = *url;
-    if (!options.allow_private) {
-      if (Status s = CheckPublicHost(UrlHost(*url)); !s.ok()) {
-        page.status = s;
-        continue;
-      }
-    }
     page.outlet = named ? named->name : !options.source.empty() ? options.source : UrlHost(*url);
     if (std::string why = OutletNameProblem(page.outlet); !why.empty()) {
       page.status = Status::InvalidArgument("'" + page.outlet + "' cannot be a folder name: " + why);
@@ -167,6 +138,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     SourceConfig sc = named ? *named : SourceConfig{};
     sc.name = outlet;
     sc.full_text = FullTextMode::kFeed;
+    sc.url.clear();  // a page on request has no feed: no origin of its images is trusted
     sources.push_back(sc);
     ++n;
   }

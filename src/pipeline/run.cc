@@ -157,6 +157,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     sr.url = WithoutCredentials(selected[i]->url);
     FetchRequest req;
     req.url = selected[i]->url;
+    // The operator's own choice; its redirects elsewhere are checked.
+    req.trusted_origin = selected[i]->url;
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();
