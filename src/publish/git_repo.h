@@ -16,7 +16,9 @@
 // and uncommitted, and `git status` shows the run's files clean. A Commit()
 // killed at any step is finished by the next one (CommitOptions::pending_file).
 // Without a list the whole work tree is staged through libgit2's index, as
-// for the first commit of a new mirror (a full checkout).
+// for the first commit of a new mirror; in a sparse checkout `git
+// sparse-checkout reapply` then takes out of the work tree (and, with a
+// sparse index, out of the index's entries) what the checkout leaves out.
 //
 // Push() runs `git push` to each named remote on its own (git, not libgit2,
 // because libgit2 1.5 cannot push from a shallow clone): a fast-forward
