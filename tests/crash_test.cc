@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "layout/layout.h"
 #include "publish/git_repo.h"
 #include "state/outlet_state.h"
 #include "support/cli.h"
@@ -92,8 +93,8 @@ class CrashTest : public ::testing::Test {
     for (const std::string& outlet : kOutlets) {
       auto state = ReadOutletState(mirror_, outlet);
       ASSERT_TRUE(state.ok()) << state.status().message();
-      std::filesystem::remove_all(mirror_ + "/" + OutletStateDir(outlet));
-      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/" + LegacyOutletStatePath(outlet), SerializeOutletState(*state)).ok());
+      std::filesystem::remove_all(mirror_ + "/" + layout::OutletStateDir(outlet));
+      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/" + layout::LegacyOutletStatePath(outlet), SerializeOutletState(*state)).ok());
     }
     int rc = -1;
     Shell("git -C '" + mirror_ + "' add -A && git -C '" + mirror_ +

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "archive/outlet_archive.h"
+#include "layout/layout.h"
 #include "publish/checkout.h"
 #include "util/fs.h"
 
@@ -15,10 +16,6 @@ namespace fs = std::filesystem;
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b) {
   if (a.published_ms != b.published_ms) return a.published_ms > b.published_ms;
   return a.id < b.id;
-}
-
-std::string ArticlePath(const std::string& outlet, const std::string& file) {
-  return "articles/" + outlet + "/" + file;
 }
 
 const MirrorOutlet* MirrorView::Find(const std::string& name) const {
@@ -84,7 +81,7 @@ Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::s
     return Status::Ok();
   };
   std::vector<const StateFile*> summarized;
-  const std::string feed_path = OutletFeedStatePath(outlet);
+  const std::string feed_path = layout::OutletFeedStatePath(outlet);
   for (const StateFile& f : *files) {
     if (f.path == feed_path) continue;  // parsed above
     if (f.summary) {
@@ -108,14 +105,15 @@ Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::s
 
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay, size_t newest_per_outlet) {
   std::set<std::string> names = ListStateOutlets(root, overlay);
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_directory()) names.insert(it->path().filename().string());
+  if (auto entries = ListFolderBelow(root, layout::ArticlesDir()); entries.ok()) {
+    for (const FolderEntry& e : *entries) {
+      if (e.kind == PathKind::kFolder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
+    }
   }
-  if (!CheckoutHoldsAll(root, "articles")) {
-    auto head = ListHeadFolder(root, "articles");
+  if (!CheckoutHoldsAll(root, layout::ArticlesDir())) {
+    auto head = ListHeadFolder(root, layout::ArticlesDir());
     for (const TrackedEntry& e : head.ok() ? *head : std::vector<TrackedEntry>{}) {
-      if (e.folder) names.insert(e.name);
+      if (e.folder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
     }
   }
   MirrorView view;
@@ -159,7 +157,7 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay) {
-  std::string rel = ArticlePath(outlet, r.file);
+  std::string rel = layout::ArticlePath(outlet, r.file);
   auto text = overlay.count(rel) ? ReadThroughOverlay(root, rel, overlay) : ReadTrackedFile(root, rel, r.blob);
   if (!text.ok()) return text.status();
   auto doc = ParseArticle(*text);
@@ -172,7 +170,7 @@ void PrefetchArticles(const std::string& root,
                       const FileOverlay& overlay) {
   std::vector<std::string> blobs;
   for (const auto& [outlet, r] : articles) {
-    std::string rel = ArticlePath(outlet, r->file);
+    std::string rel = layout::ArticlePath(outlet, r->file);
     if (r->blob.empty() || overlay.count(rel) || CheckoutHolds(root, rel)) continue;
     blobs.push_back(r->blob);
   }

@@ -1,19 +1,19 @@
 #include "complete/local_images.h"
 
-#include <filesystem>
 #include <map>
 #include <set>
 
 #include "html/escape.h"
 #include "html/image_rewrite.h"
+#include "layout/layout.h"
 #include "publish/checkout.h"
 #include "url/url.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
 namespace {
 
-namespace fs = std::filesystem;
 
 // The extension for an image Content-Type, or "" when the type is not one the
 // archive keeps. SVG is left out on purpose: it can carry script.
@@ -39,7 +39,7 @@ struct OutletView {
 std::string Key(const std::string& url) { return NormalizeUrl(url).value_or(url); }
 
 bool IsLocal(const std::string& absolute, const OutletView& view, const std::string& base_url) {
-  std::optional<std::string> prefix = ResolveUrl(base_url, "../../assets/" + view.encoded_outlet + "/");
+  std::optional<std::string> prefix = ResolveUrl(base_url, "../../" + layout::AssetDir(view.encoded_outlet) + "/");
   return prefix && absolute.rfind(*prefix, 0) == 0;
 }
 
@@ -57,10 +57,6 @@ struct Download {
 };
 
 }  // namespace
-
-std::string AssetPath(std::string_view outlet, std::string_view file) {
-  return "assets/" + std::string(outlet) + "/" + std::string(file);
-}
 
 std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const ImageStoreOptions& options) {
   std::vector<OutletView> views(outlets.size());
@@ -142,7 +138,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     }
     // The content decides the name, so two URLs of the same picture share a file.
     std::string file = GitBlobId(resp.body) + "." + ext;
-    std::string path = AssetPath(out.outlet, file);
+    std::string path = layout::AssetPath(out.outlet, file);
     // Stored before: in the work tree, or in HEAD's tree when a sparse
     // checkout leaves assets/ out.
     if (!TrackedFileExists(options.root, path) && planned.insert(path).second) {
@@ -161,7 +157,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     auto local = [&](const std::string& url) -> std::optional<std::string> {
       auto it = out.state->images.find(url);
       if (it == out.state->images.end()) return std::nullopt;
-      return "../../" + AssetPath(views[o].encoded_outlet, it->second);
+      return "../../" + layout::AssetPath(views[o].encoded_outlet, it->second);
     };
     for (ImageDocument& doc : out.documents) {
       auto map = [&](const std::string& absolute) -> std::optional<std::string> {

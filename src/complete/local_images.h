@@ -56,7 +56,4 @@ struct ImageStoreOptions {
 // Downloads, rewrites the documents, updates each state; returns the asset files to write.
 std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const ImageStoreOptions& options);
 
-// "assets/{outlet}/{file}" relative to the mirror's root.
-std::string AssetPath(std::string_view outlet, std::string_view file);
-
 }  // namespace nm

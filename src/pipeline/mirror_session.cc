@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "layout/layout.h"
 #include "pipeline/journal.h"
 #include "publish/checkout.h"
 #include "util/fs.h"
@@ -16,9 +17,9 @@ namespace {
 Status CheckCheckout(const std::string& root) {
   auto checkout = CheckoutOf(root);
   if (!checkout.ok()) return checkout.status().With(root);
-  for (const char* folder : {"state", "lists", "feeds"}) {
+  for (const std::string& folder : {layout::StateDir(), layout::ListsDir(), layout::FeedsDir()}) {
     if (!checkout->HoldsAll(folder)) {
-      return Status::InvalidArgument(std::string("the sparse checkout of ") + root + " leaves out " + folder +
+      return Status::InvalidArgument("the sparse checkout of " + root + " leaves out " + folder +
                                      "/, which newsmirror reads from the work tree: git -C " + root +
                                      " sparse-checkout add " + folder);
     }
@@ -103,7 +104,7 @@ Publication Publish(const std::string& root, const RunLock& lock, const std::str
     TestPausePoint("before-commit");
     CommitOptions options;
     options.remove_locks_before_ns = lock.acquired_ns();
-    options.pending_file = root + "/.newsmirror/commit";
+    options.pending_file = layout::CommitPendingPath();
     auto files = UncommittedFiles(root);
     if (!files.ok()) {
       p.commit_status = files.status();

@@ -137,7 +137,8 @@ std::string HeadBlob(Mirror& m, const std::string& rel) {
   auto folder = HeadFolder(m, slash == std::string::npos ? "" : rel.substr(0, slash));
   if (!folder) return "";
   const git_tree_entry* e = git_tree_entry_byname(folder.get(), rel.substr(slash + 1).c_str());
-  if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) return "";
+  // A symbolic link is no file of the mirror (util/fs.h), in git as on disk.
+  if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK) return "";
   return OidHex(*git_tree_entry_id(e));
 }
 
@@ -283,7 +284,7 @@ bool CheckoutHoldsAll(const std::string& root, std::string_view folder) {
 }
 
 Result<std::string> ReadTrackedFile(const std::string& root, const std::string& rel, const std::string& blob) {
-  auto text = ReadFile(root + "/" + rel);
+  auto text = ReadFileBelow(root, rel);
   if (text.ok() || text.status().kind() != Status::Kind::kNotFound) return text;
   auto m = MirrorAt(root);
   std::lock_guard<std::mutex> lock(m->mu);
@@ -294,8 +295,8 @@ Result<std::string> ReadTrackedFile(const std::string& root, const std::string& 
 }
 
 bool TrackedFileExists(const std::string& root, const std::string& rel) {
-  struct stat st;
-  if (::lstat((root + "/" + rel).c_str(), &st) == 0) return true;
+  auto kind = KindBelow(root, rel);
+  if (!kind.ok() || *kind != PathKind::kMissing) return kind.ok() && *kind == PathKind::kFile;
   auto m = MirrorAt(root);
   std::lock_guard<std::mutex> lock(m->mu);
   if (!m->repo || CheckoutHoldsLocked(*m, rel)) return false;
@@ -317,6 +318,7 @@ Result<std::vector<TrackedEntry>> ListHeadFolder(const std::string& root, const 
     t.name = git_tree_entry_name(e);
     t.folder = git_tree_entry_type(e) == GIT_OBJECT_TREE;
     if (git_tree_entry_type(e) == GIT_OBJECT_BLOB) t.blob = OidHex(*git_tree_entry_id(e));
+    t.link = git_tree_entry_filemode(e) == GIT_FILEMODE_LINK;
     out.push_back(std::move(t));
   }
   return out;

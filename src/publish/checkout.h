@@ -63,20 +63,23 @@ bool CheckoutHolds(const std::string& root, std::string_view rel);
 // Whether the work tree holds everything under `folder`.
 bool CheckoutHoldsAll(const std::string& root, std::string_view folder);
 
-// The bytes of the tracked file `rel`: the work tree's file; or, when the
-// checkout leaves `rel` out, blob `blob` (a hex id the caller knows from the
-// state) or, without one, the blob HEAD's tree has at `rel`. kNotFound when
-// there is none.
+// The bytes of the tracked file `rel` (a path of layout/layout.h): the work
+// tree's file, reached without links (util/fs.h's ReadFileBelow); or, when
+// the checkout leaves `rel` out, blob `blob` (a hex id the caller knows from
+// the state) or, without one, the blob HEAD's tree has at `rel` (never a
+// symbolic link's). kNotFound when there is none.
 Result<std::string> ReadTrackedFile(const std::string& root, const std::string& rel, const std::string& blob = "");
 
-// Whether the file `rel` exists: in the work tree, or — when the checkout
-// leaves it out — in HEAD's tree.
+// Whether the file `rel` exists: a regular file in the work tree reached
+// without links (a link or a folder in its place is none), or — when the
+// checkout leaves it out and the work tree has nothing there — in HEAD's tree.
 bool TrackedFileExists(const std::string& root, const std::string& rel);
 
 struct TrackedEntry {
   std::string name;
   std::string blob;   // hex id; empty for a folder
   bool folder = false;
+  bool link = false;  // a symbolic link (no file of the mirror: util/fs.h)
 };
 // The entries HEAD's tree has in folder `rel` ("" = the root); empty when
 // there is no repository, no commit or no such folder.

@@ -130,6 +130,19 @@ Status StageAll(git_index* index, const std::string& dir) {
   if (git_index_update_all(index, nullptr, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage deletions in " + dir + ": " + LastGitError());
   }
+  // A mirror holds no symbolic links (util/fs.h never follows one): a link in
+  // the work tree (articles/x -> elsewhere) is not part of the archive and is
+  // never committed in its place.
+  std::vector<std::string> links;
+  for (size_t i = 0, n = git_index_entrycount(index); i < n; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index, i);
+    if (e && e->mode == GIT_FILEMODE_LINK) links.emplace_back(e->path);
+  }
+  for (const std::string& link : links) {
+    if (git_index_remove(index, link.c_str(), 0) < 0) {
+      return Status::IoError("cannot leave the link " + link + " out of the commit in " + dir + ": " + LastGitError());
+    }
+  }
   return Status::Ok();
 }
 
@@ -314,28 +327,13 @@ bool CommittablePath(const std::string& p) {
 // the file is missing. A path through a symbolic link, or to anything but a
 // regular file, is refused: newsmirror commits only files it wrote.
 Result<std::optional<git_oid>> WriteBlobOf(git_odb* odb, const std::string& dir, const std::string& rel) {
-  size_t pos = 0;
-  for (;;) {
-    size_t slash = rel.find('/', pos);
-    std::string part = rel.substr(0, slash);
-    struct stat st;
-    if (::lstat((dir + "/" + part).c_str(), &st) != 0) {
-      if (errno == ENOENT || errno == ENOTDIR) return std::optional<git_oid>();
-      return Status::IoError("cannot read " + dir + "/" + part + ": " + std::strerror(errno));
-    }
-    if (S_ISLNK(st.st_mode)) {
-      return Status::InvalidArgument(dir + "/" + part + " is a symbolic link: newsmirror commits only the files it wrote");
-    }
-    if (slash == std::string::npos) {
-      if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(dir + "/" + rel + " is not a regular file");
-      break;
-    }
-    pos = slash + 1;
-  }
-  int fd = ::open((dir + "/" + rel).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return Status::IoError("cannot open " + dir + "/" + rel + ": " + std::strerror(errno));
-  ::close(fd);
-  auto bytes = ReadFile(dir + "/" + rel);
+  // Read through the same path as every other file of the mirror (util/fs.h):
+  // a link on the way or in the file's place is refused, never followed.
+  auto kind = KindBelow(dir, rel);
+  if (!kind.ok()) return kind.status().With("cannot commit " + rel);
+  if (*kind == PathKind::kMissing) return std::optional<git_oid>();
+  if (*kind != PathKind::kFile) return RefusedEntry(dir, rel, *kind).With("cannot commit " + rel);
+  auto bytes = ReadFileBelow(dir, rel);
   if (!bytes.ok()) return bytes.status();
   git_oid id;
   if (git_odb_write(&id, odb, bytes->data(), bytes->size(), GIT_OBJECT_BLOB) < 0) {
@@ -349,17 +347,17 @@ struct Pending {
   std::string old_commit, new_commit;
 };
 
-std::optional<Pending> ReadPending(const std::string& path) {
-  if (path.empty()) return std::nullopt;
-  auto text = ReadFile(path);
+std::optional<Pending> ReadPending(const std::string& dir, const std::string& rel) {
+  if (rel.empty()) return std::nullopt;
+  auto text = ReadFileBelow(dir, rel);
   if (!text.ok()) return std::nullopt;
   size_t space = text->find(' ');
   if (space != GIT_OID_HEXSZ || text->size() < 2 * GIT_OID_HEXSZ + 1) return std::nullopt;
   return Pending{text->substr(0, GIT_OID_HEXSZ), text->substr(space + 1, GIT_OID_HEXSZ)};
 }
 
-void ForgetPending(const std::string& path) {
-  if (!path.empty()) ::unlink(path.c_str());
+void ForgetPending(const std::string& dir, const std::string& rel) {
+  if (!rel.empty()) (void)RemoveFileBelow(dir, rel);
 }
 
 // Removes from the work tree the committed files that the sparse checkout
@@ -371,17 +369,15 @@ void RemoveOutsideCheckout(const std::string& dir, const Checkout& checkout, con
   std::set<std::string> folders;
   for (const std::string& rel : files) {
     if (checkout.Holds(rel)) continue;
-    std::string path = dir + "/" + rel;
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (!FileExistsBelow(dir, rel)) continue;
     std::optional<git_oid> want = committed(rel);
-    auto bytes = ReadFile(path);
+    auto bytes = ReadFileBelow(dir, rel);
     git_oid have;
     if (!want || !bytes.ok() || git_odb_hash(&have, bytes->data(), bytes->size(), GIT_OBJECT_BLOB) < 0 ||
         !git_oid_equal(&have, &*want)) {
       continue;
     }
-    if (::unlink(path.c_str()) == 0) {
+    if (RemoveFileBelow(dir, rel).ok()) {
       for (size_t slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
         folders.insert(rel.substr(0, slash));
       }
@@ -497,7 +493,7 @@ std::vector<PathChange> ChangesIn(git_repository* repo, const Pending& p, const 
 // Finishes a commit a killed Commit() had moved the branch to.
 std::string FinishPending(git_repository* repo, const std::string& dir, const Checkout& checkout,
                           const std::vector<std::string>& files, const std::string& pending_file) {
-  std::optional<Pending> p = ReadPending(pending_file);
+  std::optional<Pending> p = ReadPending(dir, pending_file);
   if (!p) return "";
   auto head = ResolveHead(repo, dir);
   std::string note;
@@ -508,7 +504,7 @@ std::string FinishPending(git_repository* repo, const std::string& dir, const Ch
     note = SyncIndex(dir, checkout, p->old_commit, p->new_commit, ChangesIn(repo, *p, files));
     if (!note.empty()) return note;
   }
-  ForgetPending(pending_file);
+  ForgetPending(dir, pending_file);
   return "";
 }
 
@@ -599,7 +595,7 @@ Result<CommitInfo> CommitFiles(git_repository* repo, const std::string& dir, con
   }
   std::string commit_hex = OidHex(commit_id);
   if (!options.pending_file.empty()) {
-    Status s = WriteFileAtomic(options.pending_file, *head_hex + " " + commit_hex + "\n", /*sync=*/true);
+    Status s = WriteFileBelow(dir, options.pending_file, *head_hex + " " + commit_hex + "\n", /*sync=*/true);
     if (!s.ok()) return s.With("cannot note the commit under way");
   }
   TestPausePoint("commit-written");
@@ -620,18 +616,18 @@ Result<CommitInfo> CommitFiles(git_repository* repo, const std::string& dir, con
                                          ("commit: " + Subject(message)).c_str());
   if (rc == 0) git_reference_free(moved);
   if (rc == GIT_ELOCKED) {
-    ForgetPending(options.pending_file);
+    ForgetPending(dir, options.pending_file);
     return LockedErrorFromGit("cannot move the branch to the new commit", dir);
   }
   if (rc < 0) {
-    ForgetPending(options.pending_file);
+    ForgetPending(dir, options.pending_file);
     return Status::IoError("cannot move " + target + " in " + dir + " to the new commit: " + LastGitError());
   }
   TestPausePoint("branch-moved");
   RemoveOutsideCheckout(dir, *checkout, files, removable);
   std::string sync_note = SyncIndex(dir, *checkout, *head_hex, commit_hex, changes);
   TestPausePoint("index-written");
-  if (sync_note.empty()) ForgetPending(options.pending_file);
+  if (sync_note.empty()) ForgetPending(dir, options.pending_file);
   return CommitInfo{true, commit_hex, sync_note};
 }
 

@@ -80,9 +80,10 @@ struct CommitOptions {
   // caller that holds its own lock on the repository (the run lock) and
   // started after the lock file was written may pass this.
   int64_t remove_locks_before_ns = 0;
-  // A file (outside the repository's tracked files) where Commit() notes the
-  // commit it is moving the branch to, until the index and the work tree
-  // follow; a Commit() that finds it finishes that one first. Empty: none.
+  // A file (relative to the work tree, outside the repository's tracked
+  // files, reached without links: util/fs.h) where Commit() notes the commit
+  // it is moving the branch to, until the index and the work tree follow; a
+  // Commit() that finds it finishes that one first. Empty: none.
   std::string pending_file;
 };
 

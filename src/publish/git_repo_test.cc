@@ -475,12 +475,12 @@ TEST_F(SparseCloneRepoTest, CommitsAndPushesAFastForwardFromTheShallowClone) {
   Write(clone_ + "/state/a/feed.tsv", "2\n");
   Write(clone_ + "/articles/a/1048571.md", "four\n");
   Write(clone_ + "/articles/a/1048574.md", "one, corrected\n");
-  std::string pending = tmp_.path() + "/pending";
+  std::string pending = ".git/newsmirror-commit";  // relative to the work tree
   auto r = Commit(clone_, "run\n", Files({"state/a/feed.tsv", "articles/a/1048571.md", "articles/a/1048574.md"}, pending));
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_TRUE(r->committed);
   EXPECT_EQ(r->note, "");
-  EXPECT_FALSE(fs::exists(pending));
+  EXPECT_FALSE(fs::exists(clone_ + "/" + pending));
   // The committed files outside the checkout left the work tree; the index
   // is still sparse and clean.
   EXPECT_FALSE(fs::exists(clone_ + "/articles"));
@@ -516,7 +516,7 @@ TEST_F(SparseCloneRepoTest, ACommitKilledAfterTheBranchMovedIsFinishedByTheNext)
   Write(clone_ + "/articles/a/1048571.md", "four\n");
   Write(clone_ + "/lists/a.md", "list 2\n");
   std::vector<std::string> files = {"articles/a/1048571.md", "lists/a.md"};
-  std::string pending = tmp_.path() + "/pending";
+  std::string pending = ".git/newsmirror-commit";  // relative to the work tree
   std::string head = Trim(Git(clone_, "rev-parse HEAD"));
   pid_t pid = fork();
   if (pid == 0) {
@@ -530,7 +530,7 @@ TEST_F(SparseCloneRepoTest, ACommitKilledAfterTheBranchMovedIsFinishedByTheNext)
   bool moved = false;
   for (int i = 0; i < 1000 && !moved; ++i) {
     auto now = Shell("git -C " + Quote(clone_) + " rev-parse HEAD");
-    moved = now && Trim(*now) != head && fs::exists(pending);
+    moved = now && Trim(*now) != head && fs::exists(clone_ + "/" + pending);
     if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill(pid, SIGKILL);
@@ -543,7 +543,7 @@ TEST_F(SparseCloneRepoTest, ACommitKilledAfterTheBranchMovedIsFinishedByTheNext)
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_FALSE(r->committed);
   EXPECT_EQ(r->note, "");
-  EXPECT_FALSE(fs::exists(pending));
+  EXPECT_FALSE(fs::exists(clone_ + "/" + pending));
   EXPECT_FALSE(fs::exists(clone_ + "/articles"));
   EXPECT_EQ(Git(clone_, "status --porcelain"), "");
   EXPECT_EQ(Trim(Git(clone_, "rev-list --count HEAD")), "2");
