@@ -198,16 +198,18 @@ fetch_tip() {
 
 # The one place that decides how a new checkout looks. sparse: the newest
 # commit, its trees, and the blobs of the top-level files and SPARSE_DIRS only
-# (git fetches any other blob when something asks for it). The sparse patterns
-# are set in .git/config and .git/info/sparse-checkout, not by `git
-# sparse-checkout init`, whose per-worktree configuration libgit2 1.5 cannot
-# open. An empty remote gives an empty checkout on its default branch (or on
+# (git fetches any other blob when something asks for it). The index is
+# sparse too (index.sparse): articles/ and assets/ are one entry each in it,
+# so neither git nor newsmirror's commit reads an entry per archived file. The
+# sparse patterns are set in .git/config and .git/info/sparse-checkout, not by
+# `git sparse-checkout init`, which needs git's per-worktree configuration
+# (newsmirror reads either). An empty remote gives an empty checkout on its default branch (or on
 # MIRROR_JOB_BRANCH); the first push creates the branch.
 new_checkout() {
   local args=(clone -q --no-checkout --no-tags)
   case $shape in
     sparse) args+=(--depth=1 --filter=blob:none --config core.sparseCheckout=true
-      --config core.sparseCheckoutCone=true) ;;
+      --config core.sparseCheckoutCone=true --config index.sparse=true) ;;
     shallow) args+=(--depth=1) ;;
   esac
   [ -n "$branch" ] && args+=(--branch "$branch")
@@ -219,7 +221,7 @@ new_checkout() {
     must "$EX_FETCH" "git init" init -q -b "$branch"
     must "$EX_FETCH" "git remote add" remote add -t "$branch" origin "$remote"
     if [ "$shape" = sparse ]; then
-      printf '[core]\n\tsparseCheckout = true\n\tsparseCheckoutCone = true\n[remote "origin"]\n\tpromisor = true\n\tpartialclonefilter = blob:none\n' \
+      printf '[core]\n\tsparseCheckout = true\n\tsparseCheckoutCone = true\n[index]\n\tsparse = true\n[remote "origin"]\n\tpromisor = true\n\tpartialclonefilter = blob:none\n' \
         >>"$mirror/.git/config"
     fi
   fi

@@ -114,8 +114,11 @@ class CrashTest : public ::testing::Test {
   MirrorExpectation expect_;
 };
 
-const std::vector<std::string> kStages = {"fetched",       "before-journal", "journal-written", "mid-write",
-                                          "files-written", "before-commit",  "index-written"};
+// The steps of a run, the commit's included: its objects written, the branch
+// moved, the index brought up to date.
+const std::vector<std::string> kStages = {"fetched",        "before-journal", "journal-written",
+                                          "mid-write",      "files-written",  "before-commit",
+                                          "commit-written", "branch-moved",   "index-written"};
 
 // One trial: serve the next round, start a run, kill it (paused at `stage`,
 // or after a random delay when `stage` is empty), then run again normally and
@@ -210,6 +213,46 @@ TEST_F(CrashTest, KilledAtEveryStepWhileConvertingOldStateTheMirrorStaysConsiste
 TEST_F(CrashTest, KilledAtRandomMomentsTheMirrorStaysConsistent) { RandomKills(20240101, 12); }
 
 TEST_F(CrashTest, KilledAtOtherRandomMomentsTheMirrorStaysConsistent) { RandomKills(20241231, 12); }
+
+// The same in the checkout of an hourly job: a depth-1, blob-less, sparse
+// clone (state/ lists/ feeds/), whose article files live in git alone. What
+// differs from a full checkout is the commit: each of its steps once, then
+// kills at random moments.
+TEST_F(CrashTest, KilledRunsInAShallowBlobLessSparseCloneLeaveAConsistentMirror) {
+  ServeRound(0);
+  std::string seed = dir_.path() + "/seed", remote = dir_.path() + "/remote.git";
+  auto t0 = Clock::now();
+  CliResult first = RunNewsmirror({"run", "--config", config_, "--out", seed, "--commit", "-q"}, TestGitEnv());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
+  int rc = -1;
+  Shell("git clone -q --bare '" + seed + "' '" + remote + "' && git -C '" + remote +
+            "' config uploadpack.allowFilter true && git clone -q --depth 1 --filter=blob:none --sparse 'file://" +
+            remote + "' '" + mirror_ + "' && git -C '" + mirror_ +
+            "' sparse-checkout set --cone --sparse-index state lists feeds",
+        &rc);
+  ASSERT_EQ(rc, 0);
+  ASSERT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
+  int trial = 1, paused = 0, killed = 0;
+  const std::vector<std::string> steps = {"before-commit", "commit-written", "branch-moved", "index-written"};
+  for (const std::string& step : steps) {
+    bool k = false, stopped = false;
+    Trial(trial++, step, 0, &k, &stopped);
+    if (HasFatalFailure()) return;
+    paused += stopped;
+  }
+  EXPECT_GE(paused, static_cast<int>(steps.size()) - 1);
+  std::mt19937 rng(20260101);
+  std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
+  for (int i = 0; i < 8 && killed < 4; ++i) {
+    bool k = false, stopped = false;
+    Trial(trial++, "", delay(rng), &k, &stopped);
+    if (HasFatalFailure()) return;
+    killed += k;
+  }
+  EXPECT_GE(killed, 4);
+  EXPECT_FALSE(std::filesystem::exists(mirror_ + "/articles"));
+}
 
 // After a kill -9 between writing and committing, the next run's commit
 // takes what the killed run wrote along, and its message says so: how many

@@ -6,6 +6,7 @@
 
 #include "archive/outlet_archive.h"
 #include "layout/layout.h"
+#include "publish/checkout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -109,6 +110,12 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
       if (e.kind == PathKind::kFolder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
     }
   }
+  if (!CheckoutHoldsAll(root, layout::ArticlesDir())) {
+    auto head = ListHeadFolder(root, layout::ArticlesDir());
+    for (const TrackedEntry& e : head.ok() ? *head : std::vector<TrackedEntry>{}) {
+      if (e.folder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
+    }
+  }
   MirrorView view;
   view.root = root;
   for (const std::string& name : names) {
@@ -151,11 +158,23 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay) {
   std::string rel = layout::ArticlePath(outlet, r.file);
-  auto text = ReadThroughOverlay(root, rel, overlay);
+  auto text = overlay.count(rel) ? ReadThroughOverlay(root, rel, overlay) : ReadTrackedFile(root, rel, r.blob);
   if (!text.ok()) return text.status();
   auto doc = ParseArticle(*text);
   if (!doc.ok()) return doc.status().With(rel);
   return doc;
+}
+
+void PrefetchArticles(const std::string& root,
+                      const std::vector<std::pair<std::string, const ArticleRecord*>>& articles,
+                      const FileOverlay& overlay) {
+  std::vector<std::string> blobs;
+  for (const auto& [outlet, r] : articles) {
+    std::string rel = layout::ArticlePath(outlet, r->file);
+    if (r->blob.empty() || overlay.count(rel) || CheckoutHolds(root, rel)) continue;
+    blobs.push_back(r->blob);
+  }
+  (void)FetchBlobs(root, blobs);
 }
 
 }  // namespace nm

@@ -2,7 +2,8 @@
 // mirror, the static site, the search index, the local reader.
 //
 // LoadMirror lists every outlet of the mirror (state/{outlet}/, older
-// state/{outlet}.tsv files, and articles/*/)
+// state/{outlet}.tsv files, and articles/*/ of the work tree or, when a
+// sparse checkout leaves articles/ out, of HEAD's tree)
 // with its records sorted newest first, taking over an outlet without state
 // from its files' header lines as a run would. Nothing is written. Each call
 // reads the disk afresh; the result is a plain value, safe to share between
@@ -13,6 +14,7 @@
 #include <map>
 #include <string_view>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "archive/article.h"
@@ -50,8 +52,18 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 // Newest publication first; among equal times the smaller (newer) id first.
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b);
 
-// Reads and parses one archived article.
+// Reads and parses one archived article: from the overlay, the work tree,
+// or — when a sparse checkout leaves articles/ out — the repository, by the
+// record's blob id (publish/checkout.h).
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay = {});
+
+// Makes the files of these articles (outlet, record) readable with one
+// request to the promisor remote of a partial clone, for those that a sparse
+// checkout leaves out, the overlay does not hold and the repository lacks;
+// nothing for a full checkout. Failing leaves each ReadArticle to report it.
+void PrefetchArticles(const std::string& root,
+                      const std::vector<std::pair<std::string, const ArticleRecord*>>& articles,
+                      const FileOverlay& overlay = {});
 
 }  // namespace nm

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -17,6 +18,7 @@
 #include "html/html_tree.h"
 #include "html/image_rewrite.h"
 #include "layout/layout.h"
+#include "publish/checkout.h"
 #include "url/url.h"
 #include "util/contain.h"
 #include "util/fs.h"
@@ -97,7 +99,8 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
     std::string folder = layout::ArticleDir(outlet);
     auto kind = KindBelow(root, folder);
     if (!kind.ok()) return kind.status();
-    if (*kind == PathKind::kFolder) {
+    // A folder a sparse checkout leaves out is in HEAD's tree.
+    if (*kind == PathKind::kFolder || (*kind == PathKind::kMissing && !CheckoutHoldsAll(root, folder))) {
       Status s = a.TakeOver(folder);
       if (!s.ok()) return s;
     }
@@ -110,20 +113,38 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
 void OutletArchive::MarkDirty(const ArticleRecord& r) { dirty_chunks_.insert(StateChunkOf(r.id)); }
 
 Status OutletArchive::TakeOver(const std::string& folder) {
+  // The folder's files: the work tree's, and HEAD's where a sparse checkout
+  // leaves the folder out (their blobs fetched at once for a partial clone).
+  std::map<std::string, std::string> files;  // name -> blob id ("" = read it from the work tree)
   auto entries = ListFolderBelow(root_, folder);
-  if (!entries.ok()) return entries.status();
-  for (const FolderEntry& e : *entries) {
-    const std::string& name = e.name;
+  if (!entries.ok() && entries.status().kind() != Status::Kind::kNotFound) return entries.status();
+  for (const FolderEntry& e : entries.ok() ? *entries : std::vector<FolderEntry>{}) {
+    if (!ArticleIdFromFileName(e.name) || e.kind == PathKind::kFolder) continue;
+    if (e.kind != PathKind::kFile) return RefusedEntry(root_, folder + "/" + e.name, e.kind);
+    files[e.name] = "";
+  }
+  if (!CheckoutHoldsAll(root_, folder)) {
+    auto head = ListHeadFolder(root_, folder);
+    if (!head.ok()) return head.status();
+    std::vector<std::string> blobs;
+    for (const TrackedEntry& e : *head) {
+      if (e.folder || !ArticleIdFromFileName(e.name) || files.count(e.name)) continue;
+      if (e.link) return RefusedEntry(root_, folder + "/" + e.name, PathKind::kLink);
+      files[e.name] = e.blob;
+      blobs.push_back(e.blob);
+    }
+    if (Status s = FetchBlobs(root_, blobs); !s.ok()) return s.With("taking over " + folder);
+  }
+  for (const auto& [name, blob] : files) {
     auto id = ArticleIdFromFileName(name);
-    if (!id || e.kind == PathKind::kFolder) continue;
+    if (!id) continue;
     const std::string rel = folder + "/" + name;
-    if (e.kind != PathKind::kFile) return RefusedEntry(root_, rel, e.kind);
     // The file's name goes into the state, which is checked on read as on write.
     if (Status s = layout::CheckFileName(name); !s.ok()) {
       return Status::Corruption(root_ + "/" + rel + " cannot be an article's file name: " + s.message() +
                                 " (rename it)");
     }
-    auto text = ReadFileBelow(root_, rel);
+    auto text = blob.empty() ? ReadFileBelow(root_, rel) : ReadTrackedFile(root_, rel, blob);
     if (!text.ok()) return text.status();
     ArticleRecord r;
     r.id = *id;
@@ -361,8 +382,8 @@ std::optional<int64_t> BelievedDate(const Entry& e, int64_t now_ms, const std::s
 
 }  // namespace
 
-MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms,
-                                const ArchiveOptions& options) {
+MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options,
+                                const std::vector<bool>& as_archived) {
   MergeStats stats;
   struct Candidate {
     const Entry* entry;
@@ -440,6 +461,37 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
         continue;
       }
     }
+    // An entry flagged in `as_archived` is a known article whose archived
+    // text stands: its file changes only with its title or link, and only
+    // then is it read (from git when a sparse checkout leaves it out).
+    std::optional<std::string> archived;
+    size_t index = static_cast<size_t>(&e - entries.data());
+    if (found >= 0 && index < as_archived.size() && as_archived[index]) {
+      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+      std::string rel = folder + r.file;
+      if (r.title != title || r.link != link) {
+        auto text = ReadTrackedFile(root_, rel, r.blob);
+        auto doc = text.ok() ? ParseArticle(*text) : Result<ArticleDoc>(text.status());
+        if (doc.ok()) archived = std::move(doc->content);
+        else stats.warnings.push_back("cannot read " + rel + " to update its title or link: " + doc.status().message());
+      }
+      if (!archived) {
+        ++stats.unchanged;
+        if (r.guid.empty() && !guid.empty()) {
+          r.guid = guid;
+          MarkDirty(r);
+        }
+        Index(static_cast<size_t>(found));
+        if (quarantined != state_.quarantine.end()) {
+          state_.quarantine.erase(quarantined);  // its article stands
+          feed_state_dirty_ = true;
+        }
+        claimed.emplace(static_cast<size_t>(found), 0);
+        claim_order.push_back(static_cast<size_t>(found));
+        continue;
+      }
+    }
+    const std::string& source = archived ? *archived : e.content;
     // Everything one entry needs, before the archive changes: what this
     // throws (an allocation too large, a library's error) quarantines the
     // entry alone.
@@ -447,14 +499,15 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     bool restore = false, deep = false;
     Status planned = Contain([&] {
       TestFailurePoint("merge", e.link);
-      std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
+      std::string content = FlattenContent(RewriteImages(source, options.image_proxy, link));
       if (found >= 0) {
         const ArticleRecord& r = state_.records[static_cast<size_t>(found)];
         text = FormatArticle({r.published_ms, title, link, content});
         blob = GitBlobId(text);
         // The file must still be there: a run killed at the wrong moment or a
-        // hand-deleted file is restored from the feed.
-        restore = blob == r.blob && !FileExistsBelow(root_, folder + r.file);
+        // hand-deleted file is restored from the feed. (A file a sparse
+        // checkout leaves out is in HEAD's tree, not in the work tree.)
+        restore = blob == r.blob && CheckoutHolds(root_, folder + r.file) && !FileExistsBelow(root_, folder + r.file);
       } else {
         int64_t id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
         file = ArticleFileName(id, title);
@@ -463,7 +516,7 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
       }
       // The archive keeps the HTML as written; its readers bound it (html_tree.h).
       if (found < 0 || blob != state_.records[static_cast<size_t>(found)].blob) {
-        deep = LimitHtmlNesting(e.content).changed;
+        deep = LimitHtmlNesting(source).changed;
       }
     });
     if (!planned.ok()) {

@@ -3,10 +3,11 @@
 // OutletArchive::Load reads the outlet's state (state/{outlet}/, or an older
 // single state/{outlet}.tsv, converted at the outlet's next write), or — for
 // an archive in this format that newsmirror has not seen before — takes over
-// articles/{outlet}/ by reading each file's header lines. Merge() decides for every feed entry
-// whether it is new (next id below the smallest), the same article as one
-// already archived (same guid, canonical link or normalized title: the file is
-// rewritten in place when its content changed), or unchanged. Nothing is
+// articles/{outlet}/ by reading each file's header lines (the files of HEAD's
+// tree, fetched in one request, when a sparse checkout leaves them out).
+// Merge() decides for every feed entry whether it is new (next id below the
+// smallest), the same article as one already archived (same guid, canonical
+// link or normalized title: the file is rewritten in place when its content changed), or unchanged. Nothing is
 // written here: TakeWrites() returns the files to write, so the caller can
 // write a whole run atomically. Not thread-safe; one object per outlet.
 //
@@ -100,7 +101,12 @@ class OutletArchive {
   const std::string& root() const { return root_; }
 
   // `now_ms` is the first-seen time given to entries without a usable date.
-  MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
+  // An entry flagged in `as_archived` (same index) is a known article whose
+  // archived text stands (complete.h): it is unchanged unless its title or
+  // link changed, and only then is its file read (from git when a sparse
+  // checkout leaves it out).
+  MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options,
+                   const std::vector<bool>& as_archived = {});
   // After merging a whole feed: quarantine records of entries it no longer
   // carries are dropped.
   void ForgetQuarantinedNotIn(const std::vector<Entry>& entries);

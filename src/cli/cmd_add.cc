@@ -63,7 +63,7 @@ nlohmann::json ToJson(const AddReport& r) {
   j["commit"] = r.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.commit);
   j["pushes"] = nlohmann::json::array();
   for (const PushOutcome& p : r.pushes) {
-    j["pushes"].push_back({{"remote", p.remote}, {"ok", p.status.ok()}});
+    j["pushes"].push_back({{"remote", p.remote}, {"ok", p.status.ok()}, {"rejected", p.rejected}});
   }
   return j;
 }
@@ -125,7 +125,8 @@ void AddAddCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   cmd->add_flag("--allow-private", args->allow_private,
                 "Allow loopback, private and link-local addresses (refused by default)");
-  cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");
+  cmd->add_flag("--commit", args->commit,
+                "Commit the files written to the mirror's git repository (what you staged stays staged)");
   cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes");
   cmd->add_flag("--json", args->json,
                 "Print the outcome as JSON on standard output (per page: url, ok, error, outlet, path, title, "

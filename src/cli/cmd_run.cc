@@ -133,6 +133,7 @@ nlohmann::json ToJson(const RunReport& r) {
   for (const PushOutcome& p : r.pushes) {
     j["pushes"].push_back({{"remote", p.remote},
                            {"ok", p.status.ok()},
+                           {"rejected", p.rejected},
                            {"error", p.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(p.status.message())}});
   }
   return j;
@@ -205,8 +206,11 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                   "mod N is K-1, so N runners can share one mirror; commits only their outlets' files");
   cmd->add_option("-j,--jobs", args->jobs, "Sources fetched at once (default: [fetch] jobs, 8)")
       ->check(CLI::Range(1, 64));
-  cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");
-  cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes");
+  cmd->add_flag("--commit", args->commit,
+                "Commit the files the run wrote to the mirror's git repository (what you staged stays staged)");
+  cmd->add_flag("--push", args->push,
+                "Push to every remote in [publish] remotes (a shallow clone pushes; a remote that is ahead\n"
+                "is reported as rejected: fetch, merge and push again)");
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Fetch and compare, but write nothing (no folder, no lock, no journal replayed)");
   cmd->add_flag("--json", args->json,

@@ -2,6 +2,7 @@
 
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -17,6 +18,7 @@
 #include "fetch/http_client.h"
 #include "html/html_tree.h"
 #include "layout/layout.h"
+#include "publish/checkout.h"
 #include "url/url.h"
 #include "util/contain.h"
 #include "util/fs.h"
@@ -24,6 +26,8 @@
 
 namespace nm {
 namespace {
+
+namespace fs = std::filesystem;
 
 std::optional<int64_t> EntryTime(const Entry& e) {
   for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
@@ -46,7 +50,8 @@ std::string EntryLinkKey(const Entry& e) {
   return LinkKey(NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link))));
 }
 
-// The article as archived, or nullopt when its file cannot be read.
+// The article as archived (from git when a sparse checkout leaves it out), or
+// nullopt when its file cannot be read.
 std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const ArticleRecord& r) {
   auto doc = ReadArticle(archive.root(), archive.outlet(), r);
   if (!doc.ok()) return std::nullopt;
@@ -145,6 +150,8 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     for (Entry& e : *job.entries) e.link = ApplyRewriteRules(e.link, job.source->rewrite);
   }
 
+  for (CompletionJob& job : jobs) job.as_archived.assign(job.entries->size(), false);
+
   // 2. Pages of new and changed entries.
   std::vector<PageFetch> fetches;
   std::vector<FetchRequest> requests;
@@ -161,17 +168,19 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       std::optional<std::string> archived_content;
       if (const ArticleRecord* r = job.archive->FindEntry(e)) {
         auto seen = states[j].pages.find(key);
-        if (seen == states[j].pages.end() || seen->second == hash) {
+        // A file the checkout holds must be there; one a sparse checkout
+        // leaves out is in HEAD's tree (a missing one is taken again).
+        std::string rel = layout::ArticlePath(job.archive->outlet(), r->file);
+        bool archived = !CheckoutHolds(options.root, rel) || FileExistsBelow(options.root, rel);
+        if (archived && (seen == states[j].pages.end() || seen->second == hash)) {
           // Known, and the feed says nothing new: the archived text stands,
           // unless its page failed last time and is due another attempt.
-          if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) {
-            if (!key.empty()) states[j].pages[key] = hash;
-            if (key.empty() || !states[j].page_failures.count(key)) {
-              e.content = doc->content;
-              continue;
-            }
-            archived_content = doc->content;
+          if (!key.empty()) states[j].pages[key] = hash;
+          if (key.empty() || !states[j].page_failures.count(key)) {
+            job.as_archived[k] = true;
+            continue;
           }
+          if (std::optional<ArticleDoc> doc = ArchivedArticle(*job.archive, *r)) archived_content = doc->content;
         }
       }
       if (!key.empty()) states[j].pages[key] = hash;
@@ -249,8 +258,20 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     CompletionJob& job = jobs[j];
     ImageMode mode = EffectiveImageMode(*job.source, config);
     if (mode != ImageMode::kLocal && mode != ImageMode::kBoth) continue;
-    std::set<std::string> in_feed;
+    std::set<std::string> in_feed, retry_links;
     for (const Entry& e : *job.entries) in_feed.insert(EntryLinkKey(e));
+    for (const auto& [key, attempts] : states[j].retries) retry_links.insert(LinkKey(key.second));
+    // An archived article in the feed whose images are to be tried again is
+    // read after all, and merged as a changed entry would be.
+    for (size_t k = 0; k < job.entries->size(); ++k) {
+      Entry& e = (*job.entries)[k];
+      if (!job.as_archived[k] || !retry_links.count(EntryLinkKey(e))) continue;
+      const ArticleRecord* r = job.archive->FindEntry(e);
+      if (std::optional<ArticleDoc> doc = r ? ArchivedArticle(*job.archive, *r) : std::nullopt) {
+        e.content = doc->content;
+        job.as_archived[k] = false;
+      }
+    }
     std::set<std::string> added;
     for (const auto& [key, attempts] : states[j].retries) {
       const std::string& link = key.second;
@@ -277,7 +298,11 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     oi.warnings = job.warnings;
     // Each article by its stored link (no credentials): it is the Referer
     // of its images and goes into the completion state with a failed one.
-    for (Entry& e : *job.entries) oi.documents.push_back({&e.content, ArchiveLink(e.link)});
+    // Those rewritten as archived were completed before.
+    for (size_t k = 0; k < job.entries->size(); ++k) {
+      Entry& e = (*job.entries)[k];
+      if (!job.as_archived[k]) oi.documents.push_back({&e.content, ArchiveLink(e.link)});
+    }
     for (Entry& e : retried[j]) {
       retried_before[j].push_back(e.content);
       oi.documents.push_back({&e.content, e.link});
@@ -301,7 +326,9 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       jobs[j].images_failed = image_jobs[n].failed;
       // Only archived articles whose images did change go to the merge.
       for (size_t k = 0; k < retried[j].size(); ++k) {
-        if (retried[j][k].content != retried_before[j][k]) jobs[j].entries->push_back(std::move(retried[j][k]));
+        if (retried[j][k].content == retried_before[j][k]) continue;
+        jobs[j].entries->push_back(std::move(retried[j][k]));
+        jobs[j].as_archived.push_back(false);
       }
     }
   }

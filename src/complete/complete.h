@@ -8,7 +8,9 @@
 //      of NEW entries, and of known ones whose feed content changed, are
 //      fetched (one FetchAll: one connection per host, page_spacing_ms between
 //      requests to a host, a Referer) and extracted; an archived article keeps
-//      its archived text, so a run costs what it has new. A page that cannot
+//      its archived text, so a run costs what it has new: such entries are
+//      flagged `as_archived` for the merge and their files are not read (a
+//      sparse checkout need not hold them; the state decides). A page that cannot
 //      be fetched or extracted leaves the feed's content, with a warning;
 //   3. for images = "local"/"both", images are stored (local_images.h), and
 //      stored copies that failed before are retried (also for articles no
@@ -37,6 +39,9 @@ struct CompletionJob {
   int pages_failed = 0;
   int images_stored = 0;
   int images_failed = 0;
+  // Filled in, one per entry: a known article whose archived text stands
+  // (OutletArchive::Merge's `as_archived`).
+  std::vector<bool> as_archived;
 };
 
 struct CompletionOptions {

@@ -6,6 +6,7 @@
 #include "html/escape.h"
 #include "html/image_rewrite.h"
 #include "layout/layout.h"
+#include "publish/checkout.h"
 #include "url/url.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -138,7 +139,9 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     // The content decides the name, so two URLs of the same picture share a file.
     std::string file = GitBlobId(resp.body) + "." + ext;
     std::string path = layout::AssetPath(out.outlet, file);
-    if (!FileExistsBelow(options.root, path) && planned.insert(path).second) {
+    // Stored before: in the work tree, or in HEAD's tree when a sparse
+    // checkout leaves assets/ out.
+    if (!TrackedFileExists(options.root, path) && planned.insert(path).second) {
       writes.push_back({path, resp.body});
     }
     out.state->images[d.url] = file;

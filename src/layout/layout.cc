@@ -356,6 +356,7 @@ std::string WorkDir() { return ".newsmirror"; }
 std::string LockPath() { return WorkDir() + "/lock"; }
 std::string JournalPath() { return WorkDir() + "/journal"; }
 std::string UncommittedPath() { return WorkDir() + "/uncommitted"; }
+std::string CommitPendingPath() { return WorkDir() + "/commit"; }
 std::string TmpDir() { return WorkDir() + "/tmp"; }
 std::string SearchIndexPath() { return WorkDir() + "/search.sqlite"; }
 std::string KeyCacheDir() { return WorkDir() + "/keys"; }

@@ -120,6 +120,7 @@ std::string WorkDir();                                            // .newsmirror
 std::string LockPath();                                           // .newsmirror/lock
 std::string JournalPath();                                        // .newsmirror/journal
 std::string UncommittedPath();                                    // .newsmirror/uncommitted
+std::string CommitPendingPath();                                  // .newsmirror/commit (a commit under way)
 std::string TmpDir();                                             // .newsmirror/tmp
 std::string SearchIndexPath();                                    // .newsmirror/search.sqlite
 std::string KeyCacheDir();                                        // .newsmirror/keys

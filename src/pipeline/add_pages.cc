@@ -166,12 +166,14 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
   }
   std::vector<PlannedWrite> writes = CompleteEntries(jobs, config, {root, now_ms});
   n = 0;
+  size_t job = 0;
   for (auto& [outlet, list] : entries) {
     OutletArchive* archive = archives[n].get();
     if (archive) {
       std::vector<bool> known;
       for (const Entry& e : list) known.push_back(archive->FindEntry(e) != nullptr);
-      MergeStats merged = archive->Merge(list, now_ms, ArchiveOptionsFor(sources[n], config));
+      MergeStats merged =
+          archive->Merge(list, now_ms, ArchiveOptionsFor(sources[n], config), jobs[job++].as_archived);
       const std::vector<size_t>& pages = page_of[outlet];
       for (size_t k = 0; k < pages.size(); ++k) {
         AddedPage& page = report.pages[pages[k]];

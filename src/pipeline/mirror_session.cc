@@ -2,14 +2,36 @@
 
 #include <unistd.h>
 
+#include "layout/layout.h"
 #include "pipeline/journal.h"
+#include "publish/checkout.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
 namespace nm {
 
+namespace {
+
+// A sparse checkout must hold what a run reads and rewrites in place; the
+// rest (articles/, assets/) it reads from git when it needs it.
+Status CheckCheckout(const std::string& root) {
+  auto checkout = CheckoutOf(root);
+  if (!checkout.ok()) return checkout.status().With(root);
+  for (const std::string& folder : {layout::StateDir(), layout::ListsDir(), layout::FeedsDir()}) {
+    if (!checkout->HoldsAll(folder)) {
+      return Status::InvalidArgument("the sparse checkout of " + root + " leaves out " + folder +
+                                     "/, which newsmirror reads from the work tree: git -C " + root +
+                                     " sparse-checkout add " + folder);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<RunLock> OpenMirror(const std::string& root, bool recover, bool create_repository, int* recovered) {
   if (Status s = MakeDirs(root); !s.ok()) return s;
+  if (Status s = CheckCheckout(root); !s.ok()) return s;
   auto lock = RunLock::Acquire(root);
   if (!lock.ok()) return lock.status();
   if (recover) {
@@ -82,6 +104,7 @@ Publication Publish(const std::string& root, const RunLock& lock, const std::str
     TestPausePoint("before-commit");
     CommitOptions options;
     options.remove_locks_before_ns = lock.acquired_ns();
+    options.pending_file = layout::CommitPendingPath();
     auto files = UncommittedFiles(root);
     if (!files.ok()) {
       p.commit_status = files.status();
@@ -96,6 +119,7 @@ Publication Publish(const std::string& root, const RunLock& lock, const std::str
     } else {
       p.committed = c->committed;
       p.commit = c->oid;
+      if (!c->note.empty()) p.notes.push_back(c->note);
     }
   }
   if (push && p.commit_status.ok()) p.pushes = Push(root, remotes);

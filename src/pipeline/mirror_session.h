@@ -1,14 +1,18 @@
 // The frame of every command that writes a mirror (run, add): open the
 // mirror before writing, publish it after.
 //
-// OpenMirror creates the folder, takes its run lock (kBusy while another run
-// holds it), replays the journal of a killed run when `recover` is set, and
-// makes the git repository when a commit will follow. Publish commits with
+// OpenMirror creates the folder, refuses a sparse checkout that leaves out
+// state/, lists/ or feeds/ or is not in cone mode (kInvalidArgument), takes
+// its run lock (kBusy while another run holds it), replays the journal of a
+// killed run when `recover` is set, and makes the git repository when a
+// commit will follow. Publish commits with
 // `message` and pushes to each remote on its own; a failed commit is not
-// pushed. It stages exactly the files written since the last commit
+// pushed. It commits exactly the files written since the last commit
 // (journal.h, UncommittedFiles) — so its cost follows the new work, not the
-// archive's size, and a sharded run never commits another shard's files —
-// and removes git lock files older than `lock` (left by a killed run).
+// archive's size, a sharded run never commits another shard's files, and
+// files the user staged stay staged — removes git lock files older than
+// `lock` (left by a killed run), and finishes a commit a killed run left
+// half done (.newsmirror/commit, git_repo.h).
 #pragma once
 
 #include <map>
@@ -45,6 +49,7 @@ struct Publication {
   bool committed = false;
   std::string commit;              // commit id when committed
   Status commit_status;
+  std::vector<std::string> notes;  // for the operator; nothing failed
   std::vector<PushOutcome> pushes;
 };
 

@@ -213,9 +213,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   size_t done = selected.size() - to_fetch.size();
   std::vector<PlannedWrite> writes;
   std::vector<std::optional<Feed>> feeds(selected.size());
-  auto merge = [&](size_t i, const std::vector<Entry>& entries) {
+  auto merge = [&](size_t i, const std::vector<Entry>& entries, const std::vector<bool>& as_archived) {
     SourceReport& sr = report.sources[i];
-    MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config), as_archived);
     archives[i]->ForgetQuarantinedNotIn(entries);
     sr.new_articles = m.new_articles;
     sr.updated = m.updated;
@@ -263,7 +263,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         if (!NeedsCompletion(src, config)) {
           // Nothing to complete: merged now, so that no more than one
           // parsed feed is held at a time.
-          merge(i, feed->entries);
+          merge(i, feed->entries, {});
           return;
         }
         feeds[i] = std::move(feed).value();
@@ -287,7 +287,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     source_of_job.push_back(i);
   }
   for (PlannedWrite& w : CompleteEntries(jobs, config, {root, now_ms})) writes.push_back(std::move(w));
+  std::vector<std::vector<bool>> as_archived(selected.size());
   for (size_t j = 0; j < jobs.size(); ++j) {
+    as_archived[source_of_job[j]] = std::move(jobs[j].as_archived);
     SourceReport& sr = report.sources[source_of_job[j]];
     sr.pages_fetched = jobs[j].pages_fetched;
     sr.pages_failed = jobs[j].pages_failed;
@@ -296,7 +298,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   }
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!feeds[i]) continue;
-    merge(i, feeds[i]->entries);
+    merge(i, feeds[i]->entries, as_archived[i]);
     feeds[i].reset();
   }
 
@@ -325,6 +327,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   report.committed = pub.committed;
   report.commit = pub.commit;
   report.commit_status = pub.commit_status;
+  for (const std::string& note : pub.notes) obs.Note(note);
   report.pushes = std::move(pub.pushes);
   return report;
 }

@@ -1,89 +1,39 @@
 #include "publish/git_repo.h"
 
-#include <git2.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <filesystem>
-#include <mutex>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
-#include <string_view>
 
+#include "publish/checkout.h"
+#include "publish/git_command.h"
+#include "publish/libgit2_util.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
 namespace nm {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct GitFree {
-  void operator()(T* p) const { Free(p); }
-};
-using RepoPtr = std::unique_ptr<git_repository, GitFree<git_repository, git_repository_free>>;
-using IndexPtr = std::unique_ptr<git_index, GitFree<git_index, git_index_free>>;
-using TreePtr = std::unique_ptr<git_tree, GitFree<git_tree, git_tree_free>>;
-using CommitPtr = std::unique_ptr<git_commit, GitFree<git_commit, git_commit_free>>;
-using RefPtr = std::unique_ptr<git_reference, GitFree<git_reference, git_reference_free>>;
-using RemotePtr = std::unique_ptr<git_remote, GitFree<git_remote, git_remote_free>>;
-using ConfigPtr = std::unique_ptr<git_config, GitFree<git_config, git_config_free>>;
-using SignaturePtr = std::unique_ptr<git_signature, GitFree<git_signature, git_signature_free>>;
-
 constexpr char kDefaultName[] = "newsmirror";
 constexpr char kDefaultEmail[] = "newsmirror@localhost";
 constexpr char kInitialBranch[] = "main";
-// Enough for a user-name step followed by a key or password and one retry;
-// libgit2 keeps asking as long as the callback keeps answering.
-constexpr int kMaxCredentialAttempts = 3;
-
-// libgit2 is never shut down: the process ends soon after the last push,
-// and shutting down while another thread still uses it would be worse.
-void InitLibgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    git_libgit2_init();
-    // Strict creation checks every entry of every tree written against the
-    // object database — for the articles folder of an outlet, thousands of
-    // object reads per commit. The trees come from an index whose blobs
-    // libgit2 itself just wrote, so there is nothing to check.
-    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-  });
-}
-
-std::string LastGitError() {
-  const git_error* e = git_error_last();
-  if (e && e->message && *e->message) return e->message;
-  return "unknown libgit2 error";
-}
-
-std::string OidHex(const git_oid& oid) {
-  char buf[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(buf, sizeof buf, &oid);
-  return buf;
-}
 
 const char* NonEmptyEnv(const char* name) {
   const char* v = std::getenv(name);
   return v && *v ? v : nullptr;
 }
 
-Result<RepoPtr> OpenRepository(const std::string& dir) {
-  InitLibgit2();
-  git_repository* raw = nullptr;
-  // No search upwards: a mirror kept inside another checkout must get its own
-  // repository, never commit into the enclosing one.
-  int rc = git_repository_open_ext(&raw, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr);
-  if (rc == GIT_ENOTFOUND) return Status::NotFound("no git repository at " + dir);
-  if (rc < 0) return Status::IoError("cannot open the git repository at " + dir + ": " + LastGitError());
-  return RepoPtr(raw);
-}
-
-// ---- Committing -----------------------------------------------------------
+// ---- Identity ---------------------------------------------------------------
 
 std::string ConfigString(git_config* cfg, const char* key) {
   if (!cfg) return "";
@@ -122,6 +72,8 @@ Result<SignaturePtr> MakeSignature(const Identity& id, const char* role) {
   return SignaturePtr(raw);
 }
 
+// ---- Locks ------------------------------------------------------------------
+
 Status LockedError(const std::string& what, const std::string& lock_file, const std::string& dir) {
   return Status::Busy(what + ": the lock file " + lock_file +
                       " exists. Another git command may be working in " + dir +
@@ -138,6 +90,34 @@ Status LockedErrorFromGit(const std::string& what, const std::string& dir) {
   if (close != std::string::npos) lock_file = msg.substr(open + 1, close - open - 1);
   return LockedError(what, lock_file, dir);
 }
+
+// A killed git process (or a killed run inside libgit2) leaves its lock files
+// behind, and every later commit fails on them. Those written before
+// `before_ns` cannot belong to anyone still working under the caller's lock.
+Status RemoveStaleLocks(git_repository* repo, int64_t before_ns) {
+  std::string git_dir = git_repository_path(repo);  // ends in '/'
+  std::vector<std::string> locks = {"index.lock", "HEAD.lock", "packed-refs.lock"};
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo, "HEAD") == 0) {
+    RefPtr head(raw);
+    if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
+      locks.push_back(std::string(git_reference_symbolic_target(head.get())) + ".lock");
+    }
+  }
+  for (const std::string& name : locks) {
+    std::string path = git_dir + name;
+    struct stat st;
+    if (::lstat(path.c_str(), &st) != 0) continue;
+    int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    if (mtime_ns >= before_ns) continue;
+    if (::unlink(path.c_str()) != 0) {
+      return Status::IoError("cannot remove the stale lock file " + path + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+// ---- Committing the whole work tree (a new mirror) ---------------------------
 
 Status StageAll(git_index* index, const std::string& dir) {
   char star[] = "*";
@@ -166,87 +146,489 @@ Status StageAll(git_index* index, const std::string& dir) {
   return Status::Ok();
 }
 
-Status StageFiles(git_index* index, const std::string& dir, const std::vector<std::string>& files) {
-  for (const std::string& f : files) {
-    // What is staged is read through the same path: a link on the way or in
-    // the file's place is refused, never followed.
-    auto kind = KindBelow(dir, f);
-    if (!kind.ok()) return kind.status().With("cannot stage " + f);
-    if (*kind != PathKind::kMissing && *kind != PathKind::kFile) {
-      return RefusedEntry(dir, f, *kind).With("cannot stage " + f);
-    }
-    struct stat st;
-    if (::lstat((dir + "/" + f).c_str(), &st) == 0) {
-      if (git_index_add_bypath(index, f.c_str()) < 0) {
-        return Status::IoError("cannot stage " + dir + "/" + f + ": " + LastGitError());
-      }
-    } else if (int rc = git_index_remove_bypath(index, f.c_str()); rc < 0 && rc != GIT_ENOTFOUND) {
-      return Status::IoError("cannot stage the removal of " + dir + "/" + f + ": " + LastGitError());
-    }
-  }
-  return Status::Ok();
+// ---- Committing a list of files: trees from HEAD's ---------------------------
+
+// One folder of the change: its files (a blob id, or nullopt to remove) and
+// the subfolders with changes, by name.
+struct FolderChange {
+  std::map<std::string, std::optional<git_oid>> files;
+  std::map<std::string, FolderChange> folders;
+};
+
+// git's order of tree entries: by name, a folder's name as if it ended in '/'.
+bool TreeOrderLess(std::string_view a, bool a_folder, std::string_view b, bool b_folder) {
+  size_t n = std::min(a.size(), b.size());
+  int c = std::memcmp(a.data(), b.data(), n);
+  if (c != 0) return c < 0;
+  unsigned char ca = a.size() > n ? static_cast<unsigned char>(a[n]) : a_folder ? '/' : 0;
+  unsigned char cb = b.size() > n ? static_cast<unsigned char>(b[n]) : b_folder ? '/' : 0;
+  return ca < cb;
 }
 
-// HEAD's tree with only `files` taken from the index (added, updated or
-// removed): whatever else is staged — by the user, by hand — stays staged and
-// out of the commit.
-Result<git_oid> HeadTreeWith(git_repository* repo, git_index* index, const std::vector<std::string>& files,
-                             const std::string& dir) {
-  git_object* raw = nullptr;
-  if (git_revparse_single(&raw, repo, "HEAD^{tree}") < 0) {
-    return Status::Corruption("cannot read HEAD's tree in " + dir + ": " + LastGitError());
-  }
-  TreePtr head(reinterpret_cast<git_tree*>(raw));
-  std::vector<git_tree_update> updates;
-  std::set<std::string_view> seen;
-  for (const std::string& f : files) {
-    if (!seen.insert(f).second) continue;
-    git_tree_update u{};
-    u.path = f.c_str();
-    if (const git_index_entry* e = git_index_get_bypath(index, f.c_str(), 0)) {
-      u.action = GIT_TREE_UPDATE_UPSERT;
-      u.id = e->id;
-      u.filemode = static_cast<git_filemode_t>(e->mode);
-    } else {
-      git_tree_entry* entry = nullptr;
-      if (git_tree_entry_bypath(&entry, head.get(), f.c_str()) != 0) continue;  // in neither
-      git_tree_entry_free(entry);
-      u.action = GIT_TREE_UPDATE_REMOVE;
+struct RawEntry {
+  std::string_view name;
+  bool folder;
+  const unsigned char* oid;  // 20 bytes
+  size_t begin, end;         // the entry's bytes in the tree
+};
+
+// The entries of a raw tree object, in their order.
+Result<std::vector<RawEntry>> ParseRawTree(std::string_view data) {
+  std::vector<RawEntry> out;
+  size_t pos = 0;
+  while (pos < data.size()) {
+    size_t space = data.find(' ', pos);
+    size_t nul = space == std::string_view::npos ? space : data.find('\0', space);
+    if (nul == std::string_view::npos || nul + 1 + GIT_OID_RAWSZ > data.size()) {
+      return Status::Corruption("a tree object is damaged");
     }
-    updates.push_back(u);
-  }
-  git_oid out;
-  git_oid_cpy(&out, git_tree_id(head.get()));
-  if (!updates.empty() && git_tree_create_updated(&out, repo, head.get(), updates.size(), updates.data()) < 0) {
-    return Status::IoError("cannot write the tree in " + dir + ": " + LastGitError());
+    std::string_view mode = data.substr(pos, space - pos);
+    RawEntry e{data.substr(space + 1, nul - space - 1), mode == "40000",
+               reinterpret_cast<const unsigned char*>(data.data() + nul + 1), pos, nul + 1 + GIT_OID_RAWSZ};
+    out.push_back(e);
+    pos = e.end;
   }
   return out;
 }
 
-// A killed git process (or a killed run inside libgit2) leaves its lock files
-// behind, and every later commit fails on them. Those written before
-// `before_ns` cannot belong to anyone still working under the caller's lock.
-Status RemoveStaleLocks(git_repository* repo, int64_t before_ns) {
-  std::string git_dir = git_repository_path(repo);  // ends in '/'
-  std::vector<std::string> locks = {"index.lock", "HEAD.lock", "packed-refs.lock"};
-  git_reference* raw = nullptr;
-  if (git_reference_lookup(&raw, repo, "HEAD") == 0) {
-    RefPtr head(raw);
-    if (git_reference_type(head.get()) == GIT_REFERENCE_SYMBOLIC) {
-      locks.push_back(std::string(git_reference_symbolic_target(head.get())) + ".lock");
+void AppendEntry(std::string& out, const char* mode, std::string_view name, const git_oid& oid) {
+  out += mode;
+  out += ' ';
+  out.append(name);
+  out += '\0';
+  out.append(reinterpret_cast<const char*>(oid.id), GIT_OID_RAWSZ);
+}
+
+// Writes the folder `change` makes of the tree `old` (nullptr: a new folder),
+// copying the old tree's bytes around the changed entries. nullopt: the
+// folder ends up empty (git has no empty folders). *changed is false when the
+// result is `old` itself (nothing was written).
+Result<std::optional<git_oid>> WriteFolder(git_odb* odb, const git_oid* old, const FolderChange& change,
+                                           const std::string& where, bool* changed) {
+  *changed = false;
+  OdbObjectPtr old_obj;
+  std::string_view old_data;
+  std::vector<RawEntry> entries;
+  if (old) {
+    git_odb_object* raw = nullptr;
+    if (git_odb_read(&raw, odb, old) < 0 || git_odb_object_type(raw) != GIT_OBJECT_TREE) {
+      if (raw) git_odb_object_free(raw);
+      return Status::Corruption("cannot read the tree of " + (where.empty() ? "the root" : where) + ": " +
+                                LastGitError());
+    }
+    old_obj.reset(raw);
+    old_data = std::string_view(static_cast<const char*>(git_odb_object_data(raw)), git_odb_object_size(raw));
+    auto parsed = ParseRawTree(old_data);
+    if (!parsed.ok()) return parsed.status().With(where);
+    entries = std::move(parsed).value();
+  }
+  // The new entries of this folder, in tree order: (name, folder, oid); a
+  // name listed with no oid is removed.
+  struct NewEntry {
+    std::string name;
+    bool folder;
+    std::optional<git_oid> oid;
+  };
+  std::vector<NewEntry> news;
+  // The old entry of a name, file or folder (they sort apart).
+  auto find = [&](const std::string& name, bool folder) -> const RawEntry* {
+    auto it = std::lower_bound(entries.begin(), entries.end(), 0, [&](const RawEntry& e, int) {
+      return TreeOrderLess(e.name, e.folder, name, folder);
+    });
+    return it != entries.end() && it->name == name && it->folder == folder ? &*it : nullptr;
+  };
+  auto old_of = [&](const std::string& name) -> const RawEntry* {
+    const RawEntry* e = find(name, false);
+    return e ? e : find(name, true);
+  };
+  for (const auto& [name, oid] : change.files) {
+    if (change.folders.count(name)) {
+      return Status::Corruption("\"" + (where.empty() ? name : where + "/" + name) +
+                                "\" is to be committed both as a file and as a folder");
+    }
+    const RawEntry* e = old_of(name);
+    if (e && !e->folder && oid && std::memcmp(e->oid, oid->id, GIT_OID_RAWSZ) == 0) continue;
+    if (!e && !oid) continue;
+    news.push_back({name, false, oid});
+  }
+  for (const auto& [name, sub] : change.folders) {
+    const RawEntry* e = old_of(name);
+    git_oid old_sub;
+    if (e && e->folder) git_oid_fromraw(&old_sub, e->oid);
+    bool sub_changed = false;
+    auto written = WriteFolder(odb, e && e->folder ? &old_sub : nullptr, sub, where.empty() ? name : where + "/" + name,
+                               &sub_changed);
+    if (!written.ok()) return written.status();
+    if (!sub_changed && e && e->folder) continue;
+    if (!*written && !e) continue;
+    news.push_back({name, true, *written});
+  }
+  if (news.empty()) {
+    if (old) return std::optional<git_oid>(*old);
+    return std::optional<git_oid>();
+  }
+  *changed = true;
+  std::sort(news.begin(), news.end(),
+            [](const NewEntry& a, const NewEntry& b) { return TreeOrderLess(a.name, a.folder, b.name, b.folder); });
+  // Old entries replaced or removed by a new one of the same name.
+  std::vector<bool> dropped(entries.size(), false);
+  for (const NewEntry& n : news) {
+    if (const RawEntry* e = old_of(n.name)) dropped[static_cast<size_t>(e - entries.data())] = true;
+  }
+  std::string out;
+  out.reserve(old_data.size() + news.size() * 128);
+  size_t k = 0;
+  size_t run_begin = std::string::npos, run_end = 0;  // old bytes waiting to be copied
+  auto flush = [&] {
+    if (run_begin != std::string::npos) out.append(old_data.substr(run_begin, run_end - run_begin));
+    run_begin = std::string::npos;
+  };
+  auto emit_new = [&](const NewEntry& n) {
+    if (!n.oid) return;
+    flush();
+    AppendEntry(out, n.folder ? "40000" : "100644", n.name, *n.oid);
+  };
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const RawEntry& e = entries[i];
+    while (k < news.size() && TreeOrderLess(news[k].name, news[k].folder, e.name, e.folder)) emit_new(news[k++]);
+    if (dropped[i]) {
+      flush();
+      continue;
+    }
+    if (run_begin == std::string::npos) run_begin = e.begin;
+    run_end = e.end;
+  }
+  flush();
+  while (k < news.size()) emit_new(news[k++]);
+  if (out.empty() && !where.empty()) return std::optional<git_oid>();
+  git_oid id;
+  if (git_odb_write(&id, odb, out.data(), out.size(), GIT_OBJECT_TREE) < 0) {
+    return Status::IoError("cannot write the tree of " + (where.empty() ? "the root" : where) + ": " + LastGitError());
+  }
+  return std::optional<git_oid>(id);
+}
+
+// A path newsmirror may commit: relative, no empty, "." or ".." component,
+// nothing inside .git.
+bool CommittablePath(const std::string& p) {
+  if (p.empty() || p[0] == '/' || p.back() == '/') return false;
+  size_t start = 0;
+  while (start <= p.size()) {
+    size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    std::string_view part(p.data() + start, end - start);
+    if (part.empty() || part == "." || part == ".." || part == ".git") return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+// The bytes of work-tree file `rel` as a blob written to `odb`; nullopt when
+// the file is missing. A path through a symbolic link, or to anything but a
+// regular file, is refused: newsmirror commits only files it wrote.
+Result<std::optional<git_oid>> WriteBlobOf(git_odb* odb, const std::string& dir, const std::string& rel) {
+  // Read through the same path as every other file of the mirror (util/fs.h):
+  // a link on the way or in the file's place is refused, never followed.
+  auto kind = KindBelow(dir, rel);
+  if (!kind.ok()) return kind.status().With("cannot commit " + rel);
+  if (*kind == PathKind::kMissing) return std::optional<git_oid>();
+  if (*kind != PathKind::kFile) return RefusedEntry(dir, rel, *kind).With("cannot commit " + rel);
+  auto bytes = ReadFileBelow(dir, rel);
+  if (!bytes.ok()) return bytes.status();
+  git_oid id;
+  if (git_odb_write(&id, odb, bytes->data(), bytes->size(), GIT_OBJECT_BLOB) < 0) {
+    return Status::IoError("cannot store " + dir + "/" + rel + " in the repository: " + LastGitError());
+  }
+  return std::optional<git_oid>(id);
+}
+
+// The record of a commit under way: "OLD NEW\n".
+struct Pending {
+  std::string old_commit, new_commit;
+};
+
+std::optional<Pending> ReadPending(const std::string& dir, const std::string& rel) {
+  if (rel.empty()) return std::nullopt;
+  auto text = ReadFileBelow(dir, rel);
+  if (!text.ok()) return std::nullopt;
+  size_t space = text->find(' ');
+  if (space != GIT_OID_HEXSZ || text->size() < 2 * GIT_OID_HEXSZ + 1) return std::nullopt;
+  return Pending{text->substr(0, GIT_OID_HEXSZ), text->substr(space + 1, GIT_OID_HEXSZ)};
+}
+
+void ForgetPending(const std::string& dir, const std::string& rel) {
+  if (!rel.empty()) (void)RemoveFileBelow(dir, rel);
+}
+
+// Removes from the work tree the committed files that the sparse checkout
+// leaves out — only those whose bytes are what `committed` says was
+// committed — and then their folders, once empty, up to the checkout.
+void RemoveOutsideCheckout(const std::string& dir, const Checkout& checkout, const std::vector<std::string>& files,
+                           const std::function<std::optional<git_oid>(const std::string&)>& committed) {
+  if (!checkout.sparse()) return;
+  std::set<std::string> folders;
+  for (const std::string& rel : files) {
+    if (checkout.Holds(rel)) continue;
+    if (!FileExistsBelow(dir, rel)) continue;
+    std::optional<git_oid> want = committed(rel);
+    auto bytes = ReadFileBelow(dir, rel);
+    git_oid have;
+    if (!want || !bytes.ok() || git_odb_hash(&have, bytes->data(), bytes->size(), GIT_OBJECT_BLOB) < 0 ||
+        !git_oid_equal(&have, &*want)) {
+      continue;
+    }
+    if (RemoveFileBelow(dir, rel).ok()) {
+      for (size_t slash = rel.rfind('/'); slash != std::string::npos && slash > 0; slash = rel.rfind('/', slash - 1)) {
+        folders.insert(rel.substr(0, slash));
+      }
     }
   }
-  for (const std::string& name : locks) {
-    std::string path = git_dir + name;
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) continue;
-    int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    if (mtime_ns >= before_ns) continue;
-    if (::unlink(path.c_str()) != 0) {
-      return Status::IoError("cannot remove the stale lock file " + path + ": " + std::strerror(errno));
+  // Deepest first; a folder that still holds something stays.
+  std::vector<std::string> order(folders.begin(), folders.end());
+  std::sort(order.begin(), order.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const std::string& f : order) {
+    if (!checkout.Holds(f + "/x")) ::rmdir((dir + "/" + f).c_str());
+  }
+}
+
+// What a commit did to one path: its new blob, or nullopt when removed.
+using PathChange = std::pair<std::string, std::optional<git_oid>>;
+
+// Brings the index's entries of `changes` to what commit `fresh` has, leaving
+// every other entry (the user's staged changes) as it is. Returns a note for
+// the operator when it could not.
+std::string SyncIndex(const std::string& dir, const Checkout& checkout, const std::string& old,
+                      const std::string& fresh, const std::vector<PathChange>& changes) {
+  if (changes.empty()) return "";
+  std::string cause;
+  if (checkout.sparse_index()) {
+    // Two-way merge, index only: an entry equal to OLD's becomes NEW's, one
+    // the user staged differently stays; the folders the checkout leaves out
+    // stay single entries (git would expand them for anything else).
+    auto r = RunGit(dir, {"read-tree", "-m", "-i", old, fresh});
+    if (r.ok() && r->exit_code == 0) return "";
+    cause = r.ok() ? GitErrorText(*r) : r.status().message();
+    // A path the run wrote that the user also staged (or conflicts in the
+    // index): those paths take the commit's version.
+    std::string paths;
+    for (const auto& [path, oid] : changes) paths += path + '\0';
+    auto reset = RunGit(dir, {"--literal-pathspecs", "reset", "-q", fresh, "--pathspec-from-file=-",
+                              "--pathspec-file-nul"},
+                        paths);
+    if (reset.ok() && (reset->exit_code == 0 || reset->exit_code == 1)) return "";
+  } else {
+    // The entries themselves, by blob id (nothing hashed again); then those a
+    // sparse checkout leaves out are marked so, as git marks them.
+    std::string info, outside;
+    for (const auto& [path, oid] : changes) {
+      info += (oid ? "100644 " + OidHex(*oid) : "0 " + std::string(GIT_OID_HEXSZ, '0')) + "\t" + path;
+      info += '\0';
+      if (oid && !checkout.Holds(path)) outside += path + '\0';
+    }
+    auto r = RunGit(dir, {"update-index", "-z", "--index-info"}, info);
+    if (r.ok() && r->exit_code == 0 && !outside.empty()) {
+      r = RunGit(dir, {"update-index", "-z", "--skip-worktree", "--stdin"}, outside);
+    }
+    if (r.ok() && r->exit_code == 0) return "";
+    cause = r.ok() ? GitErrorText(*r) : r.status().message();
+  }
+  return "committed, but the git index of " + dir + " could not be brought up to date (" + cause +
+         "); the next commit tries again";
+}
+
+Result<std::string> ResolveHead(git_repository* repo, const std::string& dir) {
+  git_oid oid;
+  if (git_reference_name_to_id(&oid, repo, "HEAD") < 0) {
+    return Status::Corruption("cannot read HEAD in " + dir + ": " + LastGitError());
+  }
+  return OidHex(oid);
+}
+
+// The blobs of one commit's tree by path, each folder's tree read once.
+class TreeAt {
+ public:
+  TreeAt(git_repository* repo, const std::string& commit) : repo_(repo) {
+    git_object* obj = nullptr;
+    if (git_revparse_single(&obj, repo, (commit + "^{tree}").c_str()) == 0) {
+      folders_[""] = TreePtr(reinterpret_cast<git_tree*>(obj));
     }
   }
-  return Status::Ok();
+  std::optional<git_oid> Blob(const std::string& rel) {
+    size_t slash = rel.rfind('/');
+    git_tree* folder = Folder(slash == std::string::npos ? "" : rel.substr(0, slash));
+    const git_tree_entry* e = folder ? git_tree_entry_byname(folder, rel.substr(slash + 1).c_str()) : nullptr;
+    if (!e || git_tree_entry_type(e) != GIT_OBJECT_BLOB) return std::nullopt;
+    return *git_tree_entry_id(e);
+  }
+
+ private:
+  git_tree* Folder(const std::string& path) {
+    auto it = folders_.find(path);
+    if (it != folders_.end()) return it->second.get();
+    size_t slash = path.rfind('/');
+    git_tree* parent = Folder(slash == std::string::npos ? "" : path.substr(0, slash));
+    const git_tree_entry* e =
+        parent ? git_tree_entry_byname(parent, path.substr(slash == std::string::npos ? 0 : slash + 1).c_str())
+               : nullptr;
+    git_tree* tree = nullptr;
+    if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE) git_tree_lookup(&tree, repo_, git_tree_entry_id(e));
+    folders_[path] = TreePtr(tree);
+    return tree;
+  }
+  git_repository* repo_;
+  std::map<std::string, TreePtr> folders_;
+};
+
+// What the commit of a killed Commit() did to the listed paths.
+std::vector<PathChange> ChangesIn(git_repository* repo, const Pending& p, const std::vector<std::string>& files) {
+  TreeAt before(repo, p.old_commit), after(repo, p.new_commit);
+  std::vector<PathChange> changes;
+  for (const std::string& rel : files) {
+    std::optional<git_oid> was = before.Blob(rel), is = after.Blob(rel);
+    if (was.has_value() != is.has_value() || (was && !git_oid_equal(&*was, &*is))) changes.emplace_back(rel, is);
+  }
+  return changes;
+}
+
+// Finishes a commit a killed Commit() had moved the branch to.
+std::string FinishPending(git_repository* repo, const std::string& dir, const Checkout& checkout,
+                          const std::vector<std::string>& files, const std::string& pending_file) {
+  std::optional<Pending> p = ReadPending(dir, pending_file);
+  if (!p) return "";
+  auto head = ResolveHead(repo, dir);
+  std::string note;
+  if (head.ok() && *head == p->new_commit) {
+    // Committed then: the bytes the new commit has at each path.
+    TreeAt committed(repo, p->new_commit);
+    RemoveOutsideCheckout(dir, checkout, files, [&](const std::string& rel) { return committed.Blob(rel); });
+    note = SyncIndex(dir, checkout, p->old_commit, p->new_commit, ChangesIn(repo, *p, files));
+    if (!note.empty()) return note;
+  }
+  ForgetPending(dir, pending_file);
+  return "";
+}
+
+std::string Subject(const std::string& message) {
+  std::string s = message.substr(0, message.find('\n'));
+  return s;
+}
+
+Result<CommitInfo> CommitFiles(git_repository* repo, const std::string& dir, const std::string& message,
+                               const std::vector<std::string>& files, const CommitOptions& options) {
+  auto checkout = CheckoutOf(dir);
+  if (!checkout.ok()) return checkout.status();
+  std::string note = FinishPending(repo, dir, *checkout, files, options.pending_file);
+  // The index must follow the last commit before the next one is made.
+  if (!note.empty()) return Status::IoError(note);
+  auto head_hex = ResolveHead(repo, dir);
+  if (!head_hex.ok()) return head_hex.status();
+  if (files.empty()) return CommitInfo{false, *head_hex, ""};
+  // The index is brought up to date after the branch moves: a lock in the
+  // way stops the commit before that.
+  std::string index_lock = std::string(git_repository_path(repo)) + "index.lock";
+  struct stat st;
+  if (::lstat(index_lock.c_str(), &st) == 0) return LockedError("cannot update the git index", index_lock, dir);
+
+  git_odb* raw_odb = nullptr;
+  if (git_repository_odb(&raw_odb, repo) < 0) return Status::IoError("cannot open the objects of " + dir);
+  OdbPtr odb(raw_odb);
+  FolderChange root;
+  std::map<std::string, git_oid> committed;
+  std::vector<PathChange> changes;
+  for (const std::string& rel : files) {
+    if (!CommittablePath(rel)) return Status::Corruption("refusing to commit the path \"" + rel + "\" in " + dir);
+    auto blob = WriteBlobOf(odb.get(), dir, rel);
+    if (!blob.ok()) return blob.status();
+    // A missing file the checkout leaves out was committed before and
+    // removed from the work tree since: HEAD keeps it.
+    if (!*blob && !checkout->Holds(rel)) continue;
+    FolderChange* folder = &root;
+    size_t start = 0;
+    for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', start)) {
+      folder = &folder->folders[rel.substr(start, slash - start)];
+      start = slash + 1;
+    }
+    folder->files[rel.substr(start)] = *blob;
+    if (*blob) committed[rel] = **blob;
+    changes.emplace_back(rel, *blob);
+  }
+  CommitPtr parent;
+  {
+    git_oid head_oid;
+    ParseOid(*head_hex, &head_oid);
+    git_commit* raw = nullptr;
+    if (git_commit_lookup(&raw, repo, &head_oid) < 0) {
+      return Status::Corruption("HEAD in " + dir + " does not point at a commit: " + LastGitError());
+    }
+    parent.reset(raw);
+  }
+  bool changed = false;
+  auto tree_id = WriteFolder(odb.get(), git_commit_tree_id(parent.get()), root, "", &changed);
+  if (!tree_id.ok()) return tree_id.status();
+  auto removable = [&](const std::string& rel) -> std::optional<git_oid> {
+    auto it = committed.find(rel);
+    if (it == committed.end()) return std::nullopt;
+    return it->second;
+  };
+  if (!changed) {
+    RemoveOutsideCheckout(dir, *checkout, files, removable);
+    return CommitInfo{false, *head_hex, ""};
+  }
+  git_tree* raw_tree = nullptr;
+  if (git_tree_lookup(&raw_tree, repo, &**tree_id) < 0) {
+    return Status::Corruption("cannot read the tree just written in " + dir + ": " + LastGitError());
+  }
+  TreePtr tree(raw_tree);
+
+  git_config* raw_cfg = nullptr;
+  ConfigPtr cfg(git_repository_config_snapshot(&raw_cfg, repo) == 0 ? raw_cfg : nullptr);
+  Identity committer_id = ResolveIdentity(cfg.get(), "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL");
+  auto author = MakeSignature(ResolveIdentity(cfg.get(), "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"), "author");
+  if (!author.ok()) return author.status();
+  auto committer = MakeSignature(committer_id, "committer");
+  if (!committer.ok()) return committer.status();
+  const git_commit* parents[] = {parent.get()};
+  git_oid commit_id;
+  if (git_commit_create(&commit_id, repo, nullptr, author->get(), committer->get(), nullptr, message.c_str(),
+                        tree.get(), 1, parents) < 0) {
+    return Status::IoError("cannot create the commit in " + dir + ": " + LastGitError());
+  }
+  std::string commit_hex = OidHex(commit_id);
+  if (!options.pending_file.empty()) {
+    Status s = WriteFileBelow(dir, options.pending_file, *head_hex + " " + commit_hex + "\n", /*sync=*/true);
+    if (!s.ok()) return s.With("cannot note the commit under way");
+  }
+  TestPausePoint("commit-written");
+
+  // The branch moves only from the commit the trees were built on.
+  git_reference* raw_head = nullptr;
+  if (git_reference_lookup(&raw_head, repo, "HEAD") < 0) {
+    return Status::Corruption("cannot read HEAD in " + dir + ": " + LastGitError());
+  }
+  RefPtr head_ref(raw_head);
+  std::string target = git_reference_type(head_ref.get()) == GIT_REFERENCE_SYMBOLIC
+                           ? git_reference_symbolic_target(head_ref.get())
+                           : "HEAD";
+  // The reflog's identity is the committer's, as git's.
+  git_repository_set_ident(repo, committer_id.name.c_str(), committer_id.email.c_str());
+  git_reference* moved = nullptr;
+  int rc = git_reference_create_matching(&moved, repo, target.c_str(), &commit_id, 1, git_commit_id(parent.get()),
+                                         ("commit: " + Subject(message)).c_str());
+  if (rc == 0) git_reference_free(moved);
+  if (rc == GIT_ELOCKED) {
+    ForgetPending(dir, options.pending_file);
+    return LockedErrorFromGit("cannot move the branch to the new commit", dir);
+  }
+  if (rc < 0) {
+    ForgetPending(dir, options.pending_file);
+    return Status::IoError("cannot move " + target + " in " + dir + " to the new commit: " + LastGitError());
+  }
+  TestPausePoint("branch-moved");
+  RemoveOutsideCheckout(dir, *checkout, files, removable);
+  std::string sync_note = SyncIndex(dir, *checkout, *head_hex, commit_hex, changes);
+  TestPausePoint("index-written");
+  if (sync_note.empty()) ForgetPending(dir, options.pending_file);
+  return CommitInfo{true, commit_hex, sync_note};
 }
 
 // ---- Pushing --------------------------------------------------------------
@@ -290,71 +672,35 @@ std::string PercentDecode(const std::string& s) {
 }
 
 // The folder a remote URL names when it is an absolute path or a file:// URL.
-// Relative paths are left to libgit2, which resolves them its own way.
 std::optional<std::string> LocalPath(const std::string& url) {
   if (url.rfind("file://", 0) == 0) return PercentDecode(url.substr(7));
   if (!url.empty() && url[0] == '/') return url;
   return std::nullopt;
 }
 
-struct PushContext {
-  std::string remote;
-  std::string redacted_url;
-  std::string url_user;      // from the remote's URL, decoded
-  std::string url_password;  // likewise; empty when none
-  int credential_attempts = 0;
-  bool offered_ssh_key = false;
-  std::vector<std::string> rejections;
-};
-
-int AcquireCredential(git_credential** out, const char* url, const char* username_from_url,
-                      unsigned int allowed, void* payload) {
-  auto* ctx = static_cast<PushContext*>(payload);
-  if (++ctx->credential_attempts > kMaxCredentialAttempts) {
-    git_error_set_str(GIT_ERROR_NET,
-                      ctx->offered_ssh_key
-                          ? "authentication failed: the server refused the keys in the SSH agent "
-                            "(is ssh-agent running, with the deploy key added?)"
-                          : "authentication failed: the server refused the credentials (check the token in "
-                            "NEWSMIRROR_GIT_TOKEN, GITHUB_TOKEN or GH_TOKEN, or the user and password in the URL)");
-    return GIT_EAUTH;
+void ReplaceAll(std::string& s, const std::string& from, const std::string& to) {
+  if (from.empty()) return;
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
+    s.replace(pos, from.size(), to);
   }
-  std::string user = username_from_url && *username_from_url ? username_from_url : ctx->url_user;
-
-  if (allowed & GIT_CREDENTIAL_SSH_KEY) {
-    ctx->offered_ssh_key = true;
-    return git_credential_ssh_key_from_agent(out, user.empty() ? "git" : user.c_str());
-  }
-  if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
-    if (!ctx->url_password.empty()) {
-      return git_credential_userpass_plaintext_new(out, user.c_str(), ctx->url_password.c_str());
-    }
-    const char* token = NonEmptyEnv("NEWSMIRROR_GIT_TOKEN");
-    if (!token) token = NonEmptyEnv("GITHUB_TOKEN");
-    if (!token) token = NonEmptyEnv("GH_TOKEN");
-    if (token) {
-      // Hosts check only the token; GitHub documents this user name for it.
-      return git_credential_userpass_plaintext_new(out, user.empty() ? "x-access-token" : user.c_str(), token);
-    }
-    git_error_set_str(GIT_ERROR_NET,
-                      "the server asks for a password and none is set: put a token in "
-                      "NEWSMIRROR_GIT_TOKEN (or GITHUB_TOKEN, GH_TOKEN)");
-    return GIT_EAUTH;
-  }
-  if (allowed & GIT_CREDENTIAL_USERNAME) {
-    return git_credential_username_new(out, user.empty() ? "git" : user.c_str());
-  }
-  git_error_set_str(GIT_ERROR_NET, "the server asks for a kind of authentication newsmirror cannot give");
-  return GIT_EAUTH;
 }
 
-// libgit2 reports a ref the server refused here, not in push's return value.
-int OnPushUpdateReference(const char* refname, const char* status, void* payload) {
-  if (status) {
-    auto* ctx = static_cast<PushContext*>(payload);
-    ctx->rejections.push_back(std::string(refname) + " (" + status + ")");
+// git's output with the secrets newsmirror knows of taken out.
+std::string Scrub(std::string text, const std::string& url) {
+  ReplaceAll(text, url, RedactUrl(url));
+  UrlParts parts = SplitUrl(url);
+  if (parts.userinfo_begin != std::string::npos) {
+    std::string info = url.substr(parts.userinfo_begin, parts.userinfo_end - parts.userinfo_begin);
+    size_t colon = info.find(':');
+    if (colon != std::string::npos && colon + 1 < info.size()) {
+      ReplaceAll(text, info.substr(colon + 1), "***");
+      ReplaceAll(text, PercentDecode(info.substr(colon + 1)), "***");
+    }
   }
-  return 0;
+  for (const char* name : {"NEWSMIRROR_GIT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"}) {
+    if (const char* token = NonEmptyEnv(name)) ReplaceAll(text, token, "***");
+  }
+  return text;
 }
 
 // The branch HEAD points at, e.g. "refs/heads/main".
@@ -375,110 +721,56 @@ Result<std::string> CurrentBranch(git_repository* repo, const std::string& dir) 
   return branch;
 }
 
-// git's url.<base>.pushInsteadOf (else insteadOf) rewriting of a push URL:
-// the longest matching prefix wins. Read with a plain iterator, since
-// libgit2's own rewriting matches regular expressions (see PushOne).
-std::string ApplyInsteadOf(git_config* cfg, const std::string& url) {
-  if (!cfg) return url;
-  git_config_iterator* it = nullptr;
-  if (git_config_iterator_new(&it, cfg) < 0) return url;
-  std::string best_base, best_prefix, push_base, push_prefix;
-  git_config_entry* e = nullptr;
-  while (git_config_next(&e, it) == 0) {
-    std::string name = e->name, value = e->value ? e->value : "";
-    if (name.rfind("url.", 0) != 0 || url.rfind(value, 0) != 0 || value.empty()) continue;
-    bool push = name.size() > 14 && name.substr(name.size() - 14) == ".pushinsteadof";
-    bool plain = name.size() > 10 && name.substr(name.size() - 10) == ".insteadof";
-    if (!push && !plain) continue;
-    std::string base = name.substr(4, name.size() - 4 - (push ? 14 : 10));
-    std::string& prefix = push ? push_prefix : best_prefix;
-    if (value.size() > prefix.size()) {
-      prefix = value;
-      (push ? push_base : best_base) = base;
-    }
-  }
-  git_config_iterator_free(it);
-  if (!push_prefix.empty()) return push_base + url.substr(push_prefix.size());
-  if (!best_prefix.empty()) return best_base + url.substr(best_prefix.size());
-  return url;
-}
-
-Status PushOne(git_repository* repo, const std::string& remote_name, const std::string& refspec) {
-  // The remote is read from the configuration by name and pushed through an
-  // in-memory remote: git_remote_lookup matches a regular expression against
-  // every configuration entry, and libgit2 1.5 (Debian 12) leaks a PCRE2
-  // match block on each one that does not match.
+PushOutcome PushOne(git_repository* repo, const std::string& dir, const std::string& remote_name,
+                    const std::string& branch) {
+  PushOutcome outcome;
+  outcome.remote = remote_name;
   git_config* raw_cfg = nullptr;
   ConfigPtr cfg(git_repository_config_snapshot(&raw_cfg, repo) == 0 ? raw_cfg : nullptr);
-  std::string configured = ConfigString(cfg.get(), ("remote." + remote_name + ".pushurl").c_str());
-  if (configured.empty()) configured = ConfigString(cfg.get(), ("remote." + remote_name + ".url").c_str());
-  if (configured.empty()) {
-    return Status::NotFound("remote '" + remote_name + "' is not configured: add it with `git remote add " +
-                            remote_name + " URL`");
+  std::string url = ConfigString(cfg.get(), ("remote." + remote_name + ".pushurl").c_str());
+  if (url.empty()) url = ConfigString(cfg.get(), ("remote." + remote_name + ".url").c_str());
+  if (url.empty()) {
+    outcome.status = Status::NotFound("remote '" + remote_name + "' is not configured: add it with `git remote add " +
+                                      remote_name + " URL`");
+    return outcome;
   }
-  git_remote_create_options create;
-  git_remote_create_options_init(&create, GIT_REMOTE_CREATE_OPTIONS_VERSION);
-  create.repository = repo;
-  create.flags = GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC | GIT_REMOTE_CREATE_SKIP_INSTEADOF;
-  configured = ApplyInsteadOf(cfg.get(), configured);
-  git_remote* raw = nullptr;
-  if (git_remote_create_with_opts(&raw, configured.c_str(), &create) < 0) {
-    return Status::InvalidArgument("remote '" + remote_name + "': " + LastGitError());
+  std::string where = "push to remote '" + remote_name + "' (" + RedactUrl(url) + ")";
+  if (std::optional<std::string> path = LocalPath(url); path && !std::filesystem::exists(*path)) {
+    outcome.status = Status::NotFound(where + " failed: there is no repository at " + *path);
+    return outcome;
   }
-  RemotePtr remote(raw);
-  const char* url = git_remote_url(remote.get());
-  if (!url) return Status::InvalidArgument("remote '" + remote_name + "' has no URL");
-
-  PushContext ctx;
-  ctx.remote = remote_name;
-  ctx.redacted_url = RedactUrl(url);
-  std::string u = url;
-  UrlParts parts = SplitUrl(u);
-  if (parts.userinfo_begin != std::string::npos) {
-    std::string info = u.substr(parts.userinfo_begin, parts.userinfo_end - parts.userinfo_begin);
-    size_t colon = info.find(':');
-    ctx.url_user = PercentDecode(info.substr(0, colon));
-    if (colon != std::string::npos) ctx.url_password = PercentDecode(info.substr(colon + 1));
+  auto r = RunGit(dir, {"push", "--porcelain", "--quiet", remote_name, branch + ":" + branch});
+  if (!r.ok()) {
+    outcome.status = r.status().With(where + " failed");
+    return outcome;
   }
-
-  git_push_options opts;
-  git_push_options_init(&opts, GIT_PUSH_OPTIONS_VERSION);
-  opts.callbacks.credentials = AcquireCredential;
-  opts.callbacks.push_update_reference = OnPushUpdateReference;
-  opts.callbacks.payload = &ctx;
-  // Proxies from git's http.proxy and the usual environment variables.
-  opts.proxy_opts.type = GIT_PROXY_AUTO;
-
-  std::string spec = refspec;
-  char* specs[] = {spec.data()};
-  git_strarray refspecs = {specs, 1};
-  std::string where = "push to remote '" + remote_name + "' (" + ctx.redacted_url + ")";
-  // libgit2 calls a missing local path an "unsupported URL protocol".
-  if (std::optional<std::string> path = LocalPath(u); path && !std::filesystem::exists(*path)) {
-    return Status::NotFound(where + " failed: there is no repository at " + *path);
+  // --porcelain: one line per ref, "FLAG\tFROM:TO\tSUMMARY (REASON)"; "!" is
+  // a ref the remote did not take.
+  std::vector<std::string> refused;
+  size_t start = 0;
+  const std::string& out = r->out;
+  while (start < out.size()) {
+    size_t end = out.find('\n', start);
+    if (end == std::string::npos) end = out.size();
+    std::string line = out.substr(start, end - start);
+    start = end + 1;
+    if (line.size() < 2 || line[0] != '!' || line[1] != '\t') continue;
+    std::string ref = line.substr(2, line.find('\t', 2) - 2);
+    std::string summary = line.substr(std::min(line.size(), 3 + ref.size()));
+    ref = ref.substr(ref.find(':') + 1);
+    if (summary.rfind("[rejected]", 0) == 0) outcome.rejected = true;
+    refused.push_back(ref + " " + summary);
   }
-  if (git_remote_push(remote.get(), &refspecs, &opts) < 0) {
-    std::string cause = LastGitError();
-    if (cause.find("fastforward") != std::string::npos || cause.find("not present locally") != std::string::npos) {
-      while (!cause.empty() && (cause.back() == '.' || cause.back() == ' ')) cause.pop_back();
-      cause += " (the remote has commits this repository lacks; fetch and merge them first)";
-    }
-    return Status::NetworkError(where + " failed: " + cause);
+  if (r->exit_code == 0 && refused.empty()) return outcome;
+  std::string cause;
+  for (const std::string& f : refused) cause += (cause.empty() ? "" : ", ") + f;
+  if (outcome.rejected) {
+    cause += " (the remote has commits this repository lacks, e.g. another run pushed first: fetch, merge and push "
+             "again)";
   }
-  if (!ctx.rejections.empty()) {
-    std::string list;
-    for (const auto& r : ctx.rejections) list += (list.empty() ? "" : ", ") + r;
-    return Status::NetworkError(where + " was rejected: " + list);
-  }
-  // As git does after a push: the remote-tracking branch follows.
-  std::string branch = refspec.substr(0, refspec.find(':'));
-  git_oid oid;
-  if (branch.rfind("refs/heads/", 0) == 0 && git_reference_name_to_id(&oid, repo, branch.c_str()) == 0) {
-    std::string tracking = "refs/remotes/" + remote_name + "/" + branch.substr(11);
-    git_reference* ref = nullptr;
-    if (git_reference_create(&ref, repo, tracking.c_str(), &oid, 1, "push") == 0) git_reference_free(ref);
-  }
-  return Status::Ok();
+  if (cause.empty()) cause = GitErrorText(*r);
+  outcome.status = Status::NetworkError(Scrub(where + (refused.empty() ? " failed: " : " was rejected: ") + cause, url));
+  return outcome;
 }
 
 }  // namespace
@@ -509,35 +801,22 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
   if (git_repository_is_bare(repo)) {
     return Status::InvalidArgument("the git repository at " + dir + " is bare: it has no files to commit");
   }
-
   if (options.remove_locks_before_ns > 0) {
     if (Status s = RemoveStaleLocks(repo, options.remove_locks_before_ns); !s.ok()) return s;
   }
-  if (options.files && options.files->empty() && git_repository_head_unborn(repo) != 1) {
-    // Nothing to stage: the index already is what the last commit holds,
-    // unless someone else staged things, which are theirs to commit.
-    git_oid head;
-    if (git_reference_name_to_id(&head, repo, "HEAD") == 0) return CommitInfo{false, OidHex(head)};
-  }
+  bool unborn = git_repository_head_unborn(repo) == 1;
+  if (options.files && !unborn) return CommitFiles(repo, dir, message, *options.files, options);
+
+  // The whole work tree: the first commit of a new mirror (an archive being
+  // taken over is there before newsmirror wrote anything), or no list given.
   git_index* raw_index = nullptr;
   if (git_repository_index(&raw_index, repo) < 0) {
     return Status::Corruption("cannot read the git index in " + dir + ": " + LastGitError());
   }
   IndexPtr index(raw_index);
-  // The first commit takes the whole work tree (an archive being taken over
-  // is there before newsmirror wrote anything).
-  bool unborn = git_repository_head_unborn(repo) == 1;
-  Status staged = options.files && !unborn ? StageFiles(index.get(), dir, *options.files) : StageAll(index.get(), dir);
-  if (!staged.ok()) return staged;
-
-  // With the run's files named, the commit is HEAD's tree with those paths
-  // only; the first commit, or one without a list, takes the index whole.
+  if (Status s = StageAll(index.get(), dir); !s.ok()) return s;
   git_oid tree_id;
-  if (options.files && !unborn) {
-    auto built = HeadTreeWith(repo, index.get(), *options.files, dir);
-    if (!built.ok()) return built.status();
-    tree_id = *built;
-  } else if (git_index_write_tree(&tree_id, index.get()) < 0) {
+  if (git_index_write_tree(&tree_id, index.get()) < 0) {
     return Status::IoError("cannot write the tree in " + dir + ": " + LastGitError());
   }
   // Written before the commit so that a stale lock stops the run before HEAD
@@ -548,7 +827,6 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
     }
     return Status::IoError("cannot write the git index in " + dir + ": " + LastGitError());
   }
-
   TestPausePoint("index-written");
   CommitPtr parent;
   git_reference* raw_head = nullptr;
@@ -566,13 +844,11 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
   } else if (rc != GIT_EUNBORNBRANCH && rc != GIT_ENOTFOUND) {
     return Status::Corruption("cannot read HEAD in " + dir + ": " + LastGitError());
   }
-
   git_tree* raw_tree = nullptr;
   if (git_tree_lookup(&raw_tree, repo, &tree_id) < 0) {
     return Status::Corruption("cannot read the tree just written in " + dir + ": " + LastGitError());
   }
   TreePtr tree(raw_tree);
-
   git_config* raw_cfg = nullptr;
   ConfigPtr cfg(git_repository_config_snapshot(&raw_cfg, repo) == 0 ? raw_cfg : nullptr);
   auto author = MakeSignature(ResolveIdentity(cfg.get(), "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"), "author");
@@ -580,14 +856,25 @@ Result<CommitInfo> Commit(const std::string& dir, const std::string& message, co
   auto committer =
       MakeSignature(ResolveIdentity(cfg.get(), "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"), "committer");
   if (!committer.ok()) return committer.status();
-
   const git_commit* parents[] = {parent.get()};
   git_oid commit_id;
   rc = git_commit_create(&commit_id, repo, "HEAD", author->get(), committer->get(), nullptr, message.c_str(),
                          tree.get(), parent ? 1 : 0, parents);
   if (rc == GIT_ELOCKED) return LockedErrorFromGit("cannot move the branch to the new commit", dir);
   if (rc < 0) return Status::IoError("cannot create the commit in " + dir + ": " + LastGitError());
-  return CommitInfo{true, OidHex(commit_id)};
+  // libgit2's index holds every file as present: in a sparse checkout, git
+  // marks the files it leaves out and takes them out of the work tree (and
+  // collapses their folders when the index is sparse), as a clone would have.
+  std::string note;
+  auto checkout = CheckoutOf(dir);
+  if (checkout.ok() && checkout->sparse()) {
+    auto r = RunGit(dir, {"sparse-checkout", "reapply"});
+    if (!r.ok() || r->exit_code != 0) {
+      note = "committed, but the sparse checkout of " + dir + " could not be applied again (" +
+             (r.ok() ? GitErrorText(*r) : r.status().message()) + "): run git sparse-checkout reapply";
+    }
+  }
+  return CommitInfo{true, OidHex(commit_id), note};
 }
 
 std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::string>& remotes) {
@@ -600,11 +887,7 @@ std::vector<PushOutcome> Push(const std::string& dir, const std::vector<std::str
   if (!opened.ok()) return fail_all(opened.status());
   auto branch = CurrentBranch(opened->get(), dir);
   if (!branch.ok()) return fail_all(branch.status());
-
-  const std::string refspec = *branch + ":" + *branch;
-  for (const auto& remote : remotes) {
-    outcomes.push_back({remote, PushOne(opened->get(), remote, refspec)});
-  }
+  for (const auto& remote : remotes) outcomes.push_back(PushOne(opened->get(), dir, remote, *branch));
   return outcomes;
 }
 

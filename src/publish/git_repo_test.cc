@@ -334,6 +334,7 @@ TEST_F(GitRepoTest, PushesToEveryRemote) {
   auto out = Push(work_, {"origin", "backup"});
   ASSERT_EQ(out.size(), 2u);
   for (const auto& o : out) EXPECT_TRUE(o.status.ok()) << o.remote << ": " << o.status.message();
+  for (const auto& o : out) EXPECT_FALSE(o.rejected);
   EXPECT_EQ(out[0].remote, "origin");
   EXPECT_EQ(out[1].remote, "backup");
   EXPECT_EQ(Trim(Git(a, "rev-parse refs/heads/main")), oid);
@@ -390,6 +391,8 @@ TEST_F(GitRepoTest, DivergedRemoteIsReportedAsFailure) {
   ASSERT_EQ(out.size(), 1u);
   ASSERT_FALSE(out[0].status.ok());
   EXPECT_NE(out[0].status.message().find("'origin'"), std::string::npos) << out[0].status.message();
+  EXPECT_TRUE(out[0].rejected);
+  EXPECT_NE(out[0].status.message().find("fetch"), std::string::npos) << out[0].status.message();
   EXPECT_EQ(Trim(Git(bare, "rev-parse refs/heads/main")), theirs);
 }
 
@@ -399,6 +402,202 @@ TEST_F(GitRepoTest, PushBeforeAnyCommitFailsForEachRemote) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_FALSE(out[0].status.ok());
   EXPECT_NE(out[0].status.message().find("refs/heads/main"), std::string::npos) << out[0].status.message();
+}
+
+
+// ---- Committing a list of files -----------------------------------------
+
+CommitOptions Files(std::vector<std::string> files, const std::string& pending = "") {
+  CommitOptions o;
+  o.files = std::move(files);
+  o.pending_file = pending;
+  return o;
+}
+
+size_t LooseObjects(const std::string& repo) {
+  size_t n = 0;
+  for (const auto& dir : fs::directory_iterator(repo + "/.git/objects")) {
+    std::string name = dir.path().filename().string();
+    if (name.size() != 2) continue;
+    for (const auto& f : fs::directory_iterator(dir.path())) n += f.is_regular_file();
+  }
+  return n;
+}
+
+TEST_F(GitRepoTest, ListedFilesAreCommittedWhatTheUserStagedStaysStaged) {
+  Write(work_ + "/state/a.tsv", "1\n");
+  Write(work_ + "/theirs.md", "theirs\n");
+  CommitOrDie("first");
+  Write(work_ + "/theirs.md", "changed by the user\n");
+  Write(work_ + "/notes.md", "new, by the user\n");
+  Git(work_, "add theirs.md notes.md");
+  Write(work_ + "/state/a.tsv", "2\n");
+  Write(work_ + "/articles/a/1048574.md", "new\n");
+  auto r = Commit(work_, "run\n", Files({"state/a.tsv", "articles/a/1048574.md"}));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->committed);
+  EXPECT_EQ(r->note, "");
+  EXPECT_EQ(Git(work_, "diff-tree -r --name-only HEAD^ HEAD"), "articles/a/1048574.md\nstate/a.tsv\n");
+  EXPECT_EQ(Git(work_, "show HEAD:theirs.md"), "theirs\n");
+  EXPECT_EQ(Git(work_, "status --porcelain"), "A  notes.md\nM  theirs.md\n");
+  // The reflog says what git's would.
+  EXPECT_EQ(Trim(Git(work_, "reflog -1 --format=%gs HEAD")), "commit: run");
+}
+
+TEST_F(GitRepoTest, OnlyTheTreesOnTheChangedPathsAreWritten) {
+  for (const char* f : {"x/a.md", "x/b.md", "y/a.md", "z/deep/a.md", "z/deep/b.md", "top.md"}) {
+    Write(work_ + "/" + f, std::string(f) + "\n");
+  }
+  CommitOrDie("first");
+  size_t before = LooseObjects(work_);
+  Write(work_ + "/z/deep/c.md", "c\n");
+  auto r = Commit(work_, "run\n", Files({"z/deep/c.md"}));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  // The blob, three trees (root, z, z/deep) and the commit; nothing else.
+  EXPECT_EQ(LooseObjects(work_), before + 5);
+  EXPECT_EQ(Git(work_, "diff-tree -t -r --name-only HEAD^ HEAD"), "z\nz/deep\nz/deep/c.md\n");
+  for (const char* same : {"x", "y", "top.md"}) {
+    EXPECT_EQ(Git(work_, std::string("rev-parse HEAD:") + same), Git(work_, std::string("rev-parse HEAD^:") + same));
+  }
+  EXPECT_EQ(Git(work_, "ls-tree -r --name-only HEAD"), "top.md\nx/a.md\nx/b.md\ny/a.md\nz/deep/a.md\nz/deep/b.md\nz/deep/c.md\n");
+  // What git itself would build from the same files.
+  EXPECT_EQ(Trim(Git(work_, "rev-parse HEAD^{tree}")), Trim(Git(work_, "write-tree")));
+}
+
+TEST_F(GitRepoTest, ListedFilesThatAreGoneAreRemovedWithTheirEmptyFolders) {
+  Write(work_ + "/keep.md", "k\n");
+  Write(work_ + "/a/b/gone.md", "g\n");
+  Write(work_ + "/a/stay.md", "s\n");
+  Write(work_ + "/c/only.md", "o\n");
+  CommitOrDie("first");
+  fs::remove(work_ + "/a/b/gone.md");
+  fs::remove_all(work_ + "/c");
+  Write(work_ + "/a/b-c.md", "sorts between b and stay\n");
+  auto r = Commit(work_, "run\n", Files({"a/b/gone.md", "c/only.md", "a/b-c.md", "never/was.md"}));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Git(work_, "ls-tree -r --name-only HEAD"), "a/b-c.md\na/stay.md\nkeep.md\n");
+  EXPECT_EQ(Trim(Git(work_, "rev-parse HEAD^{tree}")), Trim(Git(work_, "write-tree")));
+  EXPECT_EQ(Git(work_, "status --porcelain"), "");
+  // Nothing listed changed: no commit.
+  auto again = Commit(work_, "run\n", Files({"a/b-c.md"}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->committed);
+  EXPECT_EQ(again->oid, r->oid);
+}
+
+TEST_F(GitRepoTest, APathThroughASymbolicLinkIsRefused) {
+  Write(work_ + "/a.md", "a\n");
+  CommitOrDie("first");
+  Write(tmp_.path() + "/elsewhere/victim.md", "outside\n");
+  fs::create_directory_symlink(tmp_.path() + "/elsewhere", work_ + "/articles");
+  auto r = Commit(work_, "run\n", Files({"articles/victim.md"}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("symbolic link"), std::string::npos) << r.status().message();
+  EXPECT_EQ(Trim(Git(work_, "rev-list --count HEAD")), "1");
+}
+
+// A depth-1, blob-less, sparse clone of a remote, as an hourly job makes it.
+class SparseCloneRepoTest : public GitRepoTest {
+ protected:
+  void SetUp() override {
+    GitRepoTest::SetUp();
+    Write(work_ + "/state/a/feed.tsv", "1\n");
+    Write(work_ + "/lists/a.md", "list\n");
+    Write(work_ + "/articles/a/1048574.md", "one\n");
+    Write(work_ + "/articles/a/1048573.md", "two\n");
+    Write(work_ + "/articles/b/1048574.md", "b\n");
+    Write(work_ + "/README.md", "r\n");
+    CommitOrDie("first");
+    Write(work_ + "/articles/a/1048572.md", "three\n");
+    Commit(work_, "second\n", Files({"articles/a/1048572.md"}));
+    remote_ = tmp_.path() + "/remote.git";
+    Git(tmp_.path(), "clone -q --bare " + Quote(work_) + " " + Quote(remote_));
+    Git(remote_, "config uploadpack.allowFilter true");
+    clone_ = tmp_.path() + "/clone";
+    Git(tmp_.path(), "clone -q --depth 1 --filter=blob:none --sparse " + Quote("file://" + remote_) + " " +
+                         Quote(clone_));
+    Git(clone_, "sparse-checkout set --cone --sparse-index state lists");
+  }
+  std::string remote_, clone_;
+};
+
+TEST_F(SparseCloneRepoTest, CommitsAndPushesAFastForwardFromTheShallowClone) {
+  ASSERT_FALSE(fs::exists(clone_ + "/articles"));
+  Write(clone_ + "/state/a/feed.tsv", "2\n");
+  Write(clone_ + "/articles/a/1048571.md", "four\n");
+  Write(clone_ + "/articles/a/1048574.md", "one, corrected\n");
+  std::string pending = ".git/newsmirror-commit";  // relative to the work tree
+  auto r = Commit(clone_, "run\n", Files({"state/a/feed.tsv", "articles/a/1048571.md", "articles/a/1048574.md"}, pending));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  ASSERT_TRUE(r->committed);
+  EXPECT_EQ(r->note, "");
+  EXPECT_FALSE(fs::exists(clone_ + "/" + pending));
+  // The committed files outside the checkout left the work tree; the index
+  // is still sparse and clean.
+  EXPECT_FALSE(fs::exists(clone_ + "/articles"));
+  EXPECT_EQ(Git(clone_, "status --porcelain"), "");
+  std::string index = Git(clone_, "ls-files --sparse");
+  EXPECT_NE(index.find("articles/\n"), std::string::npos) << index;
+  EXPECT_EQ(Git(clone_, "show HEAD:articles/a/1048574.md"), "one, corrected\n");
+  EXPECT_EQ(Git(clone_, "show HEAD:articles/a/1048573.md"), "two\n");
+  EXPECT_EQ(Git(clone_, "diff-tree -r --name-only HEAD^ HEAD"),
+            "articles/a/1048571.md\narticles/a/1048574.md\nstate/a/feed.tsv\n");
+  // The other outlet's folder is the very tree it was.
+  EXPECT_EQ(Git(clone_, "rev-parse HEAD:articles/b"), Git(clone_, "rev-parse HEAD^:articles/b"));
+
+  std::string before = Trim(Git(remote_, "rev-parse HEAD"));
+  auto pushed = Push(clone_, {"origin"});
+  ASSERT_EQ(pushed.size(), 1u);
+  ASSERT_TRUE(pushed[0].status.ok()) << pushed[0].status.message();
+  EXPECT_EQ(Trim(Git(remote_, "rev-parse HEAD")), r->oid);
+  EXPECT_EQ(Trim(Git(remote_, "rev-parse HEAD^")), before);
+  Git(remote_, "fsck --no-progress");
+}
+
+TEST_F(SparseCloneRepoTest, AListedFileOutsideTheCheckoutThatIsNotThereStaysAsHeadHasIt) {
+  Write(clone_ + "/lists/a.md", "list 2\n");
+  auto r = Commit(clone_, "run\n", Files({"lists/a.md", "articles/a/1048573.md"}));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Git(clone_, "diff-tree -r --name-only HEAD^ HEAD"), "lists/a.md\n");
+  EXPECT_EQ(Git(clone_, "show HEAD:articles/a/1048573.md"), "two\n");
+  EXPECT_EQ(Git(clone_, "status --porcelain"), "");
+}
+
+TEST_F(SparseCloneRepoTest, ACommitKilledAfterTheBranchMovedIsFinishedByTheNext) {
+  Write(clone_ + "/articles/a/1048571.md", "four\n");
+  Write(clone_ + "/lists/a.md", "list 2\n");
+  std::vector<std::string> files = {"articles/a/1048571.md", "lists/a.md"};
+  std::string pending = ".git/newsmirror-commit";  // relative to the work tree
+  std::string head = Trim(Git(clone_, "rev-parse HEAD"));
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("NEWSMIRROR_TEST_PAUSE_AT", "branch-moved", 1);
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, 2);
+    (void)Commit(clone_, "run\n", Files(files, pending));
+    _exit(0);
+  }
+  ASSERT_GT(pid, 0);
+  bool moved = false;
+  for (int i = 0; i < 1000 && !moved; ++i) {
+    auto now = Shell("git -C " + Quote(clone_) + " rev-parse HEAD");
+    moved = now && Trim(*now) != head && fs::exists(clone_ + "/" + pending);
+    if (!moved) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(moved) << "the commit never moved the branch";
+  // Killed before the index and the work tree followed.
+  EXPECT_NE(Git(clone_, "status --porcelain"), "");
+
+  auto r = Commit(clone_, "run\n", Files(files, pending));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->committed);
+  EXPECT_EQ(r->note, "");
+  EXPECT_FALSE(fs::exists(clone_ + "/" + pending));
+  EXPECT_FALSE(fs::exists(clone_ + "/articles"));
+  EXPECT_EQ(Git(clone_, "status --porcelain"), "");
+  EXPECT_EQ(Trim(Git(clone_, "rev-list --count HEAD")), "2");
 }
 
 int FreeLoopbackPort() {
@@ -465,6 +664,7 @@ TEST_F(GitRepoTest, RefRefusedByTheServerIsReportedAsFailure) {
   EXPECT_NE(m.find("'served'"), std::string::npos) << m;
   EXPECT_NE(m.find(url), std::string::npos) << m;
   EXPECT_NE(m.find("refs/heads/main"), std::string::npos) << m;
+  EXPECT_FALSE(out[0].rejected) << m;  // refused by the server, not behind it
   EXPECT_FALSE(Shell("git -C " + Quote(root + "/target.git") + " rev-parse -q --verify refs/heads/main").has_value());
 }
 

@@ -101,6 +101,9 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
     return NewerFirst(*a.record, *b.record);
   });
   if (picked.size() > kMirrorFeedSize) picked.resize(kMirrorFeedSize);
+  std::vector<std::pair<std::string, const ArticleRecord*>> wanted;
+  for (const Picked& p : picked) wanted.emplace_back(p.outlet->name, p.record);
+  PrefetchArticles(view.root, wanted, overlay);
 
   AtomFeed feed;
   feed.id = "tag:newsmirror,2024:feeds/" + EncodeUriComponent(name);

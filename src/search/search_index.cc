@@ -335,6 +335,13 @@ Status SearchIndex::Sync(const MirrorView& view, SyncStats* stats) {
     list.Bind(1, o.name);
     while (list.Step()) have[list.Text(1)] = {list.Int(0), list.Text(2), list.Text(3), list.Text(4)};
     list.Reset();
+    // Files a sparse checkout leaves out come from git, in one request.
+    std::vector<std::pair<std::string, const ArticleRecord*>> wanted;
+    for (const ArticleRecord& r : o.records) {
+      auto it = have.find(r.file);
+      if (it == have.end() || it->second.blob != r.blob || r.blob.empty()) wanted.emplace_back(o.name, &r);
+    }
+    PrefetchArticles(view.root, wanted);
     for (const ArticleRecord& r : o.records) {
       auto it = have.find(r.file);
       if (it != have.end()) {

@@ -129,6 +129,14 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   if (!view.ok()) return view.status();
   if (Status s = MakeDirs(options.out); !s.ok()) return s;
   SitePages pages(*view, options.site);
+  {
+    // Files a sparse checkout leaves out come from git, in one request.
+    std::vector<std::pair<std::string, const ArticleRecord*>> all;
+    for (const MirrorOutlet& o : view->outlets) {
+      for (const ArticleRecord& r : o.records) all.emplace_back(o.name, &r);
+    }
+    PrefetchArticles(view->root, all);
+  }
   std::map<std::string, ManifestEntry> old = ReadManifest(options.out);
   std::map<std::string, ManifestEntry> now;
   SiteBuildStats stats;

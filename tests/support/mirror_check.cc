@@ -4,6 +4,7 @@
 
 #include "archive/article.h"
 #include "layout/layout.h"
+#include "publish/checkout.h"
 #include "state/outlet_state.h"
 #include "support/cli.h"
 #include "util/fs.h"
@@ -53,12 +54,14 @@ void CheckOutlet(const std::string& mirror, const std::string& outlet, const std
       }
     }
   }
-  std::string folder = mirror + "/articles/" + outlet + "/";
+  std::string rel_folder = layout::ArticleDir(outlet);
+  std::string folder = mirror + "/" + rel_folder + "/";
   std::set<std::string> files, guids;
   for (const ArticleRecord& r : state->records) {
     files.insert(r.file);
     if (!r.guid.empty() && !guids.insert(r.guid).second) problems.push_back(where + ": guid " + r.guid + " twice");
-    auto bytes = ReadFile(folder + r.file);
+    // A sparse checkout leaves the file in HEAD's tree alone.
+    auto bytes = ReadTrackedFile(mirror, rel_folder + "/" + r.file);
     if (!bytes.ok()) {
       problems.push_back(where + ": record " + std::to_string(r.id) + " has no file " + r.file);
       continue;
@@ -66,9 +69,16 @@ void CheckOutlet(const std::string& mirror, const std::string& outlet, const std
     if (GitBlobId(*bytes) != r.blob) problems.push_back(where + ": " + r.file + " differs from its blob id");
     if (!ParseArticle(*bytes).ok()) problems.push_back("articles/" + outlet + "/" + r.file + " does not parse");
   }
+  std::set<std::string> present;
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
+    present.insert(it->path().filename().string());
+  }
+  if (!CheckoutHoldsAll(mirror, rel_folder)) {
+    auto head = ListHeadFolder(mirror, rel_folder);
+    for (const TrackedEntry& e : head.ok() ? *head : std::vector<TrackedEntry>{}) present.insert(e.name);
+  }
+  for (const std::string& name : present) {
     if (!files.count(name)) problems.push_back("articles/" + outlet + "/" + name + " has no state record");
   }
   for (const std::string& g : want) {

@@ -6,6 +6,8 @@
 // file is missing or holds other bytes than their blob id says, article files
 // without a record, a guid archived twice, an expected guid missing, a git
 // repository that `git fsck` rejects or a work tree with uncommitted changes.
+// In a sparse checkout, the article files it leaves out are read from HEAD's
+// tree.
 #pragma once
 
 #include <map>
