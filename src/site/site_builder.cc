@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bump when the pages' HTML changes, so unchanged articles are rendered again.
-constexpr const char* kRendererVersion = "site-1";
+constexpr const char* kRendererVersion = "site-2";
 constexpr const char* kManifest = ".newsmirror-site.tsv";
 
 struct ManifestEntry {
@@ -174,11 +174,35 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
     return true;
   };
 
+  // The pages after the first of a long article's text-only edition
+  // ({id}-2.html, …) come and stay with the first.
+  auto keep_continuations = [&](const std::string& first) {
+    std::string stem = first.substr(0, first.size() - 5) + "-";
+    std::error_code ec;
+    for (auto it = old.lower_bound(stem); it != old.end() && it->first.rfind(stem, 0) == 0; ++it) {
+      if (!fs::exists(options.out + "/" + it->first, ec)) continue;
+      now[it->first] = it->second;
+      ++stats.pages;
+      ++stats.unchanged;
+    }
+  };
   for (const std::string& path : pages.Paths()) {
     ++stats.pages;
     const ArticleRecord* r = pages.ArticleOf(path);
     std::string source = r ? GitBlobId(settings + r->blob) : std::string();
-    if (r && !r->blob.empty() && unchanged_source(path, source)) continue;
+    bool text_article = r && path.rfind("text/", 0) == 0;
+    if (r && !r->blob.empty() && unchanged_source(path, source)) {
+      if (text_article) keep_continuations(path);
+      continue;
+    }
+    if (text_article) {
+      auto parts = pages.RenderTextArticle(path);
+      for (size_t k = 0; k < parts.size(); ++k) {
+        if (k > 0) ++stats.pages;
+        if (Status s = put(parts[k].first, parts[k].second, k == 0 ? source : std::string()); !s.ok()) return s;
+      }
+      continue;
+    }
     std::vector<std::string> images;
     auto text = pages.Render(path, &images);
     if (!text) return Status::Internal("the site lists " + path + " but cannot render it");
