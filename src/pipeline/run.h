@@ -6,7 +6,9 @@
 // feed, merges its entries into the outlet's archive, writes every changed
 // file as one atomic step, and then commits and pushes when asked. A source
 // that fails (network, HTTP, unreadable feed) is reported and skipped; the
-// others are archived and published all the same.
+// others are archived and published all the same. With [bundle], an
+// unsharded run that wrote something also writes the offline bundles whose
+// period changed (bundle/schedule.h) before the commit.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +33,7 @@ struct RunOptions {
   bool push = false;
   bool dry_run = false;                // fetch and merge, write nothing: no folder, no lock, no journal replay
   int64_t now_ms = 0;                  // 0 = the clock (tests pin it)
+  std::string bundle_folder;           // [bundle]'s bundles go here instead ("" = [bundle] folder, else the mirror)
 };
 
 struct SourceReport {
@@ -61,6 +64,7 @@ struct RunReport {
   std::string commit;                  // commit id when committed
   Status commit_status;
   std::vector<PushOutcome> pushes;
+  std::vector<std::string> bundle_errors;  // [bundle] bundles that could not be made, with the cause
 
   bool AllSucceeded() const;
 };

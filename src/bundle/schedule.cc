@@ -1,0 +1,229 @@
+#include "bundle/schedule.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "state/outlet_state.h"
+#include "util/fs.h"
+
+namespace nm {
+
+namespace fs = std::filesystem;
+
+std::string BundlesDir() { return "bundles"; }
+std::string BundleIndexPath() { return BundlesDir() + "/index.tsv"; }
+std::string BundleName(const std::string& scope, const std::string& period, BundleFormat format) {
+  return scope + "/" + period + "." + BundleExtension(format);
+}
+
+namespace {
+
+constexpr const char* kAllScope = "all";
+
+struct IndexEntry {
+  std::string fingerprint;
+  int articles = 0;
+};
+
+std::map<std::string, IndexEntry> ReadIndex(const std::string& root) {
+  std::map<std::string, IndexEntry> out;
+  auto text = ReadFile(root + "/" + BundleIndexPath());
+  if (!text.ok()) return out;
+  size_t start = 0;
+  while (start < text->size()) {
+    size_t end = text->find('\n', start);
+    if (end == std::string::npos) end = text->size();
+    std::string line = text->substr(start, end - start);
+    start = end + 1;
+    size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 == std::string::npos || line.empty() || line[0] == '#') continue;
+    out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), std::atoi(line.c_str() + t2 + 1)};
+  }
+  return out;
+}
+
+std::string FormatIndex(const std::map<std::string, IndexEntry>& index) {
+  std::string out = "# newsmirror bundles: name, fingerprint of what it holds, articles (0: none written)\n";
+  for (const auto& [name, e] : index) out += name + "\t" + e.fingerprint + "\t" + std::to_string(e.articles) + "\n";
+  return out;
+}
+
+// The periods kept now, newest first.
+std::vector<Period> KeptPeriods(const BundleScheduleConfig& bc, int64_t now_ms, int offset) {
+  std::vector<Period> out;
+  if (bc.daily) {
+    auto today = DayPeriod(DayOf(now_ms, offset), offset);
+    int64_t from = bc.current ? today->from_ms : today->from_ms - 86'400'000;
+    for (int k = 0; k < bc.keep_days; ++k) {
+      auto day = DayPeriod(DayOf(from - int64_t{k} * 86'400'000 + 3'600'000, offset), offset);
+      out.push_back(*day);
+    }
+  }
+  if (bc.monthly) {
+    auto month = MonthPeriod(MonthOf(now_ms, offset), offset);
+    if (!bc.current) month = MonthPeriod(MonthOf(month->from_ms - 1, offset), offset);
+    for (int k = 0; k < bc.keep_months; ++k) {
+      out.push_back(*month);
+      month = MonthPeriod(MonthOf(month->from_ms - 1, offset), offset);
+    }
+  }
+  return out;
+}
+
+// The files under `dir` named like bundles ("{scope}/{period}.{ext}").
+std::vector<std::string> ExistingBundles(const std::string& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (fs::directory_iterator scope(dir, ec), end; !ec && scope != end; scope.increment(ec)) {
+    if (!scope->is_directory(ec) || scope->is_symlink(ec)) continue;
+    std::error_code ec2;
+    for (fs::directory_iterator f(scope->path(), ec2); !ec2 && f != end; f.increment(ec2)) {
+      std::string name = f->path().filename().string();
+      size_t dot = name.rfind('.');
+      if (dot == std::string::npos || !ParseBundleFormat(name.substr(dot + 1)).ok()) continue;
+      std::string period = name.substr(0, dot);
+      if (!DayPeriod(period, 0).ok() && !MonthPeriod(period, 0).ok()) continue;
+      out.push_back(scope->path().filename().string() + "/" + name);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& config,
+                                      const std::set<std::string>& changed_outlets, int64_t now_ms,
+                                      const std::string& folder) {
+  ScheduledBundles out;
+  const BundleScheduleConfig& bc = config.bundle;
+  if (!bc.enabled) return out;
+  const int offset = config.archive.list_utc_offset_minutes;
+  std::vector<Period> periods = KeptPeriods(bc, now_ms, offset);
+
+  // The scopes: every outlet together, and each outlet the mirror has.
+  std::set<std::string> outlets = ListStateOutlets(root);
+  std::error_code ec;
+  for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec)) outlets.insert(it->path().filename().string());
+  }
+  std::vector<std::string> scopes;
+  if (bc.all_outlets) scopes.push_back(kAllScope);
+  if (bc.each_outlet) scopes.insert(scopes.end(), outlets.begin(), outlets.end());
+
+  std::map<std::string, IndexEntry> old_index = ReadIndex(root);
+  struct Wanted {
+    std::string name, scope;
+    Period period;
+    BundleFormat format;
+  };
+  std::vector<Wanted> wanted;
+  for (const std::string& scope : scopes) {
+    for (const Period& p : periods) {
+      for (BundleFormat f : bc.formats) wanted.push_back({BundleName(scope, p.name, f), scope, p, f});
+    }
+  }
+  std::set<std::string> wanted_names;
+  for (const Wanted& w : wanted) wanted_names.insert(w.name);
+
+  // Nothing changed and every kept period is known: nothing to read.
+  bool all_known = std::all_of(wanted.begin(), wanted.end(), [&](const Wanted& w) { return old_index.count(w.name); });
+  const std::string dir = folder.empty() ? root + "/" + BundlesDir() : folder;
+  std::vector<std::string> existing = ExistingBundles(dir);
+  bool stale = std::any_of(existing.begin(), existing.end(), [&](const std::string& n) { return !wanted_names.count(n); }) ||
+               std::any_of(old_index.begin(), old_index.end(), [&](const auto& e) { return !wanted_names.count(e.first); });
+  if (changed_outlets.empty() && all_known && !stale) return out;
+
+  std::map<std::string, IndexEntry> index;
+  if (!wanted.empty() && (!changed_outlets.empty() || !all_known)) {
+    auto view = LoadMirror(root);
+    if (!view.ok()) {
+      out.errors.push_back("bundles: " + view.status().message());
+      return out;
+    }
+    for (const Wanted& w : wanted) {
+      BundleRequest request;
+      request.format = w.format;
+      if (w.scope != kAllScope) request.outlets = {w.scope};
+      request.from_ms = w.period.from_ms;
+      request.to_ms = w.period.to_ms;
+      request.period = w.period.name;
+      request.title = (w.scope == kAllScope ? std::string("newsmirror") : w.scope) + " " + w.period.name;
+      request.max_bytes = bc.max_bytes;
+      request.utc_offset_minutes = offset;
+      if (w.format == BundleFormat::kEpub) request.font_file = bc.epub_font;
+      for (const SourceConfig& s : config.sources) {
+        if (!s.language.empty()) request.languages[s.name] = s.language;
+      }
+      request.footer = ReaderFooterFor(&config);
+      if (w.scope != kAllScope && !view->Find(w.scope)) continue;
+      auto selected = SelectForBundle(*view, request);
+      if (!selected.ok()) {
+        out.errors.push_back(BundlesDir() + "/" + w.name + ": " + selected.status().message());
+        continue;
+      }
+      std::string fingerprint = BundleFingerprint(*selected, request);
+      size_t count = 0;
+      for (const BundleOutlet& o : *selected) count += o.records.size();
+      auto old = old_index.find(w.name);
+      // A bundle deleted from the mirror is written again; a folder's files
+      // are the release step's to take away.
+      bool file_there = !folder.empty() || fs::exists(dir + "/" + w.name, ec);
+      if (old != old_index.end() && old->second.fingerprint == fingerprint && (count == 0 || file_there)) {
+        index[w.name] = old->second;
+        continue;
+      }
+      if (count == 0) {
+        index[w.name] = {fingerprint, 0};
+        continue;  // a stale file of it is pruned below
+      }
+      auto bundle = MakeBundle(*view, request);
+      if (!bundle.ok()) {
+        out.errors.push_back(BundlesDir() + "/" + w.name + ": " + bundle.status().message());
+        if (old != old_index.end()) index[w.name] = old->second;  // tried again next run
+        continue;
+      }
+      if (!bundle->warnings.empty()) {
+        // Articles missing from the checkout (or unreadable): the bundle is
+        // written without them, and made again by the next run.
+        out.errors.push_back(BundlesDir() + "/" + w.name + ": " + std::to_string(bundle->warnings.size()) +
+                             " of its articles could not be read (" + bundle->warnings.front() +
+                             "); it is made again next run");
+        if (old != old_index.end()) index[w.name] = old->second;
+        else index[w.name] = {"-", bundle->articles};
+      } else {
+        index[w.name] = {fingerprint, bundle->articles};
+      }
+      PlannedWrite write{w.name, std::move(bundle->bytes)};
+      if (folder.empty()) {
+        write.path = BundlesDir() + "/" + write.path;
+        out.mirror_writes.push_back(std::move(write));
+      } else {
+        out.folder_writes.push_back(std::move(write));
+      }
+      out.written.push_back(w.name);
+    }
+  } else {
+    for (const auto& [name, e] : old_index) {
+      if (wanted_names.count(name)) index[name] = e;
+    }
+  }
+  // Pruning: bundles of periods (or scopes, formats) no longer kept, and
+  // files of periods that have no article any more.
+  for (const std::string& name : existing) {
+    auto it = index.find(name);
+    if (wanted_names.count(name) && (it == index.end() || it->second.articles > 0)) continue;
+    if (folder.empty()) {
+      out.mirror_writes.push_back({BundlesDir() + "/" + name, "", true});
+    } else {
+      out.folder_writes.push_back({name, "", true});
+    }
+    out.removed.push_back(name);
+  }
+  std::string text = FormatIndex(index);
+  auto current = ReadFile(root + "/" + BundleIndexPath());
+  if (!current.ok() || *current != text) out.mirror_writes.push_back({BundleIndexPath(), text});
+  return out;
+}
+
+}  // namespace nm
