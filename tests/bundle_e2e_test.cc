@@ -379,6 +379,34 @@ TEST_F(BundleScheduleTest, AFolderGetsTheBundlesAndTheMirrorTheIndex) {
   EXPECT_NE(Slurp(folder + "/all/2023-03-10.html").find("今天的第二篇"), std::string::npos);
 }
 
+// A bundle that cannot be made (its font is missing) is reported with its
+// name and cause; the others are written, and the next run tries it again.
+TEST_F(BundleScheduleTest, ABundleThatCannotBeMadeIsReportedAndTriedAgain) {
+  Config config = Load("[bundle]\nperiods = [\"daily\"]\nkeep_days = 1\nepub_font = \"book.otf\"\n");
+  WriteFeed({{"d1", "昨天的", Date(kNow - kDay), "<p>昨天。</p>"}});
+  RunOptions options;
+  options.out_dir = mirror_;
+  options.now_ms = kNow;
+  RunReport first = RunMirror(config, options);
+  ASSERT_TRUE(first.status.ok()) << first.status.message();
+  ASSERT_EQ(first.bundle_errors.size(), 1u);
+  EXPECT_NE(first.bundle_errors[0].find("bundles/all/2023-03-09.epub"), std::string::npos) << first.bundle_errors[0];
+  EXPECT_NE(first.bundle_errors[0].find(dir_.path() + "/book.otf"), std::string::npos) << first.bundle_errors[0];
+  EXPECT_FALSE(first.AllSucceeded());
+  EXPECT_TRUE(fs::exists(mirror_ + "/bundles/all/2023-03-09.html"));
+  EXPECT_FALSE(fs::exists(mirror_ + "/bundles/all/2023-03-09.epub"));
+  EXPECT_EQ(Slurp(mirror_ + "/bundles/index.tsv").find("2023-03-09.epub"), std::string::npos);
+
+  // The font is there now: a run without news makes the book.
+  std::string font = std::string("OTTO\0\x0a\0\x80", 8) + std::string(500, 'f');
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/book.otf", font).ok());
+  RunReport second = Run(config, kNow);
+  EXPECT_EQ(Bundles(second), (std::set<std::string>{"bundles/all/2023-03-09.epub", "bundles/index.tsv"}));
+  EXPECT_TRUE(fs::exists(mirror_ + "/bundles/all/2023-03-09.epub"));
+  // And then nothing more.
+  EXPECT_TRUE(Bundles(Run(config, kNow)).empty());
+}
+
 TEST(BundleConfigTest, BadBundleSettingsAreRefusedWithTheLine) {
   for (const char* bad : {"formats = [\"pdf\"]", "periods = \"daily\"", "outlets = \"some\"", "keep_days = 0",
                           "max_mb = 0", "colour = \"red\""}) {

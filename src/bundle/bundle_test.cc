@@ -296,5 +296,40 @@ TEST_F(BundleTest, AnUnreadableArticleIsLeftOutAndNamed) {
   EXPECT_NE(bundle->warnings[0].find("articles/VOA/" + voa->records[0].file), std::string::npos) << bundle->warnings[0];
 }
 
+// No font unless one is configured; a configured one is a file of the book,
+// in the manifest with its type and named by the style sheet.
+TEST_F(BundleTest, AFontIsInTheBookOnlyWhenConfigured) {
+  auto plain = MakeBundle(View(), Request(BundleFormat::kEpub));
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  auto files = Unzip(plain->bytes);
+  for (const auto& [name, data] : files) EXPECT_EQ(name.find("fonts/"), std::string::npos) << name;
+  EXPECT_EQ(files["EPUB/style.css"].find("@font-face"), std::string::npos);
+  EXPECT_EQ(files["EPUB/package.opf"].find("media-type=\"font/"), std::string::npos);
+
+  std::string font_bytes = std::string("wOF2\0\1\0\0", 8) + std::string(3000, '\x7f') + "字";
+  BundleRequest request = Request(BundleFormat::kEpub);
+  request.font_file = dir_.path() + "/Book.woff2";
+  ASSERT_TRUE(WriteFileAtomic(request.font_file, font_bytes, false).ok());
+  auto with_font = MakeBundle(View(), request);
+  ASSERT_TRUE(with_font.ok()) << with_font.status().message();
+  files = Unzip(with_font->bytes);
+  EXPECT_EQ(files["EPUB/fonts/font.woff2"], font_bytes);
+  EXPECT_NE(files["EPUB/package.opf"].find("href=\"fonts/font.woff2\" media-type=\"font/woff2\""), std::string::npos)
+      << files["EPUB/package.opf"];
+  EXPECT_NE(files["EPUB/style.css"].find("src:url(fonts/font.woff2)"), std::string::npos) << files["EPUB/style.css"];
+  EXPECT_NE(BundleFingerprint(*SelectForBundle(View(), request), request),
+            BundleFingerprint(*SelectForBundle(View(), Request(BundleFormat::kEpub)), Request(BundleFormat::kEpub)));
+
+  request.font_file = dir_.path() + "/Book.ttc";
+  ASSERT_TRUE(WriteFileAtomic(request.font_file, font_bytes, false).ok());
+  auto collection = MakeBundle(View(), request);
+  ASSERT_FALSE(collection.ok());
+  EXPECT_NE(collection.status().message().find(request.font_file), std::string::npos) << collection.status().message();
+  request.font_file = dir_.path() + "/missing.otf";
+  auto missing = MakeBundle(View(), request);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find(request.font_file), std::string::npos) << missing.status().message();
+}
+
 }  // namespace
 }  // namespace nm
