@@ -1,7 +1,6 @@
 // End to end: offline bundles (newsmirror bundle, [bundle] in run) on mirrors
 // built by run, checked with epubcheck (Debian's package, scripts/setup.sh).
 #include <gtest/gtest.h>
-#include <zip.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -17,6 +16,7 @@
 #include "support/http_server.h"
 #include "support/mirror_builder.h"
 #include "support/temp_dir.h"
+#include "support/unzip.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -54,27 +54,6 @@ std::string Epubcheck(const std::string& file) {
   std::error_code ec;
   if (!fs::exists(archive) && fs::exists(file + ".jsa")) fs::rename(file + ".jsa", archive, ec);
   return code == 0 ? "" : "epubcheck exit " + std::to_string(code) + ":\n" + out;
-}
-
-std::map<std::string, std::string> Unzip(const std::string& path) {
-  std::map<std::string, std::string> out;
-  int error = 0;
-  zip_t* za = zip_open(path.c_str(), ZIP_RDONLY, &error);
-  if (!za) {
-    ADD_FAILURE() << path << " is not a ZIP";
-    return out;
-  }
-  for (zip_int64_t i = 0; i < zip_get_num_entries(za, 0); ++i) {
-    zip_stat_t st;
-    zip_stat_index(za, static_cast<zip_uint64_t>(i), 0, &st);
-    zip_file_t* f = zip_fopen_index(za, static_cast<zip_uint64_t>(i), 0);
-    std::string data(st.size, '\0');
-    zip_fread(f, data.data(), st.size);
-    zip_fclose(f);
-    out[st.name] = data;
-  }
-  zip_close(za);
-  return out;
 }
 
 std::string Slurp(const std::string& path) {
@@ -181,7 +160,7 @@ TEST_F(BundleE2eTest, EpubPassesEpubcheckWithStoredAndProxiedImagesAndCjkTitles)
   EXPECT_NE(r.err.find(": " + std::to_string(3 + corpus_records) + " articles, 1 stored images"), std::string::npos)
       << r.err;
   EXPECT_EQ(Epubcheck(book), "");
-  auto files = Unzip(book);
+  auto files = UnzipBytes(Slurp(book));
   std::string pages;
   int images = 0;
   for (const auto& [name, data] : files) {

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <libxml/parser.h>
-#include <zip.h>
 
 #include <filesystem>
 
 #include "bundle/language.h"
 #include "support/mirror_builder.h"
 #include "support/temp_dir.h"
+#include "support/unzip.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -30,31 +30,6 @@ std::string StoreImage(const std::string& root, const std::string& outlet, const
   EXPECT_TRUE(MakeDirs(root + "/assets/" + outlet).ok());
   EXPECT_TRUE(WriteFileAtomic(root + "/assets/" + outlet + "/" + file, bytes, false).ok());
   return "../../assets/" + outlet + "/" + file;
-}
-
-std::map<std::string, std::string> Unzip(const std::string& bytes, std::vector<std::string>* order = nullptr) {
-  std::map<std::string, std::string> out;
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  zip_t* za = zip_open_from_source(src, ZIP_RDONLY, &error);
-  if (!za) {
-    ADD_FAILURE() << "not a ZIP: " << zip_error_strerror(&error);
-    zip_source_free(src);
-    return out;
-  }
-  for (zip_int64_t i = 0; i < zip_get_num_entries(za, 0); ++i) {
-    zip_stat_t st;
-    zip_stat_index(za, static_cast<zip_uint64_t>(i), 0, &st);
-    zip_file_t* f = zip_fopen_index(za, static_cast<zip_uint64_t>(i), 0);
-    std::string data(st.size, '\0');
-    zip_fread(f, data.data(), st.size);
-    zip_fclose(f);
-    out[st.name] = data;
-    if (order) order->push_back(st.name);
-  }
-  zip_close(za);
-  return out;
 }
 
 bool WellFormedXml(const std::string& text, std::string* why) {
@@ -197,7 +172,7 @@ TEST_F(BundleTest, ABundleOverItsBudgetLeavesOutTheOldestAndSaysSo) {
     EXPECT_EQ(bundle->articles + bundle->articles_left_out, 30);
     std::string all;
     if (format == BundleFormat::kEpub) {
-      for (const auto& [name, data] : Unzip(bundle->bytes)) all += data;
+      for (const auto& [name, data] : UnzipBytes(bundle->bytes)) all += data;
     } else {
       all = bundle->bytes;
     }
@@ -249,7 +224,7 @@ TEST_F(BundleTest, EpubIsAZipWithTheMimetypeFirstAndWellFormedPages) {
   EXPECT_EQ(bytes[29], 0);
   EXPECT_EQ(bytes.substr(30, 28), "mimetypeapplication/epub+zip");
   std::vector<std::string> order;
-  auto files = Unzip(bytes, &order);
+  auto files = UnzipBytes(bytes, &order);
   ASSERT_FALSE(order.empty());
   EXPECT_EQ(order[0], "mimetype");
   ASSERT_TRUE(files.count("META-INF/container.xml"));
@@ -301,7 +276,7 @@ TEST_F(BundleTest, AnUnreadableArticleIsLeftOutAndNamed) {
 TEST_F(BundleTest, AFontIsInTheBookOnlyWhenConfigured) {
   auto plain = MakeBundle(View(), Request(BundleFormat::kEpub));
   ASSERT_TRUE(plain.ok()) << plain.status().message();
-  auto files = Unzip(plain->bytes);
+  auto files = UnzipBytes(plain->bytes);
   for (const auto& [name, data] : files) EXPECT_EQ(name.find("fonts/"), std::string::npos) << name;
   EXPECT_EQ(files["EPUB/style.css"].find("@font-face"), std::string::npos);
   EXPECT_EQ(files["EPUB/package.opf"].find("media-type=\"font/"), std::string::npos);
@@ -312,7 +287,7 @@ TEST_F(BundleTest, AFontIsInTheBookOnlyWhenConfigured) {
   ASSERT_TRUE(WriteFileAtomic(request.font_file, font_bytes, false).ok());
   auto with_font = MakeBundle(View(), request);
   ASSERT_TRUE(with_font.ok()) << with_font.status().message();
-  files = Unzip(with_font->bytes);
+  files = UnzipBytes(with_font->bytes);
   EXPECT_EQ(files["EPUB/fonts/font.woff2"], font_bytes);
   EXPECT_NE(files["EPUB/package.opf"].find("href=\"fonts/font.woff2\" media-type=\"font/woff2\""), std::string::npos)
       << files["EPUB/package.opf"];

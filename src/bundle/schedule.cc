@@ -6,6 +6,7 @@
 
 #include "state/outlet_state.h"
 #include "util/fs.h"
+#include "util/text.h"
 
 namespace nm {
 
@@ -30,15 +31,11 @@ std::map<std::string, IndexEntry> ReadIndex(const std::string& root) {
   std::map<std::string, IndexEntry> out;
   auto text = ReadFile(root + "/" + BundleIndexPath());
   if (!text.ok()) return out;
-  size_t start = 0;
-  while (start < text->size()) {
-    size_t end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    std::string line = text->substr(start, end - start);
-    start = end + 1;
-    size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos || line.empty() || line[0] == '#') continue;
-    out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), std::atoi(line.c_str() + t2 + 1)};
+  for (std::string_view line : SplitOn(*text, '\n', true)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string_view> f = SplitOn(line, '\t');
+    if (f.size() < 3) continue;
+    out[std::string(f[0])] = {std::string(f[1]), std::atoi(std::string(f[2]).c_str())};
   }
   return out;
 }

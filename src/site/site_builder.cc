@@ -11,6 +11,7 @@
 #include "util/fs.h"
 #include "url/url.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 namespace nm {
 
@@ -32,17 +33,14 @@ std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
   std::map<std::string, ManifestEntry> out;
   auto text = ReadFile(path);
   if (!text.ok()) return out;
-  size_t start = 0;
-  while (start < text->size()) {
-    size_t end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    std::string line = text->substr(start, end - start);
-    start = end + 1;
-    size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos) continue;
+  for (std::string_view line : SplitOn(*text, '\n', true)) {
+    // path, blob, source, and the images (the rest of the line, if any).
+    size_t t1 = line.find('\t'), t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 == std::string_view::npos) continue;
     size_t t3 = line.find('\t', t2 + 1);
-    out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1, t3 - (t2 + 1)),
-                               t3 == std::string::npos ? std::string() : line.substr(t3 + 1)};
+    out[std::string(line.substr(0, t1))] = {std::string(line.substr(t1 + 1, t2 - t1 - 1)),
+                                            std::string(line.substr(t2 + 1, t3 - (t2 + 1))),
+                                            t3 == std::string_view::npos ? std::string() : std::string(line.substr(t3 + 1))};
   }
   return out;
 }

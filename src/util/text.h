@@ -1,11 +1,13 @@
 // Small text helpers several modules share: ASCII case folding that keeps
-// byte offsets, and reading UTF-8 one code point at a time.
+// byte offsets, reading UTF-8 one code point at a time, and splitting text
+// into lines and fields.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nm {
 
@@ -17,5 +19,10 @@ std::string AsciiLower(std::string_view s);
 // byte that starts no whole sequence (cut short, or a byte that is not a
 // continuation inside it) is read alone (*len = 1, its value).
 uint32_t DecodeUtf8At(std::string_view s, size_t i, size_t* len);
+
+// `s` cut at every `sep`, empty pieces kept ("a\t\tb" → a, "", b); with
+// `drop_final_empty`, an empty piece after a final `sep` is not returned
+// (the lines of a file that ends in a newline). Views into `s`.
+std::vector<std::string_view> SplitOn(std::string_view s, char sep, bool drop_final_empty = false);
 
 }  // namespace nm

@@ -30,5 +30,17 @@ TEST(TextTest, DecodesCodePointsAndReadsBrokenBytesAlone) {
   EXPECT_EQ(len, 1u);
 }
 
+TEST(TextTest, SplitOnKeepsEmptyFieldsAndDropsTheFinalLineBreak) {
+  using V = std::vector<std::string_view>;
+  EXPECT_EQ(SplitOn("a\t\tb", '\t'), (V{"a", "", "b"}));
+  EXPECT_EQ(SplitOn("a\t", '\t'), (V{"a", ""}));
+  EXPECT_EQ(SplitOn("", '\t'), (V{""}));
+  EXPECT_EQ(SplitOn("x\ny\n", '\n', true), (V{"x", "y"}));
+  EXPECT_EQ(SplitOn("x\n\ny", '\n', true), (V{"x", "", "y"}));
+  EXPECT_EQ(SplitOn("x", '\n', true), (V{"x"}));
+  EXPECT_EQ(SplitOn("", '\n', true), V{});
+  EXPECT_EQ(SplitOn("\n", '\n', true), (V{""}));
+}
+
 }  // namespace
 }  // namespace nm
