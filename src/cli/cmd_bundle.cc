@@ -1,10 +1,10 @@
 // newsmirror bundle: a period's articles as one EPUB book or one HTML file.
 #include <chrono>
-#include <iostream>
 #include <memory>
 
 #include "bundle/bundle.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/config.h"
 #include "util/fs.h"
 
@@ -45,7 +45,7 @@ void AddBundleCommand(CLI::App& app, int& exit_code) {
                   "Read [archive] list_utc_offset, [bundle] max_mb and epub_font, [[source]] language");
   cmd->callback([&exit_code, args] {
     auto fail = [&](int code, const std::string& message) {
-      std::cerr << "newsmirror: " << message << "\n";
+      PrintText(stderr, "newsmirror: " + message + "\n");
       exit_code = code;
     };
     BundleRequest request;
@@ -92,17 +92,18 @@ void AddBundleCommand(CLI::App& app, int& exit_code) {
       return fail(bundle.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed,
                   bundle.status().message());
     }
-    for (const std::string& w : bundle->warnings) std::cerr << "newsmirror: warning: " << w << " (left out)\n";
+    for (const std::string& w : bundle->warnings) PrintText(stderr, "newsmirror: warning: " + w + " (left out)\n");
     if (Status s = WriteFileAtomic(args->out, bundle->bytes, true); !s.ok()) return fail(kExitFailed, s.message());
-    std::cerr << "bundle: " << args->out << ": " << bundle->articles << (bundle->articles == 1 ? " article" : " articles")
-              << ", " << bundle->images << " stored images, " << bundle->bytes.size() << " bytes";
+    std::string line = "bundle: " + args->out + ": " + std::to_string(bundle->articles) +
+                       (bundle->articles == 1 ? " article" : " articles") + ", " + std::to_string(bundle->images) +
+                       " stored images, " + std::to_string(bundle->bytes.size()) + " bytes";
     if (bundle->articles_left_out) {
-      std::cerr << "; " << bundle->articles_left_out << " older articles left out (budget " << request.max_bytes
-                << " bytes)";
+      line += "; " + std::to_string(bundle->articles_left_out) + " older articles left out (budget " +
+              std::to_string(request.max_bytes) + " bytes)";
     }
-    if (bundle->images_left_out) std::cerr << "; " << bundle->images_left_out << " stored images left out";
-    if (bundle->articles == 0 && bundle->articles_left_out == 0) std::cerr << "; no article in " << request.period;
-    std::cerr << "\n";
+    if (bundle->images_left_out) line += "; " + std::to_string(bundle->images_left_out) + " stored images left out";
+    if (bundle->articles == 0 && bundle->articles_left_out == 0) line += "; no article in " + request.period;
+    PrintText(stderr, line + "\n");
     exit_code = kExitOk;
   });
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/run.h"
@@ -55,33 +56,33 @@ class Progress : public RunObserver {
   Progress(bool tty, bool quiet, bool verbose) : tty_(tty), quiet_(quiet), verbose_(verbose) {}
 
   void FetchStarted(size_t total) override {
-    if (tty_ && !quiet_) std::fprintf(stderr, "fetching %zu sources…", total);
+    if (tty_ && !quiet_) Print(stderr, "fetching %zu sources…", total);
   }
 
   void SourceFetched(const SourceReport& s, size_t done, size_t total) override {
     bool failed = s.outcome == SourceReport::Outcome::kFailed;
     bool changed = s.new_articles > 0 || s.updated > 0;
-    if (tty_) std::fputs("\r\033[K", stderr);
+    if (tty_) std::fputs("\r\033[K", stderr);  // the progress line's own control, not text
     if (failed) {
-      std::fprintf(stderr, "newsmirror: %s: %s\n", s.name.c_str(), s.error.c_str());
+      Print(stderr, "newsmirror: %s: %s\n", s.name.c_str(), s.error.c_str());
     } else if (!quiet_ && (verbose_ || changed || tty_)) {
-      std::fprintf(stderr, "%s: %s\n", s.name.c_str(), Describe(s).c_str());
+      Print(stderr, "%s: %s\n", s.name.c_str(), Describe(s).c_str());
     }
     if (!quiet_ && (verbose_ || tty_)) {
-      for (const std::string& w : s.warnings) std::fprintf(stderr, "  warning: %s\n", w.c_str());
+      for (const std::string& w : s.warnings) Print(stderr, "  warning: %s\n", w.c_str());
     } else if (!quiet_) {
       // In logs, warnings are summarized so an hourly job stays short.
       if (!s.warnings.empty()) {
-        std::fprintf(stderr, "%s: %zu warnings (first: %s)\n", s.name.c_str(), s.warnings.size(),
+        Print(stderr, "%s: %zu warnings (first: %s)\n", s.name.c_str(), s.warnings.size(),
                      s.warnings.front().c_str());
       }
     }
-    if (tty_ && !quiet_ && done < total) std::fprintf(stderr, "[%zu/%zu] fetching…", done, total);
+    if (tty_ && !quiet_ && done < total) Print(stderr, "[%zu/%zu] fetching…", done, total);
     std::fflush(stderr);
   }
 
   void Note(const std::string& message) override {
-    if (!quiet_) std::fprintf(stderr, "newsmirror: %s\n", message.c_str());
+    if (!quiet_) Print(stderr, "newsmirror: %s\n", message.c_str());
   }
 
  private:
@@ -132,7 +133,7 @@ nlohmann::json ToJson(const RunReport& r) {
 int Execute(const RunArgs& a) {
   auto config = LoadConfig(a.config);
   if (!config.ok()) {
-    std::fprintf(stderr, "newsmirror: %s\n", config.status().message().c_str());
+    Print(stderr, "newsmirror: %s\n", config.status().message().c_str());
     return kExitUsage;
   }
   RunOptions opts;
@@ -141,7 +142,7 @@ int Execute(const RunArgs& a) {
   if (!a.shard.empty()) {
     auto shard = ParseShard(a.shard);
     if (!shard.ok()) {
-      std::fprintf(stderr, "newsmirror: %s\n", shard.status().message().c_str());
+      Print(stderr, "newsmirror: %s\n", shard.status().message().c_str());
       return kExitUsage;
     }
     opts.shard = *shard;
@@ -153,9 +154,9 @@ int Execute(const RunArgs& a) {
   opts.bundle_folder = a.bundle_folder;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
-  if (a.json) std::cout << ToJson(report).dump(2) << std::endl;
+  if (a.json) PrintJson(ToJson(report));
   if (!report.status.ok()) {
-    std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
+    Print(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
   }
   int failed = 0, added = 0, updated = 0;
@@ -166,10 +167,10 @@ int Execute(const RunArgs& a) {
   }
   int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
   if (push_failed < 0) return kExitFailed;
-  for (const std::string& e : report.bundle_errors) std::fprintf(stderr, "newsmirror: %s\n", e.c_str());
+  for (const std::string& e : report.bundle_errors) Print(stderr, "newsmirror: %s\n", e.c_str());
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
-    std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
+    Print(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
                  report.sources.size(), failed, added, updated, what.c_str(), report.written.size(),
                  report.committed ? ("; committed " + report.commit.substr(0, 12)).c_str() : "",
                  report.pushes.empty() ? ""
