@@ -386,6 +386,36 @@ TEST_F(BundleScheduleTest, ABundleThatCannotBeMadeIsReportedAndTriedAgain) {
   EXPECT_TRUE(Bundles(Run(config, kNow)).empty());
 }
 
+// Bundles are written only as the mirror's own files (layout.h) and never
+// through a link, in the mirror or in [bundle] folder.
+TEST_F(BundleScheduleTest, NoBundleIsWrittenThroughALink) {
+  Config config = Load("[bundle]\nformats = [\"html\"]\nperiods = [\"daily\"]\nkeep_days = 1\n");
+  WriteFeed({{"d1", "昨天的", Date(kNow - kDay), "<p>昨天。</p>"}});
+  std::string outside = dir_.path() + "/outside";
+  ASSERT_TRUE(MakeDirs(outside).ok());
+  ASSERT_TRUE(MakeDirs(mirror_ + "/bundles").ok());
+  fs::create_directory_symlink(outside, mirror_ + "/bundles/all");
+  RunOptions options;
+  options.out_dir = mirror_;
+  options.now_ms = kNow;
+  RunReport report = RunMirror(config, options);
+  EXPECT_FALSE(report.status.ok());
+  EXPECT_NE(report.status.message().find("bundles/all is a symbolic link"), std::string::npos) << report.status.message();
+  EXPECT_TRUE(fs::is_empty(outside));
+
+  // In a folder: that bundle is reported, nothing lands behind the link.
+  fs::remove(mirror_ + "/bundles/all");
+  std::string folder = dir_.path() + "/release";
+  ASSERT_TRUE(MakeDirs(folder).ok());
+  fs::create_directory_symlink(outside, folder + "/all");
+  options.bundle_folder = folder;
+  report = RunMirror(config, options);
+  ASSERT_TRUE(report.status.ok()) << report.status.message();
+  ASSERT_EQ(report.bundle_errors.size(), 1u);
+  EXPECT_NE(report.bundle_errors[0].find("symbolic link"), std::string::npos) << report.bundle_errors[0];
+  EXPECT_TRUE(fs::is_empty(outside));
+}
+
 TEST(BundleConfigTest, BadBundleSettingsAreRefusedWithTheLine) {
   for (const char* bad : {"formats = [\"pdf\"]", "periods = \"daily\"", "outlets = \"some\"", "keep_days = 0",
                           "max_mb = 0", "colour = \"red\""}) {

@@ -32,9 +32,6 @@ std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>&
 std::string FormatMonthPage(std::string_view outlet, std::string_view month,
                             const std::vector<ListItem>& items, int utc_offset_minutes);
 
-// "lists/{outlet}/{month}.md", relative to the mirror's root.
-std::string MonthPagePath(std::string_view outlet, std::string_view month);
-
 std::string FormatReadme(const std::vector<std::string>& outlets);
 
 // An outlet name as a path segment of a Markdown link: characters that would

@@ -2,20 +2,21 @@
 
 #include <algorithm>
 #include <charconv>
-#include <filesystem>
 
 #include "archive/list_page.h"
 #include "bundle/bundle_internal.h"
 #include "bundle/language.h"
 #include "complete/local_images.h"
+#include "dates/date_parser.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "site/pages.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
 
-namespace fs = std::filesystem;
 using namespace bundle_internal;
 
 Result<BundleFormat> ParseBundleFormat(std::string_view word) {
@@ -83,9 +84,7 @@ Result<Period> MonthPeriod(std::string_view month, int utc_offset_minutes) {
                 m == 12 ? MidnightMs(y + 1, 1, 1, utc_offset_minutes) : MidnightMs(y, m + 1, 1, utc_offset_minutes)};
 }
 
-std::string DayOf(int64_t ms, int utc_offset_minutes) {
-  return Rfc3339(ms + int64_t{utc_offset_minutes} * 60'000).substr(0, 10);
-}
+std::string DayOf(int64_t ms, int utc_offset_minutes) { return FormatLocalDate(ms, utc_offset_minutes); }
 
 std::string MonthOf(int64_t ms, int utc_offset_minutes) { return YearMonth(ms, utc_offset_minutes); }
 
@@ -149,7 +148,11 @@ std::string ArticleBody(const Article& article, const Plan& plan, bool xhtml,
     if (!plan.granted.count(key)) return std::nullopt;
     return src_of(plan.images.at(key));
   };
-  return SanitizeHtml(article.doc.content, policy);
+  // An article whose HTML cannot be read (over the parser's memory budget) says so.
+  std::string html;
+  Status read = Contain([&] { html = SanitizeHtml(article.doc.content, policy); });
+  if (!read.ok()) html = "<p>" + XmlEscape("the article cannot be shown: " + read.message()) + "</p>";
+  return html;
 }
 
 std::string BudgetNote(const Plan& plan, const BundleRequest& request) {
@@ -172,15 +175,11 @@ std::string BudgetNote(const Plan& plan, const BundleRequest& request) {
 namespace {
 
 // A stored image of the mirror (assets/{outlet}/{file}): a regular file reached
-// without a symbolic link, whose bytes have the hash its name carries.
+// without a symbolic link (ReadFileBelow), whose bytes have the hash its name
+// carries.
 std::optional<std::string> ReadStoredImage(const std::string& root, const std::string& outlet, const std::string& file) {
-  std::string rel = AssetPath(outlet, file);
-  std::error_code ec;
-  for (const std::string& part : {std::string("assets"), "assets/" + outlet, rel}) {
-    fs::file_status st = fs::symlink_status(root + "/" + part, ec);
-    if (part == rel ? !fs::is_regular_file(st) : !fs::is_directory(st)) return std::nullopt;
-  }
-  auto bytes = ReadFile(root + "/" + rel);
+  if (!layout::CheckOutletName(outlet).ok() || !layout::CheckFileName(file).ok()) return std::nullopt;
+  auto bytes = ReadFileBelow(root, layout::AssetPath(outlet, file));
   if (!bytes.ok() || GitBlobId(*bytes) != file.substr(0, file.find('.'))) return std::nullopt;
   return std::move(bytes).value();
 }
@@ -259,7 +258,8 @@ Result<BundleResult> MakeBundle(const MirrorView& view, const BundleRequest& req
         }
         return std::nullopt;
       };
-      size_t body = SanitizeHtml(c.article.doc.content, policy).size();
+      size_t body = 0;
+      if (!Contain([&] { body = SanitizeHtml(c.article.doc.content, policy).size(); }).ok()) body = 200;
       c.cost = static_cast<int64_t>(body + c.article.doc.title.size() * 5 + c.article.doc.link.size() * 2 + 1500);
       candidates.push_back(std::move(c));
     }

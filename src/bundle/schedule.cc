@@ -1,19 +1,15 @@
 #include "bundle/schedule.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 
+#include "layout/layout.h"
 #include "state/outlet_state.h"
 #include "util/fs.h"
 #include "util/text.h"
 
 namespace nm {
 
-namespace fs = std::filesystem;
-
-std::string BundlesDir() { return "bundles"; }
-std::string BundleIndexPath() { return BundlesDir() + "/index.tsv"; }
 std::string BundleName(const std::string& scope, const std::string& period, BundleFormat format) {
   return scope + "/" + period + "." + BundleExtension(format);
 }
@@ -29,7 +25,7 @@ struct IndexEntry {
 
 std::map<std::string, IndexEntry> ReadIndex(const std::string& root) {
   std::map<std::string, IndexEntry> out;
-  auto text = ReadFile(root + "/" + BundleIndexPath());
+  auto text = ReadFileBelow(root, layout::BundleIndexPath());
   if (!text.ok()) return out;
   for (std::string_view line : SplitOn(*text, '\n', true)) {
     if (line.empty() || line[0] == '#') continue;
@@ -68,20 +64,23 @@ std::vector<Period> KeptPeriods(const BundleScheduleConfig& bc, int64_t now_ms, 
   return out;
 }
 
-// The files under `dir` named like bundles ("{scope}/{period}.{ext}").
-std::vector<std::string> ExistingBundles(const std::string& dir) {
+// The files below `root`'s folder `rel` ("" = `root` itself) named like
+// bundles ("{scope}/{period}.{ext}"), reached without links.
+std::vector<std::string> ExistingBundles(const std::string& root, const std::string& rel) {
   std::vector<std::string> out;
-  std::error_code ec;
-  for (fs::directory_iterator scope(dir, ec), end; !ec && scope != end; scope.increment(ec)) {
-    if (!scope->is_directory(ec) || scope->is_symlink(ec)) continue;
-    std::error_code ec2;
-    for (fs::directory_iterator f(scope->path(), ec2); !ec2 && f != end; f.increment(ec2)) {
-      std::string name = f->path().filename().string();
-      size_t dot = name.rfind('.');
-      if (dot == std::string::npos || !ParseBundleFormat(name.substr(dot + 1)).ok()) continue;
-      std::string period = name.substr(0, dot);
+  auto scopes = ListFolderBelow(root, rel);
+  if (!scopes.ok()) return out;
+  for (const FolderEntry& scope : *scopes) {
+    if (scope.kind != PathKind::kFolder || (scope.name != kAllScope && !layout::CheckOutletName(scope.name).ok())) continue;
+    auto files = ListFolderBelow(root, rel.empty() ? scope.name : rel + "/" + scope.name);
+    if (!files.ok()) continue;
+    for (const FolderEntry& f : *files) {
+      if (f.kind != PathKind::kFile) continue;
+      size_t dot = f.name.rfind('.');
+      if (dot == std::string::npos || !ParseBundleFormat(f.name.substr(dot + 1)).ok()) continue;
+      std::string period = f.name.substr(0, dot);
       if (!DayPeriod(period, 0).ok() && !MonthPeriod(period, 0).ok()) continue;
-      out.push_back(scope->path().filename().string() + "/" + name);
+      out.push_back(scope.name + "/" + f.name);
     }
   }
   return out;
@@ -100,9 +99,10 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
 
   // The scopes: every outlet together, and each outlet the mirror has.
   std::set<std::string> outlets = ListStateOutlets(root);
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_directory(ec)) outlets.insert(it->path().filename().string());
+  if (auto dirs = ListFolderBelow(root, layout::ArticlesDir()); dirs.ok()) {
+    for (const FolderEntry& e : *dirs) {
+      if (e.kind == PathKind::kFolder && layout::CheckOutletName(e.name).ok()) outlets.insert(e.name);
+    }
   }
   std::vector<std::string> scopes;
   if (bc.all_outlets) scopes.push_back(kAllScope);
@@ -125,8 +125,14 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
 
   // Nothing changed and every kept period is known: nothing to read.
   bool all_known = std::all_of(wanted.begin(), wanted.end(), [&](const Wanted& w) { return old_index.count(w.name); });
-  const std::string dir = folder.empty() ? root + "/" + BundlesDir() : folder;
-  std::vector<std::string> existing = ExistingBundles(dir);
+  // The bundles' files: below the mirror's bundles/, or below `folder`.
+  const std::string files_root = folder.empty() ? root : folder;
+  const std::string files_rel = folder.empty() ? layout::BundlesDir() : std::string();
+  auto file_path = [&](const std::string& name) {  // name: "{scope}/{file}"
+    size_t slash = name.find('/');
+    return folder.empty() ? layout::BundlePath(name.substr(0, slash), name.substr(slash + 1)) : name;
+  };
+  std::vector<std::string> existing = ExistingBundles(files_root, files_rel);
   bool stale = std::any_of(existing.begin(), existing.end(), [&](const std::string& n) { return !wanted_names.count(n); }) ||
                std::any_of(old_index.begin(), old_index.end(), [&](const auto& e) { return !wanted_names.count(e.first); });
   if (changed_outlets.empty() && all_known && !stale) return out;
@@ -156,7 +162,7 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
       if (w.scope != kAllScope && !view->Find(w.scope)) continue;
       auto selected = SelectForBundle(*view, request);
       if (!selected.ok()) {
-        out.errors.push_back(BundlesDir() + "/" + w.name + ": " + selected.status().message());
+        out.errors.push_back(file_path(w.name) + ": " + selected.status().message());
         continue;
       }
       std::string fingerprint = BundleFingerprint(*selected, request);
@@ -165,7 +171,7 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
       auto old = old_index.find(w.name);
       // A bundle deleted from the mirror is written again; a folder's files
       // are the release step's to take away.
-      bool file_there = !folder.empty() || fs::exists(dir + "/" + w.name, ec);
+      bool file_there = !folder.empty() || FileExistsBelow(files_root, file_path(w.name));
       if (old != old_index.end() && old->second.fingerprint == fingerprint && (count == 0 || file_there)) {
         index[w.name] = old->second;
         continue;
@@ -176,14 +182,14 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
       }
       auto bundle = MakeBundle(*view, request);
       if (!bundle.ok()) {
-        out.errors.push_back(BundlesDir() + "/" + w.name + ": " + bundle.status().message());
+        out.errors.push_back(file_path(w.name) + ": " + bundle.status().message());
         if (old != old_index.end()) index[w.name] = old->second;  // tried again next run
         continue;
       }
       if (!bundle->warnings.empty()) {
         // Articles missing from the checkout (or unreadable): the bundle is
         // written without them, and made again by the next run.
-        out.errors.push_back(BundlesDir() + "/" + w.name + ": " + std::to_string(bundle->warnings.size()) +
+        out.errors.push_back(file_path(w.name) + ": " + std::to_string(bundle->warnings.size()) +
                              " of its articles could not be read (" + bundle->warnings.front() +
                              "); it is made again next run");
         if (old != old_index.end()) index[w.name] = old->second;
@@ -191,13 +197,8 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
       } else {
         index[w.name] = {fingerprint, bundle->articles};
       }
-      PlannedWrite write{w.name, std::move(bundle->bytes)};
-      if (folder.empty()) {
-        write.path = BundlesDir() + "/" + write.path;
-        out.mirror_writes.push_back(std::move(write));
-      } else {
-        out.folder_writes.push_back(std::move(write));
-      }
+      PlannedWrite write{file_path(w.name), std::move(bundle->bytes)};
+      (folder.empty() ? out.mirror_writes : out.folder_writes).push_back(std::move(write));
       out.written.push_back(w.name);
     }
   } else {
@@ -210,16 +211,12 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
   for (const std::string& name : existing) {
     auto it = index.find(name);
     if (wanted_names.count(name) && (it == index.end() || it->second.articles > 0)) continue;
-    if (folder.empty()) {
-      out.mirror_writes.push_back({BundlesDir() + "/" + name, "", true});
-    } else {
-      out.folder_writes.push_back({name, "", true});
-    }
+    (folder.empty() ? out.mirror_writes : out.folder_writes).push_back({file_path(name), "", true});
     out.removed.push_back(name);
   }
   std::string text = FormatIndex(index);
-  auto current = ReadFile(root + "/" + BundleIndexPath());
-  if (!current.ok() || *current != text) out.mirror_writes.push_back({BundleIndexPath(), text});
+  auto current = ReadFileBelow(root, layout::BundleIndexPath());
+  if (!current.ok() || *current != text) out.mirror_writes.push_back({layout::BundleIndexPath(), text});
   return out;
 }
 

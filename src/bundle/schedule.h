@@ -1,8 +1,8 @@
 // [bundle] in `run`: the offline bundles a mirror keeps, written when their
 // period's articles change and pruned so that they stay within a bound.
 //
-// Every path of the bundles is named here (relative to the mirror's root,
-// or to [bundle] folder):
+// The paths of the bundles (layout/layout.h names them; relative to the
+// mirror's root, or with "bundles/" left out to [bundle] folder):
 //   bundles/index.tsv                    what each kept bundle holds: name,
 //                                        fingerprint, articles (text, sorted;
 //                                        always in the mirror, committed)
@@ -30,9 +30,8 @@
 
 namespace nm {
 
-std::string BundlesDir();                    // bundles
-std::string BundleIndexPath();               // bundles/index.tsv
-// "{scope}/{period}.{ext}" below BundlesDir(); scope "all" or an outlet.
+// "{scope}/{period}.{ext}" below layout::BundlesDir() (or [bundle] folder);
+// scope "all" or an outlet.
 std::string BundleName(const std::string& scope, const std::string& period, BundleFormat format);
 
 struct ScheduledBundles {

@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "layout/layout.h"
+
 namespace nm {
 namespace {
 
@@ -35,10 +37,6 @@ std::optional<int> Count(std::string_view field) {
 bool Clean(std::string_view s) { return s.find_first_of("\t\r\n") == std::string_view::npos; }
 
 }  // namespace
-
-std::string CompletionStatePath(std::string_view outlet) {
-  return "state/" + std::string(outlet) + ".complete.txt";
-}
 
 std::string SerializeCompletionState(const CompletionState& state) {
   std::string out(kHeader);
@@ -76,6 +74,11 @@ Result<CompletionState> ParseCompletionState(std::string_view text) {
     if (f[0] == "page" && f.size() == 3) {
       state.pages[std::string(f[1])] = std::string(f[2]);
     } else if (f[0] == "image" && f.size() == 3) {
+      // The file names assets/{outlet}/{file}: checked on read as on write.
+      if (Status s = layout::CheckFileName(f[2]); !s.ok()) {
+        return Status::Corruption("line " + std::to_string(line_no) + ": the image file \"" + std::string(f[2]) +
+                                  "\" cannot be a file name: " + s.message());
+      }
       state.images[std::string(f[1])] = std::string(f[2]);
     } else if (f[0] == "retry" && f.size() == 4) {
       std::optional<int> attempts = Count(f[2]);

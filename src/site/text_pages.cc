@@ -4,9 +4,13 @@
 #include <algorithm>
 
 #include "archive/list_page.h"
+#include "dates/date_parser.h"
+#include "html/html_cut.h"
 #include "html/html_text.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "site/pages.h"
+#include "util/contain.h"
 #include "url/url.h"
 #include "util/text.h"
 
@@ -25,19 +29,10 @@ constexpr size_t kTextNameBytes = 200;
 // `s` cut at a character boundary to at most `max` bytes (with "…" when cut).
 std::string Cut(std::string_view s, size_t max) {
   if (s.size() <= max) return std::string(s);
-  size_t end = 0;
-  while (end < s.size()) {
-    size_t len;
-    DecodeUtf8At(s, end, &len);
-    if (end + len + 3 > max) break;
-    end += len;
-  }
-  return std::string(s.substr(0, end)) + "…";
+  return std::string(s.substr(0, Utf8CutPoint(s, max > 3 ? max - 3 : 0))) + "…";  // "…" is 3 bytes
 }
 
 std::string TitleText(const std::string& title) { return Cut(title.empty() ? "（无标题）" : title, kTextTitleBytes); }
-
-std::string DayOfMs(int64_t ms, int offset) { return Rfc3339(ms + int64_t{offset} * 60000).substr(0, 10); }
 
 bool EndsWith(const std::string& s, std::string_view tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -68,11 +63,11 @@ std::string TextNav(size_t pages, size_t current, const std::function<std::strin
 }  // namespace
 
 std::vector<std::string> SitePages::TextPaths() const {
-  std::vector<std::string> paths = {"text/index.html"};
+  std::vector<std::string> paths = {layout::SiteTextHomePath()};
   for (const OutletPages& o : outlets_) {
     const std::string& name = o.outlet->name;
     for (size_t p = 0; p < TextListPages(o.outlet->records.size()); ++p) {
-      paths.push_back("text/" + name + "/" + TextOutletFile(p));
+      paths.push_back(layout::SiteTextOutletDir(name) + "/" + TextOutletFile(p));
     }
     for (const ArticleRecord& r : o.outlet->records) paths.push_back(TextArticlePagePath(name, r.id));
   }
@@ -122,7 +117,7 @@ std::string SitePages::RenderTextOutlet(const OutletPages& o, size_t page) const
   std::string body = "<h1>" + Esc(Cut(name, kTextNameBytes)) + "</h1>\n<p>" + std::to_string(total) + " 篇</p>\n<ul>\n";
   for (size_t i = page * kTextListSize; i < total && i < (page + 1) * kTextListSize; ++i) {
     const ArticleRecord& r = o.outlet->records[i];
-    body += "<li>" + DayOfMs(r.published_ms, options_.utc_offset_minutes) + " <a href=\"" + TextArticleFile(r.id, 0) +
+    body += "<li>" + FormatLocalDate(r.published_ms, options_.utc_offset_minutes) + " <a href=\"" + TextArticleFile(r.id, 0) +
             "\">" + Esc(TitleText(r.title)) + "</a></li>\n";
   }
   body += "</ul>\n" + TextNav(TextListPages(total), page, [](size_t p) { return TextOutletFile(p); });
@@ -133,7 +128,7 @@ std::string SitePages::RenderTextOutlet(const OutletPages& o, size_t page) const
 std::vector<std::pair<std::string, std::string>> SitePages::RenderTextArticle(const std::string& path) const {
   std::vector<std::pair<std::string, std::string>> out;
   std::string name;
-  const ArticleRecord* r = path.rfind("text/", 0) == 0 ? ArticleOf(path, &name) : nullptr;
+  const ArticleRecord* r = path.rfind(layout::SiteTextDir() + "/", 0) == 0 ? ArticleOf(path, &name) : nullptr;
   if (!r) return out;
   const MirrorOutlet* o = view_.Find(name);
   auto doc = ReadArticle(view_.root, name, *r);
@@ -149,8 +144,12 @@ std::vector<std::pair<std::string, std::string>> SitePages::RenderTextArticle(co
   meta += "</p>\n";
   // The article's paragraphs, as plain text.
   std::vector<std::string> paragraphs;
-  if (doc.ok()) {
-    std::string text = ReadableText(doc->content);
+  std::string text;
+  // An article whose HTML cannot be read (over the parser's memory budget) says so.
+  Status read = doc.ok() ? Contain([&] { text = ReadableText(doc->content); }) : Status::Ok();
+  if (!read.ok()) {
+    paragraphs.push_back("<p>" + Esc("the article cannot be shown: " + read.message()) + "</p>\n");
+  } else if (doc.ok()) {
     for (size_t start = 0; start < text.size();) {
       size_t end = text.find('\n', start);
       if (end == std::string::npos) end = text.size();
@@ -188,19 +187,10 @@ std::vector<std::pair<std::string, std::string>> SitePages::RenderTextArticle(co
         bodies.emplace_back();
         continue;
       }
-      // Cut the paragraph: at a character, never inside a character reference.
-      size_t cut = 0;
-      while (cut < rest.size()) {
-        size_t len;
-        size_t semi = rest[cut] == '&' ? rest.find(';', cut) : std::string_view::npos;
-        if (semi != std::string_view::npos) {
-          len = semi - cut + 1;
-        } else {
-          DecodeUtf8At(rest, cut, &len);
-        }
-        if (cut + len + 5 > space) break;  // room for "</p>\n"
-        cut += len;
-      }
+      // Cut the paragraph as CutHtml does: at a character, never inside a
+      // character reference; room for "</p>\n".
+      std::string head = space > 5 ? CutHtml(rest, space - 1) : std::string();
+      size_t cut = EndsWith(head, "</p>") ? head.size() - 4 : 0;
       if (cut <= 3) {  // "<p>" alone: start a new page
         bodies.emplace_back();
         continue;
@@ -214,7 +204,7 @@ std::vector<std::pair<std::string, std::string>> SitePages::RenderTextArticle(co
     }
   }
   if (bodies.back().empty() && bodies.size() > 1) bodies.pop_back();
-  std::string stem = "text/" + o->name + "/";
+  std::string stem = layout::SiteTextOutletDir(o->name) + "/";
   for (size_t k = 0; k < bodies.size(); ++k) {
     std::string body = page_frame(k) + bodies[k] +
                        TextNav(bodies.size(), k, [&](size_t p) { return TextArticleFile(r->id, p); });
@@ -224,11 +214,12 @@ std::vector<std::pair<std::string, std::string>> SitePages::RenderTextArticle(co
 }
 
 std::optional<std::string> SitePages::RenderText(const std::string& path) const {
-  if (path == "text/index.html") return RenderTextHome();
-  if (!EndsWith(path, ".html")) return std::nullopt;
-  size_t slash = path.find('/', 5);
+  if (path == layout::SiteTextHomePath()) return RenderTextHome();
+  const std::string prefix = layout::SiteTextDir() + "/";
+  if (path.rfind(prefix, 0) != 0 || !EndsWith(path, ".html")) return std::nullopt;
+  size_t slash = path.find('/', prefix.size());
   if (slash == std::string::npos) return std::nullopt;
-  const OutletPages* o = FindOutlet(path.substr(5, slash - 5));
+  const OutletPages* o = FindOutlet(path.substr(prefix.size(), slash - prefix.size()));
   if (!o) return std::nullopt;
   std::string file = path.substr(slash + 1);
   for (size_t p = 0; p < TextListPages(o->outlet->records.size()); ++p) {
@@ -239,7 +230,7 @@ std::optional<std::string> SitePages::RenderText(const std::string& path) const 
   size_t dash = stem.find('-');
   std::string id = stem.substr(0, dash);
   if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  std::string first = "text/" + o->outlet->name + "/" + id + ".html";
+  std::string first = layout::SiteTextOutletDir(o->outlet->name) + "/" + id + ".html";
   auto pages = RenderTextArticle(first);
   for (auto& [p, text] : pages) {
     if (p == path) return std::move(text);

@@ -108,4 +108,13 @@ std::string TerminalSafeJson(std::string_view json) {
   return out;
 }
 
+size_t Utf8CutPoint(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s.size();
+  size_t cut = max_bytes;
+  // s[cut] starts the part cut off; a continuation byte there belongs to the
+  // sequence that must go with it.
+  for (int k = 0; k < 3 && cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80; ++k) --cut;
+  return cut;
+}
+
 }  // namespace nm

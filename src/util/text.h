@@ -1,6 +1,7 @@
 // Small text helpers several modules share: ASCII case folding that keeps
-// byte offsets, reading UTF-8 one code point at a time, text made safe
-// to print on a terminal, and splitting text into lines and fields.
+// byte offsets, reading UTF-8 one code point at a time, cutting UTF-8 at a
+// character boundary, text made safe to print on a terminal, and splitting
+// text into lines and fields.
 #pragma once
 
 #include <cstddef>
@@ -47,5 +48,10 @@ std::string TerminalSafeJson(std::string_view json);
 // `drop_final_empty`, an empty piece after a final `sep` is not returned
 // (the lines of a file that ends in a newline). Views into `s`.
 std::vector<std::string_view> SplitOn(std::string_view s, char sep, bool drop_final_empty = false);
+
+// The largest n <= max_bytes at which s can be cut without splitting a UTF-8
+// sequence (s.size() when it fits): continuation bytes before the cut are
+// stepped back over, at most three of them.
+size_t Utf8CutPoint(std::string_view s, size_t max_bytes);
 
 }  // namespace nm

@@ -42,6 +42,22 @@ TEST(TextTest, SplitOnKeepsEmptyFieldsAndDropsTheFinalLineBreak) {
   EXPECT_EQ(SplitOn("\n", '\n', true), (V{""}));
 }
 
+TEST(TextTest, CutsUtf8AtACharacterBoundary) {
+  // "岸田" is E5 B2 B8 E7 94 B0: every cut inside a character steps back to its start.
+  const std::string s = "a岸田";
+  EXPECT_EQ(Utf8CutPoint(s, 100), s.size());
+  EXPECT_EQ(Utf8CutPoint(s, 7), 7u);
+  EXPECT_EQ(Utf8CutPoint(s, 6), 4u);
+  EXPECT_EQ(Utf8CutPoint(s, 5), 4u);
+  EXPECT_EQ(Utf8CutPoint(s, 4), 4u);
+  EXPECT_EQ(Utf8CutPoint(s, 3), 1u);
+  EXPECT_EQ(Utf8CutPoint(s, 1), 1u);
+  EXPECT_EQ(Utf8CutPoint(s, 0), 0u);
+  EXPECT_EQ(Utf8CutPoint("\xF0\x9F\x93\xB0!", 3), 0u);
+  // Broken input: a run of continuation bytes is stepped back over three at most.
+  EXPECT_EQ(Utf8CutPoint(std::string(10, '\x80'), 8), 5u);
+}
+
 }  // namespace
 }  // namespace nm
 
