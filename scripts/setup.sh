@@ -22,13 +22,13 @@ set -euo pipefail
 run_packages=(
   git ca-certificates
   libcurl4 libxml2 libgumbo1 libicu72 libuchardet0 liburiparser1 libidn2-0 libsqlite3-0 libgit2-1.5
-  libtomlplusplus3 libsimdjson14 libcpp-httplib0.11
+  libtomlplusplus3 libsimdjson14 libcpp-httplib0.11 libzip4
 )
 build_packages=(
   build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev libxml2-dev libgumbo-dev libicu-dev libuchardet-dev
   liburiparser-dev libidn2-dev libsqlite3-dev libgit2-dev
-  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsimdjson-dev libssl-dev
+  libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsimdjson-dev libssl-dev libzip-dev
 )
 test_packages=(
   "${build_packages[@]}"
@@ -37,6 +37,7 @@ test_packages=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev    # GitHub's Markdown renderer: tests and fuzz targets only
   clang-14 libclang-rt-14-dev    # libFuzzer and the sanitizers for scripts/fuzz.sh
   chromium fonts-wqy-microhei python3-feedparser sqlite3    # browser test, feed test, CJK screenshots, sqlite3 CLI
+  epubcheck    # the offline bundles' EPUB check (tests run it with java -jar)
 )
 package_packages=(
   "${build_packages[@]}"

@@ -21,6 +21,7 @@ struct RunArgs {
   std::string out = "mirror";
   std::vector<std::string> sources;
   std::string shard;
+  std::string bundle_folder;
   int jobs = 0;
   bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false;
 };
@@ -125,6 +126,7 @@ nlohmann::json ToJson(const RunReport& r) {
     j["sources"].push_back(std::move(js));
   }
   j["written"] = r.written;
+  j["bundle_errors"] = r.bundle_errors;
   j["recovered_files"] = r.recovered_files;
   j["committed"] = r.committed;
   j["commit"] = r.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.commit);
@@ -160,6 +162,7 @@ int Execute(const RunArgs& a) {
   opts.commit = a.commit;
   opts.push = a.push;
   opts.dry_run = a.dry_run;
+  opts.bundle_folder = a.bundle_folder;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
   if (a.json) PrintJson(ToJson(report));
@@ -175,6 +178,7 @@ int Execute(const RunArgs& a) {
   }
   int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
   if (push_failed < 0) return kExitFailed;
+  for (const std::string& e : report.bundle_errors) Print(stderr, "newsmirror: %s\n", e.c_str());
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
     Print(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
@@ -185,7 +189,7 @@ int Execute(const RunArgs& a) {
                                           " of " + std::to_string(report.pushes.size()) + " remotes")
                                              .c_str());
   }
-  return failed > 0 || push_failed > 0 ? kExitPartial : kExitOk;
+  return failed > 0 || push_failed > 0 || !report.bundle_errors.empty() ? kExitPartial : kExitOk;
 }
 
 }  // namespace
@@ -195,7 +199,10 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Fetch every configured source, archive new and changed articles into the mirror,\n"
-      "rewrite the list pages and README, and (with --commit/--push) publish the mirror.");
+      "rewrite the list pages and README, write the offline bundles of [bundle] whose period\n"
+      "changed, and (with --commit/--push) publish the mirror.\n"
+      "Exit status: 0 success; 1 usage or configuration error; 2 some sources, remotes or\n"
+      "bundles failed (the rest was archived and published); 3 the run could not be carried out.");
   cmd->add_option("-c,--config", args->config, "Configuration file (TOML)")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "The mirror repository's root folder (created if missing)")
       ->capture_default_str();
@@ -213,6 +220,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                 "is reported as rejected: fetch, merge and push again)");
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Fetch and compare, but write nothing (no folder, no lock, no journal replayed)");
+  cmd->add_option("--bundle-folder", args->bundle_folder,
+                  "Write [bundle]'s offline bundles into this folder (e.g. for a release) instead of\n"
+                  "the mirror's bundles/; bundles/index.tsv in the mirror still records them");
   cmd->add_flag("--json", args->json,
                 "Print a summary of the run as JSON on standard output (per source: counts, warnings,\n"
                 "failure, and the entries that could not be archived: \"quarantined\")");

@@ -39,7 +39,8 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       "site), stored images, and full-text search a page at a time. The mirror is only read\n"
       "(it may be read-only: the search index then goes to ~/.cache/newsmirror/search/ or\n"
       "memory). Slow clients cost no thread: a request head must arrive in --header-timeout,\n"
-      "pipelined requests are answered in order. Stop it with Ctrl-C.\n"
+      "pipelined requests are answered in order. The text-only edition is at text/. Stop it\n"
+      "with Ctrl-C.\n"
       "Exit status: 0 stopped by a signal; 1 usage error, or --archive is not a mirror;\n"
       "3 it could not listen or read the mirror.");
   cmd->add_option("-a,--archive", opts->archive, "The mirror repository's root")->default_val("mirror");
@@ -54,6 +55,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       ->default_val(512)
       ->check(CLI::Range(8, 100000));
   cmd->callback([&exit_code, opts] {
+    opts->site.footer = ReaderFooterFor(nullptr);
     sigset_t stop = StopSignals();
     sigset_t old_mask;
     pthread_sigmask(SIG_BLOCK, &stop, &old_mask);

@@ -21,6 +21,8 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       "page per article, Atom feeds, title search) for GitHub Pages or any static host.\n"
       "A rebuild writes only the pages that changed. The archive is only read (it may be\n"
       "read-only); images stored in it (images = \"local\") are copied into the site's images/.\n"
+      "A text-only edition (no images, every page under 20 KB) goes into text/, linked from\n"
+      "every page.\n"
       "Exit status: 0 built; 1 usage or configuration error, or --archive is not a mirror;\n"
       "3 the site could not be written.");
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
@@ -32,6 +34,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     SiteBuildOptions opts;
     opts.archive = args->archive;
     opts.out = args->out;
+    opts.site.footer = ReaderFooterFor(nullptr);
     if (!args->config.empty()) {
       auto config = LoadConfig(args->config);
       if (!config.ok()) {
@@ -42,6 +45,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       opts.site.base_url = config->site.base_url;
       opts.site.utc_offset_minutes = config->archive.list_utc_offset_minutes;
       opts.jekyll_posts = config->site.jekyll_posts;
+      opts.site.footer = ReaderFooterFor(&*config);
     }
     if (!args->base_url.empty()) opts.site.base_url = args->base_url;
     if (args->jekyll) opts.jekyll_posts = true;

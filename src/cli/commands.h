@@ -18,5 +18,6 @@ void AddExtractCommand(CLI::App& app, int& exit_code);    // cmd_extract.cc
 void AddSearchCommand(CLI::App& app, int& exit_code);     // cmd_search.cc
 void AddSiteCommand(CLI::App& app, int& exit_code);       // cmd_site.cc
 void AddServeCommand(CLI::App& app, int& exit_code);      // cmd_serve.cc
+void AddBundleCommand(CLI::App& app, int& exit_code);     // cmd_bundle.cc
 
 }  // namespace nm::cli

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit status: 0 success; 1 usage or configuration error (or --archive is not a mirror);\n"
-      "2 some sources or remotes failed (the others were archived and published); 3 the run\n"
+      "2 some sources, remotes or bundles failed (the rest was archived and published); 3 the run\n"
       "could not be carried out (mirror not writable, another run holds the lock, commit failed).\n"
       "Run 'newsmirror COMMAND --help' for a command's options.");
   int exit_code = 0;
@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   nm::cli::AddSearchCommand(app, exit_code);
   nm::cli::AddSiteCommand(app, exit_code);
   nm::cli::AddServeCommand(app, exit_code);
+  nm::cli::AddBundleCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -142,7 +143,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   Config cfg;
   cfg.path = origin;
   Reader r(origin);
-  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "source"});
+  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "bundle", "source"});
 
   if (const toml::table* a = r.Table(root, "archive")) {
     r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb"});
@@ -208,6 +209,68 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     r.Str(*t, "base_url", "[site]", cfg.site.base_url);
     r.Bool(*t, "jekyll_posts", "[site]", cfg.site.jekyll_posts);
   }
+  if (const toml::table* b = r.Table(root, "bundle")) {
+    BundleScheduleConfig& bc = cfg.bundle;
+    bc.enabled = true;
+    r.CheckKeys(*b, "[bundle]", {"formats", "periods", "outlets", "keep_days", "keep_months", "current", "max_mb",
+                                  "epub_font", "folder"});
+    auto words = [&](const char* key, const std::vector<std::string>& allowed) {
+      std::vector<std::string> out;
+      const toml::node* n = b->get(key);
+      if (!n) return out;
+      std::string list;
+      for (const std::string& a : allowed) list += (list.empty() ? "\"" : ", \"") + a + "\"";
+      const toml::array* arr = n->as_array();
+      if (!arr || arr->empty()) {
+        r.Fail(n, "'" + std::string(key) + "' in [bundle] must be a list of " + list);
+        return out;
+      }
+      for (const toml::node& item : *arr) {
+        auto v = item.value<std::string>();
+        if (!item.is_string() || std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+          r.Fail(&item, "'" + std::string(key) + "' in [bundle] takes " + list);
+          return out;
+        }
+        out.push_back(*v);
+      }
+      return out;
+    };
+    if (b->get("formats")) {
+      bc.formats.clear();
+      for (const std::string& w : words("formats", {"epub", "html"})) {
+        BundleFormat f = *ParseBundleFormat(w);
+        if (std::find(bc.formats.begin(), bc.formats.end(), f) == bc.formats.end()) bc.formats.push_back(f);
+      }
+    }
+    if (b->get("periods")) {
+      std::vector<std::string> p = words("periods", {"daily", "monthly"});
+      bc.daily = std::find(p.begin(), p.end(), "daily") != p.end();
+      bc.monthly = std::find(p.begin(), p.end(), "monthly") != p.end();
+    }
+    std::string outlets;
+    r.Str(*b, "outlets", "[bundle]", outlets);
+    if (!outlets.empty() || b->get("outlets")) {
+      if (outlets != "all" && outlets != "each" && outlets != "both") {
+        r.Fail(b->get("outlets"), "'outlets' in [bundle] must be \"all\" (one bundle of every outlet), \"each\" "
+                                  "(one per outlet) or \"both\"");
+      }
+      bc.all_outlets = outlets != "each";
+      bc.each_outlet = outlets != "all";
+    }
+    r.Int(*b, "keep_days", "[bundle]", 1, 366, bc.keep_days);
+    r.Int(*b, "keep_months", "[bundle]", 1, 120, bc.keep_months);
+    r.Bool(*b, "current", "[bundle]", bc.current);
+    if (const toml::node* n = b->get("max_mb")) {
+      auto v = n->value<double>();
+      if (!v || !(n->is_floating_point() || n->is_integer()) || *v < 0.05 || *v > 2000) {
+        r.Fail(n, "'max_mb' in [bundle] must be a number of megabytes between 0.05 and 2000");
+      } else {
+        bc.max_bytes = static_cast<int64_t>(*v * 1'000'000);
+      }
+    }
+    r.Str(*b, "epub_font", "[bundle]", bc.epub_font);
+    r.Str(*b, "folder", "[bundle]", bc.folder);
+  }
   if (const toml::node* s = root.get("source")) {
     if (!s->is_array_of_tables()) {
       r.Fail(s, "'source' must be written as [[source]] tables");
@@ -218,7 +281,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
         const toml::table& t = *node.as_table();
         SourceConfig sc;
         r.CheckKeys(t, "[[source]]",
-                    {"name", "url", "date_zone", "enabled", "full_text", "selector", "rewrite", "images"});
+                    {"name", "url", "date_zone", "enabled", "full_text", "selector", "rewrite", "images", "language"});
         r.Str(t, "name", "[[source]]", sc.name);
         r.Str(t, "url", "[[source]]", sc.url);
         r.Bool(t, "enabled", "[[source]]", sc.enabled);
@@ -248,6 +311,12 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
           sc.images = mode;
         }
         r.Rewrites(t, sc.rewrite);
+        r.Str(t, "language", "[[source]]", sc.language);
+        if (!sc.language.empty() && (sc.language.size() > 35 ||
+                                     sc.language.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") !=
+                                         std::string::npos)) {
+          r.Fail(t.get("language"), "language in [[source]] must be a language tag such as \"zh-Hans\" or \"zh-Hant\"");
+        }
         if (r.failed()) break;
         if (!t.get("name")) { r.Fail(&node, "a [[source]] has no name"); break; }
         // The name as the folders will hold it (NFC), so that two spellings
@@ -291,6 +360,10 @@ Result<Config> LoadConfig(const std::string& path) {
     if (s.url.rfind("file:", 0) == 0 && s.url.rfind("file://", 0) != 0) {
       s.url = "file://" + (dir / s.url.substr(5)).lexically_normal().string();
     }
+  }
+  // So are [bundle]'s font and folder.
+  for (std::string* p : {&cfg->bundle.epub_font, &cfg->bundle.folder}) {
+    if (!p->empty()) *p = (dir / *p).lexically_normal().string();
   }
   return cfg;
 }

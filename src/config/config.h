@@ -5,8 +5,10 @@
 //              page_spacing_ms
 //   [publish]  remotes, raw_base_url
 //   [site]     base_url, jekyll_posts
+//   [bundle]   formats, periods, outlets, keep_days, keep_months, current,
+//              max_mb, epub_font, folder
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
-//              [[source.rewrite]] match, replace
+//              language, [[source.rewrite]] match, replace
 //
 // LoadConfig reads and checks it all at once: an unknown key or a bad value is
 // an error that names the file, the line and the key, so a typo never silently
@@ -19,6 +21,7 @@
 #include <vector>
 
 #include "archive/outlet_archive.h"
+#include "bundle/bundle.h"
 #include "complete/options.h"
 #include "fetch/http_client.h"
 #include "util/status.h"
@@ -34,6 +37,7 @@ struct SourceConfig {
   std::string selector;            // CSS selector of the article body on the page ("" = find it)
   std::vector<RewriteRule> rewrite;
   std::optional<ImageMode> images; // unset: [archive] images
+  std::string language;            // BCP 47 tag of the outlet's text ("" = guessed where it matters)
 };
 
 struct PublishConfig {
@@ -49,6 +53,23 @@ struct SiteConfig {
   bool jekyll_posts = false;     // also write Jekyll _posts/ with front matter
 };
 
+// [bundle]: the offline bundles `run` writes (bundle/schedule.h). Present
+// means on.
+struct BundleScheduleConfig {
+  bool enabled = false;
+  std::vector<BundleFormat> formats = {BundleFormat::kEpub, BundleFormat::kHtml};
+  bool daily = true;
+  bool monthly = true;
+  bool all_outlets = true;       // one bundle of every outlet together
+  bool each_outlet = false;      // one bundle per outlet
+  int keep_days = 7;             // daily bundles of the last N days are kept
+  int keep_months = 3;           // monthly bundles of the last N months are kept
+  bool current = false;          // also the day and month in progress
+  int64_t max_bytes = kDefaultBundleBytes;
+  std::string epub_font;         // a font embedded in the books ("" = none), resolved beside the configuration
+  std::string folder;            // "" = bundles/ in the mirror; else this folder, resolved beside the configuration
+};
+
 struct Config {
   std::string path;              // where it was read from (for messages)
   ArchiveOptions archive;
@@ -56,6 +77,7 @@ struct Config {
   CompleteOptions complete;
   PublishConfig publish;
   SiteConfig site;
+  BundleScheduleConfig bundle;
   std::vector<SourceConfig> sources;
 };
 

@@ -53,4 +53,27 @@ void AppendHtmlEscapedForReparse(std::string& out, std::string_view s, bool attr
   AppendHtmlEscaped(out, s.substr(plain), attribute);
 }
 
+void AppendXmlEscaped(std::string& out, std::string_view s, bool attribute) {
+  size_t plain = 0;  // start of the run not yet written
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      ++i;
+      continue;
+    }
+    size_t len = 1;
+    char32_t cp = c < 0x80 ? c : DecodeUtf8At(s, i, &len);
+    // A byte read alone above 0x7F is no whole UTF-8 sequence; an overlong
+    // form, a surrogate or a value past U+10FFFF is no character.
+    bool broken = (c >= 0x80 && len == 1) || (len > 1 && cp < 0x80) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+                  cp > 0x10FFFF;
+    if (broken || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE || cp == 0xFFFF) {
+      AppendHtmlEscaped(out, s.substr(plain, i - plain), attribute);
+      plain = i + len;
+    }
+    i += len;
+  }
+  AppendHtmlEscaped(out, s.substr(plain), attribute);
+}
+
 }  // namespace nm

@@ -131,6 +131,83 @@ bool NumericOrPercent(std::string_view v) {
   return !v.empty() && v.size() < 8 && v.find_first_not_of("0123456789%") == std::string::npos;
 }
 
+// Content models XHTML checkers hold a document to (the HTML5 schema of an
+// EPUB checker), for the elements the sanitizer keeps.
+
+// Elements whose content is phrasing only: no block may sit inside.
+bool PhrasingOnly(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3: case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_PRE: case GUMBO_TAG_SPAN: case GUMBO_TAG_EM:
+    case GUMBO_TAG_STRONG: case GUMBO_TAG_B: case GUMBO_TAG_I: case GUMBO_TAG_U: case GUMBO_TAG_S:
+    case GUMBO_TAG_SMALL: case GUMBO_TAG_SUB: case GUMBO_TAG_SUP: case GUMBO_TAG_CODE: case GUMBO_TAG_ABBR:
+    case GUMBO_TAG_CITE: case GUMBO_TAG_Q: case GUMBO_TAG_MARK: case GUMBO_TAG_TIME:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Elements that are flow content only: never inside phrasing.
+bool FlowOnly(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_P: case GUMBO_TAG_DIV: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+    case GUMBO_TAG_DL: case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_PRE: case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_TABLE: case GUMBO_TAG_HR: case GUMBO_TAG_LI: case GUMBO_TAG_DT: case GUMBO_TAG_DD:
+    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_CAPTION: case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_TFOOT: case GUMBO_TAG_TR: case GUMBO_TAG_TD: case GUMBO_TAG_TH:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Whether `tag` may be a child of the kept element `parent` (GUMBO_TAG_UNKNOWN
+// with `parent_is_picture` for <picture>) as far as lists, tables, figures
+// and pictures require a certain parent.
+bool FitsParent(GumboTag tag, GumboTag parent, bool parent_is_picture) {
+  switch (tag) {
+    case GUMBO_TAG_LI: return parent == GUMBO_TAG_UL || parent == GUMBO_TAG_OL;
+    case GUMBO_TAG_DT: case GUMBO_TAG_DD: return parent == GUMBO_TAG_DL;
+    case GUMBO_TAG_FIGCAPTION: return parent == GUMBO_TAG_FIGURE;
+    case GUMBO_TAG_CAPTION: case GUMBO_TAG_THEAD: case GUMBO_TAG_TBODY: case GUMBO_TAG_TFOOT:
+      return parent == GUMBO_TAG_TABLE;
+    case GUMBO_TAG_TR:
+      return parent == GUMBO_TAG_TABLE || parent == GUMBO_TAG_THEAD || parent == GUMBO_TAG_TBODY ||
+             parent == GUMBO_TAG_TFOOT;
+    case GUMBO_TAG_TD: case GUMBO_TAG_TH: return parent == GUMBO_TAG_TR;
+    case GUMBO_TAG_SOURCE: return parent_is_picture;
+    default: return true;
+  }
+}
+
+// Children a list holds directly: anything else is wrapped in `wrapper`.
+bool ListChild(GumboTag list, GumboTag child) {
+  if (list == GUMBO_TAG_DL) return child == GUMBO_TAG_DT || child == GUMBO_TAG_DD;
+  return child == GUMBO_TAG_LI;
+}
+
+bool AllDigits(std::string_view v, size_t max = 7) {
+  return !v.empty() && v.size() <= max && v.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// A BCP 47 tag's shape: letters, then parts of letters and digits.
+bool LanguageTagShape(std::string_view v) {
+  if (v.empty() || v.size() > 35) return false;
+  size_t part = 0;
+  for (size_t i = 0; i <= v.size(); ++i) {
+    if (i == v.size() || v[i] == '-') {
+      if (part == 0 || part > 8) return false;
+      part = 0;
+      continue;
+    }
+    if (!std::isalnum(static_cast<unsigned char>(v[i]))) return false;
+    ++part;
+  }
+  return std::isalpha(static_cast<unsigned char>(v[0]));
+}
+
 class Writer {
  public:
   explicit Writer(const SanitizePolicy& p) : policy_(p) {}
@@ -146,7 +223,7 @@ class Writer {
     switch (n->type) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
-        AppendHtmlEscapedForReparse(out_, n->v.text.text, false);
+        Text(n->v.text.text);
         return;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE:
@@ -155,6 +232,11 @@ class Writer {
       default:
         return;  // comments, CDATA, documents
     }
+  }
+
+  void Text(std::string_view text) {
+    if (policy_.xhtml) AppendXmlEscaped(out_, text, false);
+    else AppendHtmlEscapedForReparse(out_, text, false);
   }
 
   // The tag's name; for tags the parser has no constant for (picture), the
@@ -169,23 +251,74 @@ class Writer {
   void Element(const GumboNode* n) {
     const GumboElement& e = n->v.element;
     std::string name = TagName(e);
-    Action action = name == "picture" && e.tag_namespace == GUMBO_NAMESPACE_HTML ? Action::kKeep
-                                                                                 : ActionFor(e.tag, e.tag_namespace);
+    bool picture = name == "picture" && e.tag_namespace == GUMBO_NAMESPACE_HTML;
+    Action action = picture ? Action::kKeep : ActionFor(e.tag, e.tag_namespace);
+    if (policy_.image_src && (picture || e.tag == GUMBO_TAG_SOURCE)) {
+      action = picture ? Action::kUnwrap : Action::kDrop;
+    }
+    // XHTML: an element where its content model forbids it gives way to its
+    // content, with a line break where a block was.
+    bool broken_block = false;
+    if (action == Action::kKeep && policy_.xhtml) {
+      if (phrasing_ && e.tag == GUMBO_TAG_HR) return;
+      if ((phrasing_ && FlowOnly(e.tag)) || !FitsParent(e.tag, parent_, parent_is_picture_)) {
+        action = Action::kUnwrap;
+        broken_block = FlowOnly(e.tag);
+      }
+    }
     if (action == Action::kDrop) return;
-    if (action == Action::kUnwrap) return Children(e.children);
+    if (action == Action::kUnwrap) {
+      size_t before = out_.size();
+      Children(e.children);
+      if (broken_block && out_.size() > before) out_ += "<br/>";
+      return;
+    }
     std::string attrs;
-    if (!Attributes(e, attrs)) return;  // an element that is useless without its URL (img, iframe)
+    if (!Attributes(e, attrs)) {
+      // An element that is useless without its URL (img, iframe); an image
+      // the policy leaves out leaves its alt text.
+      if (policy_.image_src && e.tag == GUMBO_TAG_IMG) {
+        const GumboAttribute* alt = gumbo_get_attribute(&e.attributes, "alt");
+        std::string text = alt ? std::string(TrimAscii(alt->value)) : std::string();
+        if (!text.empty()) {
+          out_ += "<span class=\"alt\">";
+          Text(text);
+          out_ += "</span>";
+        }
+      }
+      return;
+    }
     out_ += '<';
     out_ += name;
     out_ += attrs;
+    if (IsVoid(e.tag)) {
+      out_ += policy_.xhtml ? "/>" : ">";
+      return;
+    }
     out_ += '>';
-    if (IsVoid(e.tag)) return;
     size_t content_start = out_.size();
-    if (e.tag != GUMBO_TAG_IFRAME) Children(e.children);
+    if (e.tag != GUMBO_TAG_IFRAME) {
+      // The children see this element as their parent.
+      GumboTag saved_parent = parent_;
+      bool saved_picture = parent_is_picture_, saved_phrasing = phrasing_;
+      bool transparent = e.tag == GUMBO_TAG_A || e.tag == GUMBO_TAG_DEL || e.tag == GUMBO_TAG_INS;
+      parent_ = picture ? GUMBO_TAG_UNKNOWN : e.tag;
+      parent_is_picture_ = picture;
+      if (!transparent) phrasing_ = phrasing_ || PhrasingOnly(e.tag);
+      if (policy_.xhtml && (e.tag == GUMBO_TAG_UL || e.tag == GUMBO_TAG_OL || e.tag == GUMBO_TAG_DL)) {
+        ListChildren(e.tag, e.children);
+      } else {
+        Children(e.children);
+      }
+      parent_ = saved_parent;
+      parent_is_picture_ = saved_picture;
+      phrasing_ = saved_phrasing;
+    }
     // A parser drops the line break right after <pre>: one that starts the
     // content (written as is, or out of an unwrapped child) gets another in
-    // front, so the output parses back to the same text.
-    if (e.tag == GUMBO_TAG_PRE && content_start < out_.size() && out_[content_start] == '\n') {
+    // front, so the output parses back to the same text. (An XML parser
+    // drops nothing.)
+    if (!policy_.xhtml && e.tag == GUMBO_TAG_PRE && content_start < out_.size() && out_[content_start] == '\n') {
       out_.insert(content_start, 1, '\n');
     }
     out_ += "</";
@@ -193,28 +326,67 @@ class Writer {
     out_ += '>';
   }
 
+  // XHTML: what a list holds other than its items goes into an item of its own.
+  void ListChildren(GumboTag list, const GumboVector& children) {
+    GumboTag item = list == GUMBO_TAG_DL ? GUMBO_TAG_DD : GUMBO_TAG_LI;
+    const char* open = list == GUMBO_TAG_DL ? "<dd>" : "<li>";
+    const char* close = list == GUMBO_TAG_DL ? "</dd>" : "</li>";
+    for (unsigned i = 0; i < children.length; ++i) {
+      const GumboNode* c = static_cast<const GumboNode*>(children.data[i]);
+      bool fits = c->type == GUMBO_NODE_WHITESPACE ||
+                  (c->type == GUMBO_NODE_ELEMENT && c->v.element.tag_namespace == GUMBO_NAMESPACE_HTML &&
+                   ListChild(list, c->v.element.tag));
+      if (fits) {
+        Node(c);
+        continue;
+      }
+      size_t before = out_.size();
+      out_ += open;
+      size_t inside = out_.size();
+      GumboTag saved = parent_;
+      parent_ = item;
+      Node(c);
+      parent_ = saved;
+      if (out_.size() == inside) out_.resize(before);
+      else out_ += close;
+    }
+  }
+
+  static std::string_view TrimAscii(std::string_view v) {
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+    return v;
+  }
+
   void Add(std::string& attrs, std::string_view name, std::string_view value) {
     attrs += ' ';
     attrs += name;
     attrs += "=\"";
-    AppendHtmlEscapedForReparse(attrs, value, true);
+    if (policy_.xhtml) AppendXmlEscaped(attrs, value, true);
+    else AppendHtmlEscapedForReparse(attrs, value, true);
     attrs += '"';
   }
 
   bool Attributes(const GumboElement& e, std::string& attrs) {
     bool has_url = false;
+    bool has_alt = false;
+    const bool x = policy_.xhtml;
     for (unsigned i = 0; i < e.attributes.length; ++i) {
       const GumboAttribute* a = static_cast<const GumboAttribute*>(e.attributes.data[i]);
       std::string name = Lower(a->name);
       std::string_view value = a->value;
       if (name == "title" || name == "lang" || name == "dir" || name == "alt") {
+        if (x && name == "lang" && !LanguageTagShape(value)) continue;
+        if (x && name == "dir" && value != "ltr" && value != "rtl" && value != "auto") continue;
         if (name != "alt" || e.tag == GUMBO_TAG_IMG) Add(attrs, name, value);
+        has_alt = has_alt || name == "alt";
       } else if (name == "style" && policy_.allow_style_attributes && SafeStyle(value)) {
         Add(attrs, name, value);
       } else if (name == "href" && e.tag == GUMBO_TAG_A) {
         if (auto u = SafeUrl(value, policy_)) Add(attrs, name, *u);
       } else if (name == "src" && e.tag == GUMBO_TAG_IMG) {
-        if (auto u = SafeUrl(value, policy_)) { Add(attrs, name, *u); has_url = true; }
+        auto u = policy_.image_src ? policy_.image_src(value) : SafeUrl(value, policy_);
+        if (u) { Add(attrs, name, *u); has_url = true; }
       } else if (name == "src" && e.tag == GUMBO_TAG_IFRAME) {
         auto u = SafeUrl(value, policy_);
         if (u && u->rfind("https://", 0) == 0 &&
@@ -224,23 +396,30 @@ class Writer {
           has_url = true;
         }
       } else if (name == "srcset" && (e.tag == GUMBO_TAG_IMG || e.tag == GUMBO_TAG_SOURCE)) {
+        if (policy_.image_src) continue;
         if (auto s = SafeSrcset(value, policy_)) { Add(attrs, name, *s); has_url = true; }
       } else if ((name == "width" || name == "height") &&
                  (e.tag == GUMBO_TAG_IMG || e.tag == GUMBO_TAG_IFRAME || e.tag == GUMBO_TAG_TD ||
                   e.tag == GUMBO_TAG_TH || e.tag == GUMBO_TAG_TABLE)) {
-        if (NumericOrPercent(value)) Add(attrs, name, value);
+        // HTML5 sizes images and frames in whole pixels, and tables not at all.
+        if (x ? AllDigits(value) && (e.tag == GUMBO_TAG_IMG || e.tag == GUMBO_TAG_IFRAME) : NumericOrPercent(value)) {
+          Add(attrs, name, value);
+        }
       } else if ((name == "colspan" || name == "rowspan") && (e.tag == GUMBO_TAG_TD || e.tag == GUMBO_TAG_TH)) {
-        if (NumericOrPercent(value)) Add(attrs, name, value);
+        if (x ? AllDigits(value, 4) && value.find_first_not_of('0') != std::string_view::npos : NumericOrPercent(value)) {
+          Add(attrs, name, value);
+        }
       } else if (name == "start" && e.tag == GUMBO_TAG_OL) {
-        if (NumericOrPercent(value)) Add(attrs, name, value);
+        if (x ? AllDigits(value) : NumericOrPercent(value)) Add(attrs, name, value);
       } else if (name == "datetime" && e.tag == GUMBO_TAG_TIME) {
-        Add(attrs, name, value);
+        if (!x) Add(attrs, name, value);  // XHTML checkers hold it to a date's syntax
       } else if ((name == "type" || name == "media") && e.tag == GUMBO_TAG_SOURCE) {
         Add(attrs, name, value);
       } else if (name == "allowfullscreen" && e.tag == GUMBO_TAG_IFRAME) {
-        attrs += " allowfullscreen";
+        attrs += x ? " allowfullscreen=\"allowfullscreen\"" : " allowfullscreen";
       }
     }
+    if (x && e.tag == GUMBO_TAG_IMG && has_url && !has_alt) attrs += " alt=\"\"";
     if (e.tag == GUMBO_TAG_A) attrs += " rel=\"noopener noreferrer nofollow\"";
     if (e.tag == GUMBO_TAG_IFRAME) attrs += " sandbox=\"allow-scripts allow-same-origin allow-presentation\"";
     if (e.tag == GUMBO_TAG_IMG || e.tag == GUMBO_TAG_IFRAME || e.tag == GUMBO_TAG_SOURCE) return has_url;
@@ -249,6 +428,11 @@ class Writer {
 
   const SanitizePolicy& policy_;
   std::string out_;
+  // XHTML: the nearest element written around the current node, and whether
+  // only phrasing content may go here.
+  GumboTag parent_ = GUMBO_TAG_DIV;
+  bool parent_is_picture_ = false;
+  bool phrasing_ = false;
 };
 
 }  // namespace

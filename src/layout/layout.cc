@@ -172,7 +172,7 @@ Status CheckOutletName(std::string_view name) {
   // the name must still be one: a full-width solidus or dot folds to '/' or
   // '.', and such a name looks like a path.
   std::string folded = FoldName(name);
-  if (folded == "all") return Why("\"all\" is kept for feeds/all.xml, the feed of every outlet");
+  if (folded == "all") return Why("\"all\" is kept for feeds/all.xml, the feed of every outlet, and bundles/all/");
   std::vector<UChar32> folded_points;
   if (Status s = CheckName(folded, 255, folded_points); !s.ok()) {
     return Why("folded as a file system may fold it (\"" + folded + "\"), " + s.message());
@@ -361,6 +361,11 @@ std::string TmpDir() { return WorkDir() + "/tmp"; }
 std::string SearchIndexPath() { return WorkDir() + "/search.sqlite"; }
 std::string KeyCacheDir() { return WorkDir() + "/keys"; }
 std::string KeyCachePath(std::string_view outlet) { return KeyCacheDir() + "/" + std::string(outlet) + ".bin"; }
+std::string BundlesDir() { return "bundles"; }
+std::string BundleIndexPath() { return BundlesDir() + "/index.tsv"; }
+std::string BundlePath(std::string_view scope, std::string_view file) {
+  return BundlesDir() + "/" + std::string(scope) + "/" + std::string(file);
+}
 
 std::optional<MirrorFile> ParseMirrorPath(std::string_view rel) {
   using Kind = MirrorFile::Kind;
@@ -397,11 +402,18 @@ std::optional<MirrorFile> ParseMirrorPath(std::string_view rel) {
     } else if (top == FeedsDir()) {
       if (rel == AllFeedPath()) return make(Kind::kAllFeed);
       if (auto o = strip(".xml")) return make(Kind::kOutletFeed, *o);
+    } else if (rel == BundleIndexPath()) {
+      return make(Kind::kBundleIndex);
     }
     return std::nullopt;
   }
-  if (parts.size() != 3 || !outlet_ok(name) || !file_ok(parts[2])) return std::nullopt;
+  if (parts.size() != 3 || !file_ok(parts[2])) return std::nullopt;
   std::string_view file = parts[2];
+  // The bundles of every outlet together are under bundles/all/ ("all" is no outlet's name).
+  if (top == BundlesDir() && (name == "all" || outlet_ok(name)) && (EndsWith(file, ".epub") || EndsWith(file, ".html"))) {
+    return make(Kind::kBundle, name, file);
+  }
+  if (!outlet_ok(name)) return std::nullopt;
   if (top == ArticlesDir() && EndsWith(file, ".md")) return make(Kind::kArticle, name, file);
   if (top == ListsDir() && EndsWith(file, ".md")) return make(Kind::kMonthPage, name, file);
   if (top == StateDir() && EndsWith(file, ".tsv")) return make(Kind::kStateFile, name, file);
@@ -420,6 +432,9 @@ std::string SiteAllFeedPath() { return SiteFeedPath("all"); }
 std::string SiteOutletDir(std::string_view outlet) { return "outlets/" + std::string(outlet); }
 std::string SiteFeedPath(std::string_view outlet) { return "feeds/" + std::string(outlet) + ".xml"; }
 std::string SiteImageDir(std::string_view outlet) { return "images/" + std::string(outlet); }
+std::string SiteTextDir() { return "text"; }
+std::string SiteTextHomePath() { return SiteTextDir() + "/index.html"; }
+std::string SiteTextOutletDir(std::string_view outlet) { return SiteTextDir() + "/" + std::string(outlet); }
 std::string SiteImagePath(std::string_view outlet, std::string_view file) {
   return SiteImageDir(outlet) + "/" + std::string(file);
 }

@@ -125,6 +125,11 @@ std::string TmpDir();                                             // .newsmirror
 std::string SearchIndexPath();                                    // .newsmirror/search.sqlite
 std::string KeyCacheDir();                                        // .newsmirror/keys
 std::string KeyCachePath(std::string_view outlet);                // .newsmirror/keys/{outlet}.bin
+// The offline bundles of [bundle] (bundle/schedule.h); a scope is "all" or an
+// outlet, a file "{period}.{epub|html}". The same names below [bundle] folder.
+std::string BundlesDir();                                         // bundles
+std::string BundleIndexPath();                                    // bundles/index.tsv
+std::string BundlePath(std::string_view scope, std::string_view file);     // bundles/{scope}/{file}
 
 // A file of the mirror that newsmirror writes, as ParseMirrorPath reads its path.
 struct MirrorFile {
@@ -140,6 +145,8 @@ struct MirrorFile {
     kAsset,            // outlet, file
     kOutletFeed,       // outlet
     kAllFeed,
+    kBundleIndex,
+    kBundle,           // outlet (the scope: "all" or an outlet), file
   };
   Kind kind = Kind::kReadme;
   std::string outlet;
@@ -161,6 +168,11 @@ std::string SiteAllFeedPath();                                    // feeds/all.x
 std::string SiteOutletDir(std::string_view outlet);               // outlets/{outlet}
 std::string SiteFeedPath(std::string_view outlet);                // feeds/{outlet}.xml
 std::string SiteImageDir(std::string_view outlet);                // images/{outlet}
+// The text-only edition (site/pages.h): its home, and an outlet's pages and
+// its articles' pages ({id}.html, {id}-{k}.html, index.html, page-{n}.html).
+std::string SiteTextDir();                                        // text
+std::string SiteTextHomePath();                                   // text/index.html
+std::string SiteTextOutletDir(std::string_view outlet);           // text/{outlet}
 // images/{outlet}/{file}: the site's copy of the mirror's assets/{outlet}/{file}.
 std::string SiteImagePath(std::string_view outlet, std::string_view file);
 // _posts/{day}-{outlet}-{id}.html, a Jekyll post (day "YYYY-MM-DD").

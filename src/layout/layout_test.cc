@@ -172,6 +172,8 @@ TEST(LayoutTest, EveryNamedPathOfAnOutletParsesBack) {
       {CompletionStatePath(o), Kind::kCompletionState, ""},
       {AssetPath(o, "0f3a.jpg"), Kind::kAsset, "0f3a.jpg"},
       {OutletFeedPath(o), Kind::kOutletFeed, ""},
+      {BundlePath(o, "2024-01-05.epub"), Kind::kBundle, "2024-01-05.epub"},
+      {BundlePath(o, "2024-01.html"), Kind::kBundle, "2024-01.html"},
   };
   for (const Case& c : cases) {
     auto parsed = ParseMirrorPath(c.path);
@@ -183,6 +185,10 @@ TEST(LayoutTest, EveryNamedPathOfAnOutletParsesBack) {
   EXPECT_EQ(ParseMirrorPath(ReadmePath())->kind, Kind::kReadme);
   EXPECT_EQ(ParseMirrorPath(GitignorePath())->kind, Kind::kGitignore);
   EXPECT_EQ(ParseMirrorPath(AllFeedPath())->kind, Kind::kAllFeed);
+  EXPECT_EQ(ParseMirrorPath(BundleIndexPath())->kind, Kind::kBundleIndex);
+  EXPECT_EQ(ParseMirrorPath(BundlePath("all", "2024-01.epub"))->outlet, "all");
+  EXPECT_EQ(BundlePath("x", "2024-01.epub"), "bundles/x/2024-01.epub");
+  EXPECT_EQ(BundleIndexPath(), "bundles/index.tsv");
   EXPECT_EQ(ArticlePath("x", "1.md"), "articles/x/1.md");
   EXPECT_EQ(MonthPagePath("美国之音", "2023-01"), "lists/美国之音/2023-01.md");
   EXPECT_EQ(OutletStateChunkPath("x", 10485), "state/x/10485.tsv");
@@ -196,18 +202,24 @@ TEST(LayoutTest, PathsNewsmirrorNeverWritesDoNotParse) {
                            "articles/x//1.md", ".git/config", ".git/hooks/post-commit", ".newsmirror/lock",
                            ".newsmirror/journal", "lists/x.txt", "lists/.md", "state/x", "state/x/feed.txt",
                            "state/../../x.tsv", "feeds/x.rss", "feeds/all", "assets/x/../../y", "README.md/x",
-                           "", "x", "articles/x/1.md/"}) {
+                           "", "x", "articles/x/1.md/", "bundles/x", "bundles/x/2024-01.txt", "bundles/../x/1.epub",
+                           "bundles/.x/2024-01.epub", "bundles/x/.2024-01.epub", "bundles/x/y/2024-01.epub",
+                           "bundles/index.txt", "bundles/x/index.tsv"}) {
     EXPECT_FALSE(ParseMirrorPath(path)) << path;
   }
 }
 
 TEST(LayoutTest, SitePathsStayInsideTheSite) {
   for (const char* path : {"index.html", "outlets/美国之音/1048574.html", "_posts/2024-01-01-x-1.html",
-                           "search/t/12.json", "feeds/all.xml"}) {
+                           "search/t/12.json", "feeds/all.xml", "text/index.html", "text/美国之音/page-2.html",
+                           "text/美国之音/1048574-3.html"}) {
     EXPECT_TRUE(CheckSitePath(path).ok()) << path << ": " << CheckSitePath(path).message();
   }
+  EXPECT_EQ(SiteTextHomePath(), "text/index.html");
+  EXPECT_EQ(SiteTextOutletDir("美国之音") + "/1.html", "text/美国之音/1.html");
   for (const char* path : {"../victim.txt", "/etc/passwd", "outlets/../../victim.txt", "a//b", ".newsmirror-site.tsv",
-                           "outlets/x/..", "", "x/./y", ".git/config"}) {
+                           "outlets/x/..", "", "x/./y", ".git/config",
+                           "text/../victim.txt", "text/.x/1.html"}) {
     EXPECT_FALSE(CheckSitePath(path).ok()) << path;
   }
 }

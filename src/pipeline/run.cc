@@ -10,6 +10,7 @@
 
 #include "archive/list_page.h"
 #include "archive/outlet_archive.h"
+#include "bundle/schedule.h"
 #include "complete/complete.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
@@ -18,6 +19,7 @@
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
 #include "search/search_index.h"
+#include "state/outlet_state.h"
 #include "url/url.h"
 #include "util/contain.h"
 #include "util/fs.h"
@@ -35,7 +37,7 @@ bool RunReport::AllSucceeded() const {
   for (const PushOutcome& p : pushes) {
     if (!p.status.ok()) return false;
   }
-  return true;
+  return bundle_errors.empty();
 }
 
 std::string CommitMessage(const RunReport& report) {
@@ -310,12 +312,35 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   for (const PlannedWrite& w : writes) report.written.push_back(w.path);
   if (options.dry_run) return report;
 
+  std::set<std::string> changed_outlets;
+  for (const PlannedWrite& w : writes) {
+    if (auto outlet = OutletOfStatePath(w.path)) changed_outlets.insert(*outlet);
+  }
   if (Status s = ApplyWrites(root, writes); !s.ok()) {
     report.status = s;
     return report;
   }
   for (const auto& archive : archives) {
     if (archive) archive->SaveKeyCache();
+  }
+  // The offline bundles, from the archive as the writes left it; like
+  // feeds/all.xml they span every outlet, so shards leave them alone.
+  if (config.bundle.enabled && options.shard.count == 1) {
+    std::string folder = options.bundle_folder.empty() ? config.bundle.folder : options.bundle_folder;
+    ScheduledBundles bundles = PlanScheduledBundles(root, config, changed_outlets, now_ms, folder);
+    report.bundle_errors = std::move(bundles.errors);
+    if (Status s = ApplyWrites(root, bundles.mirror_writes); !s.ok()) {
+      report.status = s;
+      return report;
+    }
+    for (const PlannedWrite& w : bundles.mirror_writes) report.written.push_back(w.path);
+    // The folder is the operator's; nothing below it is reached through a link.
+    for (const PlannedWrite& w : bundles.folder_writes) {
+      Status s = w.remove ? RemoveFileBelow(folder, w.path) : WriteFileBelow(folder, w.path, w.data);
+      std::string path = folder + "/" + w.path;
+      if (!s.ok()) report.bundle_errors.push_back(path + ": " + s.message());
+      else report.written.push_back(path);
+    }
   }
   // The files are on disk; their copies in memory and the archives' records
   // would only add to the commit's peak.

@@ -10,6 +10,8 @@
 // that cannot be archived is quarantined (outlet_archive.h) and the others go
 // on; what a library throws while one feed or page is read fails that feed or
 // page only (util/contain.h).
+// With [bundle], an unsharded run that wrote something also writes the
+// offline bundles whose period changed (bundle/schedule.h) before the commit.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +37,7 @@ struct RunOptions {
   bool push = false;
   bool dry_run = false;                // fetch and merge, write nothing: no folder, no lock, no journal replay
   int64_t now_ms = 0;                  // 0 = the clock (tests pin it)
+  std::string bundle_folder;           // [bundle]'s bundles go here instead ("" = [bundle] folder, else the mirror)
 };
 
 struct SourceReport {
@@ -68,6 +71,7 @@ struct RunReport {
   std::string commit;                  // commit id when committed
   Status commit_status;
   std::vector<PushOutcome> pushes;
+  std::vector<std::string> bundle_errors;  // [bundle] bundles that could not be made, with the cause
 
   bool AllSucceeded() const;
 };

@@ -64,6 +64,10 @@ std::string ArticlePagePath(const std::string& outlet, int64_t id) {
   return layout::SiteOutletDir(outlet) + "/" + std::to_string(id) + ".html";
 }
 
+std::string TextArticlePagePath(const std::string& outlet, int64_t id) {
+  return layout::SiteTextOutletDir(outlet) + "/" + std::to_string(id) + ".html";
+}
+
 std::string SiteContentType(const std::string& path) {
   if (EndsWith(path, ".jpg")) return "image/jpeg";
   if (EndsWith(path, ".png")) return "image/png";
@@ -148,14 +152,17 @@ std::vector<std::string> SitePages::Paths() const {
     }
     for (const ArticleRecord& r : o.outlet->records) paths.push_back(ArticlePagePath(name, r.id));
   }
+  for (std::string& p : TextPaths()) paths.push_back(std::move(p));
   return paths;
 }
 
 const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* outlet) const {
-  if (path.rfind("outlets/", 0) != 0 || !EndsWith(path, ".html")) return nullptr;
-  size_t slash = path.find('/', 8);
+  const std::string text_prefix = layout::SiteTextDir() + "/";
+  size_t start = path.rfind("outlets/", 0) == 0 ? 8 : path.rfind(text_prefix, 0) == 0 ? text_prefix.size() : 0;
+  if (start == 0 || !EndsWith(path, ".html")) return nullptr;
+  size_t slash = path.find('/', start);
   if (slash == std::string::npos) return nullptr;
-  std::string name = path.substr(8, slash - 8);
+  std::string name = path.substr(start, slash - start);
   std::string file = path.substr(slash + 1, path.size() - slash - 1 - 5);
   if (file.empty() || file.find_first_not_of("0123456789") != std::string::npos) return nullptr;
   const MirrorOutlet* o = view_.Find(name);
@@ -181,6 +188,7 @@ std::optional<std::string> SitePages::Render(const std::string& path, std::vecto
     if (it == files.end()) return std::nullopt;
     return it->second;
   }
+  if (path.rfind(layout::SiteTextDir() + "/", 0) == 0) return RenderText(path);
   if (path == layout::SiteStyleSheetPath()) return std::string(kSiteCss);
   if (path == layout::SiteSearchScriptPath()) return std::string(kSearchJs);
   if (path.rfind("feeds/", 0) == 0 && EndsWith(path, ".xml")) {
@@ -223,7 +231,7 @@ std::string SitePages::Page(const std::string& p, const std::string& title, cons
       "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"" + Esc(options_.title) + "\" href=\"" + p +
       "feeds/all.xml\">\n" + head_extra +
       "</head>\n<body>\n<header><a class=\"home\" href=\"" + p + "index.html\">" + Esc(options_.title) +
-      "</a><form class=\"search\" action=\"" + p + "search.html\" method=\"get\" role=\"search\">"
+      "</a><a class=\"text-only\" href=\"" + p + "text/index.html\">纯文字版</a><form class=\"search\" action=\"" + p + "search.html\" method=\"get\" role=\"search\">"
       "<input type=\"search\" name=\"q\" placeholder=\"搜索\" aria-label=\"搜索\"><button type=\"submit\">搜索</button>"
       "</form></header>\n<main>\n";
   out += body;
@@ -307,6 +315,7 @@ std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord&
                      DayTime(published, options_.utc_offset_minutes) + "</time>";
   std::string safe_link = SanitizeHtml("<a href=\"" + Esc(link) + "\">原文</a>");
   if (safe_link.find("href=") != std::string::npos) body += " · " + safe_link;
+  body += std::string(" · <a href=\"") + kDeep + "text/" + Enc(o.name) + "/" + std::to_string(r.id) + ".html\">纯文字版</a>";
   body += "</p>\n<div class=\"body\">\n";
   if (doc.ok()) {
     SanitizePolicy policy;

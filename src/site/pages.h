@@ -17,6 +17,15 @@
 //   outlets/{outlet}/index.html, page-{n}.html     the outlet, kPageSize a page
 //   outlets/{outlet}/{YYYY-MM}.html (-p{n})        a month, kMonthPageSize a page
 //   outlets/{outlet}/{id}.html                     an article
+//   text/index.html                                the text-only edition: outlets
+//   text/{outlet}/index.html, page-{n}.html        the outlet, kTextListSize a page
+//   text/{outlet}/{id}.html, {id}-{k}.html         an article as plain paragraphs,
+//                                   split into pages of at most kTextPageBytes
+//                                   (only the first page is in Paths(): the
+//                                   others come with it, RenderTextArticle)
+// The text-only edition has no image, style sheet or script (a few bytes of
+// inline style), every page under kTextPageBytes: titles are cut to fit and
+// long articles go on over several pages. Every page of the site links it.
 //   images/{outlet}/{hash}.{ext}                   an image stored in the mirror
 //                                   (assets/{outlet}/…, images = "local"), which
 //                                   article pages link relatively; not in Paths():
@@ -38,6 +47,7 @@
 
 #include "archive/archive_reader.h"
 #include "search/search_index.h"
+#include "site/footer.h"
 
 namespace nm {
 
@@ -45,6 +55,7 @@ struct SiteOptions {
   std::string base_url;          // absolute URL of the site's root, for feeds ("" = relative links)
   int utc_offset_minutes = 8 * 60;
   std::string title = "newsmirror";
+  ReaderFooter footer;           // the end of every text-only page
 };
 
 class SitePages {
@@ -54,6 +65,8 @@ class SitePages {
   static constexpr size_t kHomeItems = 8;
   static constexpr uint32_t kSearchShards = 256;
   static constexpr int64_t kSearchChunk = 100;
+  static constexpr size_t kTextPageBytes = 20000;
+  static constexpr size_t kTextListSize = 40;
 
   SitePages(const MirrorView& view, SiteOptions options);
 
@@ -70,8 +83,14 @@ class SitePages {
   std::string RenderSearch(const std::string& query, const std::vector<SearchHit>* hits, int64_t total = 0,
                            size_t page = 0) const;
 
-  // For incremental builds: the article behind an article page, or null.
+  // For incremental builds: the article behind an article page (or the
+  // first page of its text-only edition), or null.
   const ArticleRecord* ArticleOf(const std::string& path, std::string* outlet = nullptr) const;
+
+  // The text-only pages of the article whose first page is `path`
+  // (text/{outlet}/{id}.html): that page, then {id}-2.html, … in order; empty
+  // when `path` is no such page.
+  std::vector<std::pair<std::string, std::string>> RenderTextArticle(const std::string& path) const;
 
  private:
   struct Month {
@@ -95,6 +114,13 @@ class SitePages {
   const std::map<std::string, std::string>& SearchFiles() const;
   std::string RenderFeed(const std::string& name) const;
   const OutletPages* FindOutlet(const std::string& name) const;
+  // The text-only edition (text_pages.cc).
+  std::vector<std::string> TextPaths() const;
+  std::optional<std::string> RenderText(const std::string& path) const;
+  std::string TextPage(const std::string& prefix, const std::string& title, const std::string& full_href,
+                       const std::string& body) const;
+  std::string RenderTextHome() const;
+  std::string RenderTextOutlet(const OutletPages& o, size_t page) const;
 
   const MirrorView& view_;
   SiteOptions options_;
@@ -113,6 +139,8 @@ uint32_t SearchGramHash(std::string_view gram);
 
 // "outlets/{outlet}/{id}.html".
 std::string ArticlePagePath(const std::string& outlet, int64_t id);
+// "text/{outlet}/{id}.html": the first text-only page of an article.
+std::string TextArticlePagePath(const std::string& outlet, int64_t id);
 
 // The MIME type a server sends for a site path.
 std::string SiteContentType(const std::string& path);

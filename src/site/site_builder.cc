@@ -14,13 +14,14 @@
 #include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 namespace nm {
 
 namespace {
 
 // Bump when the pages' HTML changes, so unchanged articles are rendered again.
-constexpr const char* kRendererVersion = "site-1";
+constexpr const char* kRendererVersion = "site-2";
 
 struct ManifestEntry {
   std::string blob;
@@ -36,17 +37,14 @@ std::map<std::string, ManifestEntry> ReadManifest(const std::string& out_dir) {
   std::map<std::string, ManifestEntry> out;
   auto text = ReadFileBelow(out_dir, layout::SiteManifestPath());
   if (!text.ok()) return out;
-  size_t start = 0;
-  while (start < text->size()) {
-    size_t end = text->find('\n', start);
-    if (end == std::string::npos) end = text->size();
-    std::string line = text->substr(start, end - start);
-    start = end + 1;
-    size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos || !layout::CheckSitePath(line.substr(0, t1)).ok()) continue;
+  for (std::string_view line : SplitOn(*text, '\n', true)) {
+    // path, blob, source, and the images (the rest of the line, if any).
+    size_t t1 = line.find('\t'), t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 == std::string_view::npos || !layout::CheckSitePath(line.substr(0, t1)).ok()) continue;
     size_t t3 = line.find('\t', t2 + 1);
-    out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1, t3 - (t2 + 1)),
-                               t3 == std::string::npos ? std::string() : line.substr(t3 + 1)};
+    out[std::string(line.substr(0, t1))] = {std::string(line.substr(t1 + 1, t2 - t1 - 1)),
+                                            std::string(line.substr(t2 + 1, t3 - (t2 + 1))),
+                                            t3 == std::string_view::npos ? std::string() : std::string(line.substr(t3 + 1))};
   }
   return out;
 }
@@ -179,11 +177,45 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
     return true;
   };
 
+  // The pages after the first of a long article's text-only edition
+  // ({id}-2.html, …) come and stay with the first; when one of them is
+  // missing (or is no longer a file of the site's own), all are made again.
+  auto continuations = [&](const std::string& first) {
+    std::string stem = first.substr(0, first.size() - 5) + "-";
+    std::vector<std::string> out;
+    for (auto it = old.lower_bound(stem); it != old.end() && it->first.rfind(stem, 0) == 0; ++it) out.push_back(it->first);
+    return out;
+  };
+  auto continuations_there = [&](const std::string& first) {
+    for (const std::string& path : continuations(first)) {
+      if (!FileExistsBelow(options.out, path)) return false;
+    }
+    return true;
+  };
+  auto keep_continuations = [&](const std::string& first) {
+    for (const std::string& path : continuations(first)) {
+      now[path] = old[path];
+      ++stats.pages;
+      ++stats.unchanged;
+    }
+  };
   for (const std::string& path : pages.Paths()) {
     ++stats.pages;
     const ArticleRecord* r = pages.ArticleOf(path);
     std::string source = r ? GitBlobId(settings + r->blob) : std::string();
-    if (r && !r->blob.empty() && unchanged_source(path, source)) continue;
+    bool text_article = r && path.rfind(layout::SiteTextDir() + "/", 0) == 0;
+    if (r && !r->blob.empty() && (!text_article || continuations_there(path)) && unchanged_source(path, source)) {
+      if (text_article) keep_continuations(path);
+      continue;
+    }
+    if (text_article) {
+      auto parts = pages.RenderTextArticle(path);
+      for (size_t k = 0; k < parts.size(); ++k) {
+        if (k > 0) ++stats.pages;
+        if (Status s = put(parts[k].first, parts[k].second, k == 0 ? source : std::string()); !s.ok()) return s;
+      }
+      continue;
+    }
     std::vector<std::string> images;
     auto text = pages.Render(path, &images);
     if (!text) return Status::Internal("the site lists " + path + " but cannot render it");

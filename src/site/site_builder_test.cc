@@ -175,7 +175,8 @@ TEST_F(SiteBuilderTest, RebuildWritesOnlyWhatChanged) {
   std::set<uint32_t> shards;
   for (const std::string& g : TitleSearchGrams("新的一篇")) shards.insert(SearchGramHash(g) % SitePages::kSearchShards);
   EXPECT_GT(third->written, 3);
-  EXPECT_LT(third->written, 15 + static_cast<int>(shards.size()));
+  // And of the text-only edition: the new article, its outlet's list pages and the home page.
+  EXPECT_LT(third->written, 15 + static_cast<int>(shards.size()) + 6);
   EXPECT_EQ(fs::last_write_time(site_ + "/outlets/美国之音/1048574.html"), before);
   EXPECT_NE(ReadFile(site_ + "/index.html")->find("新的一篇"), std::string::npos);
 
@@ -381,6 +382,120 @@ TEST(SiteBuildTest, RefusesAnArchiveThatIsNotAMirrorAndWritesNothing) {
   EXPECT_EQ(stats.status().kind(), Status::Kind::kInvalidArgument);
   EXPECT_NE(stats.status().message().find(options.archive), std::string::npos);
   EXPECT_FALSE(fs::exists(options.out)) << "no empty site for a typo";
+}
+
+// The text-only edition: every page under 20 KB (a long article goes on over
+// several pages, a huge title is cut), and every page of the site links it.
+TEST_F(SiteBuilderTest, TextOnlyPagesStayUnderTheirSizeAndEveryPageLinksThem) {
+  std::string content;
+  std::vector<std::string> markers;
+  for (int i = 0; i < 40; ++i) {
+    markers.push_back("段落" + std::to_string(i) + "号");
+    content += "<p>" + markers.back() + std::string(i == 7 ? 3000 : 60, 'x') + "长文&amp;<b>粗</b></p>";
+    for (int k = 0; k < 40; ++k) content += "<p>这是第" + std::to_string(i) + "部分的一段话，写得很长很长。</p>";
+  }
+  // One paragraph far longer than a page, of characters that need escaping.
+  std::string huge;
+  for (int k = 0; k < 4000; ++k) huge += "巨<&>";
+  content += "<p>巨段开始" + huge + "巨段结束</p><img src=\"https://img.example/x.jpg\" alt=\"图\">";
+  std::string long_title(30000, 'T');
+  AddToMirror(mirror_, "长文", {{"long", "很长的文章", kJan, content}, {"title", long_title, kJan + kHour, "<p>短</p>"}});
+  auto stats = BuildSite(options_);
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+
+  std::vector<std::string> text_pages;
+  for (const std::string& file : HtmlFiles(site_)) {
+    std::string page = *ReadFile(file);
+    std::string rel = fs::relative(file, site_).string();
+    if (rel.rfind("text/", 0) == 0) {
+      text_pages.push_back(rel);
+      EXPECT_LE(page.size(), SitePages::kTextPageBytes) << rel;
+      EXPECT_EQ(page.find("<img"), std::string::npos) << rel;
+      EXPECT_EQ(page.find("<script"), std::string::npos) << rel;
+      EXPECT_EQ(page.find("<link rel=\"stylesheet\""), std::string::npos) << rel;
+      EXPECT_NE(page.find("<footer class=\"nm-footer\">"), std::string::npos) << rel;
+    }
+    // Every page links the text-only edition's home, relatively and rightly.
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(page, m, std::regex("href=\"((?:\\.\\./)*)text/index\\.html\""))) << rel;
+    EXPECT_TRUE(fs::is_regular_file((fs::path(file).parent_path() / (m[1].str() + "text/index.html")).lexically_normal()))
+        << rel;
+  }
+  EXPECT_GT(text_pages.size(), 120u);
+  // The long article: its pages in order hold all of its text.
+  std::string first = "text/长文/1048574.html";
+  ASSERT_TRUE(fs::exists(site_ + "/" + first));
+  std::string all;
+  size_t pages = 0;
+  for (size_t k = 1;; ++k) {
+    std::string path = site_ + "/text/长文/1048574" + (k == 1 ? std::string() : "-" + std::to_string(k)) + ".html";
+    if (!fs::exists(path)) break;
+    std::string page = *ReadFile(path);
+    all += page;
+    ++pages;
+    if (k > 1) {
+      EXPECT_NE(page.find("rel=\"prev\""), std::string::npos) << path;
+    }
+  }
+  EXPECT_GT(pages, 5u);
+  size_t at = 0;
+  for (const std::string& marker : markers) {
+    size_t found = all.find(marker, at);
+    ASSERT_NE(found, std::string::npos) << marker;
+    at = found;
+  }
+  EXPECT_NE(all.find("巨段开始"), std::string::npos);
+  EXPECT_NE(all.find("巨段结束"), std::string::npos);
+  // The huge paragraph, its pieces joined in order, is whole: cut between
+  // characters and references, never inside one.
+  std::string joined;
+  for (size_t p = all.find("<p>巨段开始"); p != std::string::npos;) {
+    size_t end = all.find("</p>", p);
+    ASSERT_NE(end, std::string::npos);
+    joined += all.substr(p + 3, end - p - 3);
+    if (joined.find("巨段结束") != std::string::npos) break;
+    // The rest opens the next page, after its heading.
+    const std::string next = "（续）</h1>\n";
+    p = all.find(next, end);
+    if (p != std::string::npos) p += next.size();
+  }
+  std::string escaped;
+  for (int k = 0; k < 4000; ++k) escaped += "巨&lt;&amp;&gt;";
+  EXPECT_EQ(joined, "巨段开始" + escaped + "巨段结束");
+  // The article page links its own text version.
+  EXPECT_NE(ReadFile(site_ + "/outlets/长文/1048574.html")->find("href=\"../../text/%E9%95%BF%E6%96%87/1048574.html\""),
+            std::string::npos);
+  // The huge title is cut on the text pages.
+  std::string titled = *ReadFile(site_ + "/text/长文/1048573.html");
+  EXPECT_LE(titled.size(), SitePages::kTextPageBytes);
+  EXPECT_NE(titled.find("TTT…"), std::string::npos);
+
+  // Rebuilt without changes: the later pages stay (the manifest takes the
+  // text/ pages as pages of the site, layout::CheckSitePath).
+  auto again = BuildSite(options_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->written, 0);
+  EXPECT_TRUE(fs::exists(site_ + "/text/长文/1048574-2.html"));
+  EXPECT_NE(ReadFile(site_ + "/.newsmirror-site.tsv")->find("text/长文/1048574-2.html\t"), std::string::npos);
+
+  // A later page deleted from the site is made again, with its article's others.
+  std::string second = site_ + "/text/长文/1048574-2.html";
+  std::string second_text = *ReadFile(second);
+  fs::remove(second);
+  auto restored = BuildSite(options_);
+  ASSERT_TRUE(restored.ok()) << restored.status().message();
+  EXPECT_EQ(*ReadFile(second), second_text);
+  EXPECT_EQ(restored->written, 1);  // the others are written only when they differ
+  EXPECT_EQ(restored->pages, again->pages);
+
+  // One replaced by a link is never written through: the build fails, the
+  // link's target is untouched.
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/victim.html", "precious\n").ok());
+  fs::remove(second);
+  fs::create_symlink(dir_.path() + "/victim.html", second);
+  auto linked = BuildSite(options_);
+  EXPECT_FALSE(linked.ok());
+  EXPECT_EQ(*ReadFile(dir_.path() + "/victim.html"), "precious\n");
 }
 
 }  // namespace

@@ -23,6 +23,22 @@ uint32_t DecodeUtf8At(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
+std::vector<std::string_view> SplitOn(std::string_view s, char sep, bool drop_final_empty) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  for (;;) {
+    size_t end = s.find(sep, start);
+    if (end == std::string_view::npos) {
+      if (!(drop_final_empty && start == s.size() && !out.empty()) && !(drop_final_empty && s.empty())) {
+        out.push_back(s.substr(start));
+      }
+      return out;
+    }
+    out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+}
+
 bool IsTerminalControl(uint32_t cp) {
   if (cp < 0x20) return cp != '\t' && cp != '\n';
   if (cp >= 0x7F && cp <= 0x9F) return true;

@@ -1,12 +1,14 @@
 // Small text helpers several modules share: ASCII case folding that keeps
 // byte offsets, reading UTF-8 one code point at a time, cutting UTF-8 at a
-// character boundary, and text made safe to print on a terminal.
+// character boundary, text made safe to print on a terminal, and splitting
+// text into lines and fields.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nm {
 
@@ -41,6 +43,11 @@ std::string TerminalSafe(std::string_view s);
 // as \ufffd: the same JSON value (such code points only occur in strings),
 // safe on a terminal.
 std::string TerminalSafeJson(std::string_view json);
+
+// `s` cut at every `sep`, empty pieces kept ("a\t\tb" → a, "", b); with
+// `drop_final_empty`, an empty piece after a final `sep` is not returned
+// (the lines of a file that ends in a newline). Views into `s`.
+std::vector<std::string_view> SplitOn(std::string_view s, char sep, bool drop_final_empty = false);
 
 // The largest n <= max_bytes at which s can be cut without splitting a UTF-8
 // sequence (s.size() when it fits): continuation bytes before the cut are

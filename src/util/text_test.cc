@@ -30,6 +30,18 @@ TEST(TextTest, DecodesCodePointsAndReadsBrokenBytesAlone) {
   EXPECT_EQ(len, 1u);
 }
 
+TEST(TextTest, SplitOnKeepsEmptyFieldsAndDropsTheFinalLineBreak) {
+  using V = std::vector<std::string_view>;
+  EXPECT_EQ(SplitOn("a\t\tb", '\t'), (V{"a", "", "b"}));
+  EXPECT_EQ(SplitOn("a\t", '\t'), (V{"a", ""}));
+  EXPECT_EQ(SplitOn("", '\t'), (V{""}));
+  EXPECT_EQ(SplitOn("x\ny\n", '\n', true), (V{"x", "y"}));
+  EXPECT_EQ(SplitOn("x\n\ny", '\n', true), (V{"x", "", "y"}));
+  EXPECT_EQ(SplitOn("x", '\n', true), (V{"x"}));
+  EXPECT_EQ(SplitOn("", '\n', true), V{});
+  EXPECT_EQ(SplitOn("\n", '\n', true), (V{""}));
+}
+
 TEST(TextTest, CutsUtf8AtACharacterBoundary) {
   // "岸田" is E5 B2 B8 E7 94 B0: every cut inside a character steps back to its start.
   const std::string s = "a岸田";
