@@ -473,7 +473,12 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   }
   month_begin.push_back(sorted.size());
   // Only months that gained or changed an article are formatted again, and
-  // those whose page is missing (an archive written before monthly pages).
+  // those whose page is missing (an archive written before monthly pages);
+  // every month when the mirror's copies changed, which the list page shows.
+  const std::string list_path = "lists/" + outlet_ + ".md";
+  const std::string footer = MirrorCopiesMarkdown(options.mirrors);
+  auto list_page = ReadFile(root_ + "/" + list_path);
+  if (list_page.ok() && !ListPageHasFooter(*list_page, outlet_, footer)) all_months_dirty_ = true;
   std::error_code ec;
   for (size_t m = 0; m < months.size(); ++m) {
     std::string path = MonthPagePath(outlet_, months[m]);
@@ -483,7 +488,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
       for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
         items.push_back({sorted[k]->published_ms, sorted[k]->title, sorted[k]->file});
       }
-      plan(path, FormatMonthPage(outlet_, months[m], items, offset));
+      plan(path, FormatMonthPage(outlet_, months[m], items, offset, footer));
     }
   }
   all_months_dirty_ = false;
@@ -493,7 +498,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<ListItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
-  plan("lists/" + outlet_ + ".md", FormatListPage(outlet_, items, offset, months));
+  std::string page = FormatListPage(outlet_, items, offset, months, footer);
+  if (!list_page.ok() || *list_page != page) writes.push_back({list_path, std::move(page)});
   return writes;
 }
 

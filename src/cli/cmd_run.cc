@@ -1,6 +1,7 @@
 // newsmirror run: the main job.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/run.h"
+#include "publish/mirror_feed.h"
 
 namespace nm::cli {
 
@@ -87,7 +89,14 @@ class Progress : public RunObserver {
   bool tty_, quiet_, verbose_;
 };
 
-nlohmann::json ToJson(const RunReport& r) {
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+nlohmann::json TimeOrNull(int64_t ms) { return ms ? nlohmann::json(Rfc3339(ms)) : nlohmann::json(nullptr); }
+
+nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
   nlohmann::json j;
   j["ok"] = r.AllSucceeded();
   if (!r.status.ok()) j["error"] = r.status.message();
@@ -119,10 +128,20 @@ nlohmann::json ToJson(const RunReport& r) {
   j["commit"] = r.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.commit);
   if (!r.commit_status.ok()) j["commit_error"] = r.commit_status.message();
   j["pushes"] = nlohmann::json::array();
+  int64_t now = NowMs();
   for (const PushOutcome& p : r.pushes) {
-    j["pushes"].push_back({{"remote", p.remote},
-                           {"ok", p.status.ok()},
-                           {"error", p.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(p.status.message())}});
+    nlohmann::json jp = {{"remote", p.remote},
+                         {"ok", p.status.ok()},
+                         {"error", p.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(p.status.message())}};
+    // What state/pushes.txt now says of the remote.
+    for (const PushRecord& rec : r.push_records) {
+      if (rec.remote != p.remote) continue;
+      jp["last_success"] = TimeOrNull(rec.last_ok_ms);
+      jp["last_success_commit"] = rec.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec.commit);
+      jp["failing_since"] = TimeOrNull(rec.failing_since_ms);
+      jp["stale"] = PushRecordStale(rec, now, push_warn_hours);
+    }
+    j["pushes"].push_back(std::move(jp));
   }
   return j;
 }
@@ -150,7 +169,7 @@ int Execute(const RunArgs& a) {
   opts.dry_run = a.dry_run;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
-  if (a.json) std::cout << ToJson(report).dump(2) << std::endl;
+  if (a.json) std::cout << ToJson(report, config->publish.push_warn_hours).dump(2) << std::endl;
   if (!report.status.ok()) {
     std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
@@ -163,6 +182,16 @@ int Execute(const RunArgs& a) {
   }
   int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
   if (push_failed < 0) return kExitFailed;
+  // A remote that has refused every push for long is named even with -q: its copy of the mirror is going stale.
+  int64_t now = NowMs();
+  for (const PushRecord& rec : report.push_records) {
+    if (!PushRecordStale(rec, now, config->publish.push_warn_hours)) continue;
+    std::fprintf(stderr,
+                 "newsmirror: remote %s has failed every push for %lld hours (since %s; last success: %s): %s\n",
+                 rec.remote.c_str(), static_cast<long long>((now - rec.failing_since_ms) / 3600000),
+                 Rfc3339(rec.failing_since_ms).c_str(), rec.last_ok_ms ? Rfc3339(rec.last_ok_ms).c_str() : "never",
+                 rec.error.c_str());
+  }
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
     std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
@@ -183,7 +212,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Fetch every configured source, archive new and changed articles into the mirror,\n"
-      "rewrite the list pages and README, and (with --commit/--push) publish the mirror.");
+      "rewrite the list pages and README (each naming the mirror's copies, [publish] mirrors),\n"
+      "and (with --commit/--push) publish the mirror, keeping each remote's last successful\n"
+      "push in state/pushes.txt.");
   cmd->add_option("-c,--config", args->config, "Configuration file (TOML)")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "The mirror repository's root folder (created if missing)")
       ->capture_default_str();
@@ -195,7 +226,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-j,--jobs", args->jobs, "Sources fetched at once (default: [fetch] jobs, 8)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");
-  cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes");
+  cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes, each on its own; recorded in state/pushes.txt");
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Fetch and compare, but write nothing (no folder, no lock, no journal replayed)");
   cmd->add_flag("--json", args->json, "Print a summary of the run as JSON on standard output");

@@ -100,6 +100,29 @@ class Reader {
     }
   }
 
+  // mirrors = [{ name = "…", url = "…", article = "…" }, …]
+  void Mirrors(const toml::table& t, std::vector<MirrorCopy>& out) {
+    const toml::node* n = t.get("mirrors");
+    if (!n) return;
+    const toml::array* list = n->as_array();
+    if (!list) return Fail(n, "'mirrors' in [publish] must be a list of { name = \"…\", url = \"…\" }");
+    std::set<std::string> names;
+    for (const toml::node& item : *list) {
+      const toml::table* mt = item.as_table();
+      if (!mt) return Fail(&item, "each of 'mirrors' must be a table { name = \"…\", url = \"…\" }");
+      CheckKeys(*mt, "a mirror", {"name", "url", "article"});
+      MirrorCopy copy;
+      Str(*mt, "name", "a mirror", copy.name);
+      Str(*mt, "url", "a mirror", copy.url);
+      Str(*mt, "article", "a mirror", copy.article);
+      if (failed()) return;
+      if (!mt->get("name") || !mt->get("url")) return Fail(&item, "a mirror needs both 'name' and 'url'");
+      if (Status s = CheckMirrorCopy(copy); !s.ok()) return Fail(mt->get("url"), s.message());
+      if (!names.insert(copy.name).second) return Fail(mt->get("name"), "two mirrors are named '" + copy.name + "'");
+      out.push_back(std::move(copy));
+    }
+  }
+
   const toml::table* Table(const toml::table& root, const char* key) {
     const toml::node* n = root.get(key);
     if (!n) return nullptr;
@@ -200,7 +223,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     r.Str(*f, "user_agent", "[fetch]", cfg.fetch.user_agent);
   }
   if (const toml::table* p = r.Table(root, "publish")) {
-    r.CheckKeys(*p, "[publish]", {"remotes", "raw_base_url"});
+    r.CheckKeys(*p, "[publish]", {"remotes", "raw_base_url", "mirrors", "push_warn_hours"});
+    r.Int(*p, "push_warn_hours", "[publish]", 1, 24 * 365, cfg.publish.push_warn_hours);
+    r.Mirrors(*p, cfg.archive.mirrors);
     r.Str(*p, "raw_base_url", "[publish]", cfg.publish.raw_base_url);
     const std::string& raw = cfg.publish.raw_base_url;
     if (!raw.empty() && raw.rfind("http://", 0) != 0 && raw.rfind("https://", 0) != 0) {

@@ -3,7 +3,7 @@
 //   [archive]  list_size, list_utc_offset, image_proxy, images, image_max_mb
 //   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent,
 //              page_spacing_ms
-//   [publish]  remotes, raw_base_url
+//   [publish]  remotes, raw_base_url, mirrors [{ name, url, article }], push_warn_hours
 //   [site]     base_url, jekyll_posts
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
 //              [[source.rewrite]] match, replace
@@ -42,6 +42,10 @@ struct PublishConfig {
   // "https://raw.githubusercontent.com/USER/REPO/main/": feeds/*.xml link
   // their entries there. "" links them relative to feeds/.
   std::string raw_base_url;
+  // A remote whose last successful push (state/pushes.txt) is older than
+  // this is named in the run's summary. The mirror's copies, [publish]
+  // mirrors, are read into ArchiveOptions::mirrors.
+  int push_warn_hours = 24;
 };
 
 struct SiteConfig {

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "archive/list_page.h"
+#include "archive/mirror_copies.h"
 #include "archive/outlet_archive.h"
 #include "complete/complete.h"
 #include "feed/parser.h"
@@ -261,6 +262,18 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     feeds[i].reset();
   }
 
+  // An outlet whose list page does not name the mirror's copies as the
+  // configuration does has its pages written again (TakeWrites), also when
+  // its feed brought nothing new.
+  const std::string copies_footer = MirrorCopiesMarkdown(config.archive.mirrors);
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (archives[i] || unusable[i]) continue;
+    auto page = ReadFile(root + "/lists/" + selected[i]->name + ".md");
+    if (!page.ok() || ListPageHasFooter(*page, selected[i]->name, copies_footer)) continue;
+    auto loaded = OutletArchive::Load(root, selected[i]->name);
+    if (loaded.ok()) archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
+    else report.sources[i].warnings.push_back("pages not updated to the mirror's copies: " + loaded.status().message());
+  }
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!archives[i]) continue;
     for (PlannedWrite& w : archives[i]->TakeWrites(config.archive)) writes.push_back(std::move(w));
@@ -268,6 +281,14 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   PlanIndexFiles(root, config, writes, {}, options.shard.count == 1);
   for (const PlannedWrite& w : writes) report.written.push_back(w.path);
   if (options.dry_run) return report;
+  // The record of the last run's pushes goes into the commit of a run that
+  // commits something (push_record.h).
+  if (!writes.empty()) {
+    if (auto record = PushRecordWrite(root)) {
+      report.written.push_back(record->path);
+      writes.push_back(std::move(*record));
+    }
+  }
 
   if (Status s = ApplyWrites(root, writes); !s.ok()) {
     report.status = s;
@@ -287,6 +308,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   report.commit = pub.commit;
   report.commit_status = pub.commit_status;
   report.pushes = std::move(pub.pushes);
+  if (options.push && report.commit_status.ok()) {
+    report.push_records =
+        UpdatePushRecords(ReadPushRecords(root), report.pushes, config.publish.remotes, report.commit, now_ms);
+    if (Status s = WritePushRecords(root, report.push_records); !s.ok()) {
+      obs.Note("the record of the pushes was not written: " + s.message());
+    }
+  }
   return report;
 }
 

@@ -4,7 +4,8 @@
 // naming its file) before anything is opened. RunMirror takes the run lock of the mirror folder, completes a run that was
 // killed (journal.h), fetches the selected sources concurrently, parses each
 // feed, merges its entries into the outlet's archive, writes every changed
-// file as one atomic step, and then commits and pushes when asked. A source
+// file as one atomic step, and then commits and pushes when asked (and
+// records each remote's push in state/pushes.txt, push_record.h). A source
 // that fails (network, HTTP, unreadable feed) is reported and skipped; the
 // others are archived and published all the same.
 #pragma once
@@ -18,6 +19,7 @@
 #include "pipeline/mirror_session.h"
 #include "pipeline/shard.h"
 #include "publish/git_repo.h"
+#include "publish/push_record.h"
 #include "util/status.h"
 
 namespace nm {
@@ -61,6 +63,7 @@ struct RunReport {
   std::string commit;                  // commit id when committed
   Status commit_status;
   std::vector<PushOutcome> pushes;
+  std::vector<PushRecord> push_records;  // state/pushes.txt after this run's pushes (with push only)
 
   bool AllSucceeded() const;
 };
