@@ -23,7 +23,7 @@ struct RunArgs {
   std::vector<std::string> sources;
   std::string shard;
   int jobs = 0;
-  bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false;
+  bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false, no_mail = false;
 };
 
 std::string Describe(const SourceReport& s) {
@@ -143,6 +143,23 @@ nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
     }
     j["pushes"].push_back(std::move(jp));
   }
+  if (r.mail.ran || !r.mail.status.ok() || !r.mail.warnings.empty()) {
+    nlohmann::json jm;
+    jm["ok"] = r.mail.AllSent();
+    jm["error"] = r.mail.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(r.mail.status.message());
+    jm["recipients"] = nlohmann::json::array();
+    for (const DigestReport& d : r.mail.recipients) {
+      jm["recipients"].push_back({{"id", d.key},
+                                  {"to", d.to},
+                                  {"due", d.due},
+                                  {"sent", d.sent},
+                                  {"articles", d.articles},
+                                  {"waiting", d.waiting},
+                                  {"error", d.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(d.status.message())}});
+    }
+    jm["warnings"] = r.mail.warnings;
+    j["mail"] = std::move(jm);
+  }
   return j;
 }
 
@@ -167,6 +184,7 @@ int Execute(const RunArgs& a) {
   opts.commit = a.commit;
   opts.push = a.push;
   opts.dry_run = a.dry_run;
+  opts.mail = !a.no_mail;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
   if (a.json) std::cout << ToJson(report, config->publish.push_warn_hours).dump(2) << std::endl;
@@ -192,6 +210,21 @@ int Execute(const RunArgs& a) {
                  Rfc3339(rec.failing_since_ms).c_str(), rec.last_ok_ms ? Rfc3339(rec.last_ok_ms).c_str() : "never",
                  rec.error.c_str());
   }
+  int mail_failed = 0, mailed = 0;
+  if (!report.mail.status.ok()) {
+    ++mail_failed;
+    std::fprintf(stderr, "newsmirror: mail: %s\n", report.mail.status.message().c_str());
+  }
+  for (const DigestReport& d : report.mail.recipients) {
+    if (d.sent) ++mailed;
+    if (!d.due || d.sent) continue;
+    ++mail_failed;
+    std::fprintf(stderr, "newsmirror: digest to %s (%s) failed, sent again next run: %s\n", d.to.c_str(),
+                 d.key.c_str(), d.status.message().c_str());
+  }
+  if (!a.quiet) {
+    for (const std::string& w : report.mail.warnings) std::fprintf(stderr, "newsmirror: mail: %s\n", w.c_str());
+  }
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
     std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
@@ -201,8 +234,12 @@ int Execute(const RunArgs& a) {
                                        : ("; pushed to " + std::to_string(report.pushes.size() - push_failed) +
                                           " of " + std::to_string(report.pushes.size()) + " remotes")
                                              .c_str());
+    if (report.mail.ran) {
+      std::fprintf(stderr, "newsmirror: mailed %d digests%s\n", mailed,
+                   mail_failed ? ("; " + std::to_string(mail_failed) + " failed").c_str() : "");
+    }
   }
-  return failed > 0 || push_failed > 0 ? kExitPartial : kExitOk;
+  return failed > 0 || push_failed > 0 || mail_failed > 0 ? kExitPartial : kExitOk;
 }
 
 }  // namespace
@@ -213,8 +250,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       "run",
       "Fetch every configured source, archive new and changed articles into the mirror,\n"
       "rewrite the list pages and README (each naming the mirror's copies, [publish] mirrors),\n"
-      "and (with --commit/--push) publish the mirror, keeping each remote's last successful\n"
-      "push in state/pushes.txt.");
+      "mail the due [mail] digests, and (with --commit/--push) publish the mirror, keeping\n"
+      "each remote's last successful push in state/pushes.txt.");
   cmd->add_option("-c,--config", args->config, "Configuration file (TOML)")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "The mirror repository's root folder (created if missing)")
       ->capture_default_str();
@@ -229,6 +266,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes, each on its own; recorded in state/pushes.txt");
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Fetch and compare, but write nothing (no folder, no lock, no journal replayed)");
+  cmd->add_flag("--no-mail", args->no_mail, "Send no [mail] digests this run (they go out with a later one)");
   cmd->add_flag("--json", args->json, "Print a summary of the run as JSON on standard output");
   cmd->add_flag("-q,--quiet", args->quiet, "Print failures only");
   cmd->add_flag("-v,--verbose", args->verbose, "Print every source and every warning");

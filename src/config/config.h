@@ -5,6 +5,8 @@
 //              page_spacing_ms
 //   [publish]  remotes, raw_base_url, mirrors [{ name, url, article }], push_warn_hours
 //   [site]     base_url, jekyll_posts
+//   [mail]     server, from, to, to_file, schedule, max_kb, excerpt_chars, subject,
+//              attach, attach_max_mb, ca_file, timeout
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
 //              [[source.rewrite]] match, replace
 //
@@ -21,6 +23,7 @@
 #include "archive/outlet_archive.h"
 #include "complete/options.h"
 #include "fetch/http_client.h"
+#include "mail/message.h"
 #include "util/status.h"
 
 namespace nm {
@@ -53,6 +56,27 @@ struct SiteConfig {
   bool jekyll_posts = false;     // also write Jekyll _posts/ with front matter
 };
 
+// [mail]: e-mail digests of the new articles (mail/send_digests.h). Present
+// means on. Credentials never come from here: NEWSMIRROR_SMTP_USER and
+// NEWSMIRROR_SMTP_PASSWORD in the environment.
+struct MailConfig {
+  bool enabled = false;
+  std::string server;            // smtps://host[:port], or smtp://host[:port] with STARTTLS required
+  MailAddress from;
+  std::vector<MailAddress> to;
+  std::string to_file;           // a file of the mirror (relative to its root): one address a line
+  enum class Schedule { kDaily, kEachRun } schedule = Schedule::kDaily;
+  int64_t max_bytes = 100 * 1024;          // the text and HTML bodies together
+  int excerpt_chars = 300;                 // first paragraphs of each article
+  std::string subject = "newsmirror";      // first in the subject and the heading
+  // A file of the mirror to attach, with {today}, {yesterday} and {month}
+  // (list zone): "bundles/all/{yesterday}.epub". "" = none.
+  std::string attach;
+  int64_t attach_max_bytes = 15 << 20;
+  std::string ca_file;           // certificate authorities of the server ("" = the system's); beside the configuration
+  int timeout_s = 60;
+};
+
 struct Config {
   std::string path;              // where it was read from (for messages)
   ArchiveOptions archive;
@@ -60,6 +84,7 @@ struct Config {
   CompleteOptions complete;
   PublishConfig publish;
   SiteConfig site;
+  MailConfig mail;
   std::vector<SourceConfig> sources;
 };
 

@@ -33,7 +33,7 @@ bool RunReport::AllSucceeded() const {
   for (const PushOutcome& p : pushes) {
     if (!p.status.ok()) return false;
   }
-  return true;
+  return mail.AllSent();
 }
 
 std::string CommitMessage(const RunReport& report) {
@@ -303,6 +303,17 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   archives.clear();
   // The search index is a cache: failing to update it never fails the run.
   if (Status s = UpdateSearchIndexIfPresent(root); !s.ok()) obs.Note("search index not updated: " + s.message());
+  // The digests go out before the commit, which then carries what they sent.
+  // Like feeds/all.xml they span every outlet, so shards leave them alone.
+  if (config.mail.enabled && options.mail && options.shard.count == 1) {
+    std::map<std::string, int> new_articles;
+    for (const SourceReport& s : report.sources) {
+      if (s.new_articles > 0) new_articles[s.name] = s.new_articles;
+    }
+    report.mail = SendDigests(root, config, new_articles, now_ms, [&](const PlannedWrite& w) {
+      return ApplyWrites(root, {w});
+    });
+  }
   Publication pub = Publish(root, *lock, CommitMessage(report), options.commit, options.push, config.publish.remotes);
   report.committed = pub.committed;
   report.commit = pub.commit;

@@ -5,7 +5,9 @@
 // killed (journal.h), fetches the selected sources concurrently, parses each
 // feed, merges its entries into the outlet's archive, writes every changed
 // file as one atomic step, and then commits and pushes when asked (and
-// records each remote's push in state/pushes.txt, push_record.h). A source
+// records each remote's push in state/pushes.txt, push_record.h). With
+// [mail], an unsharded run sends the digests that are due before its commit,
+// which carries what they sent (mail/send_digests.h). A source
 // that fails (network, HTTP, unreadable feed) is reported and skipped; the
 // others are archived and published all the same.
 #pragma once
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "mail/send_digests.h"
 #include "pipeline/mirror_session.h"
 #include "pipeline/shard.h"
 #include "publish/git_repo.h"
@@ -33,6 +36,7 @@ struct RunOptions {
   bool push = false;
   bool dry_run = false;                // fetch and merge, write nothing: no folder, no lock, no journal replay
   int64_t now_ms = 0;                  // 0 = the clock (tests pin it)
+  bool mail = true;                    // send the [mail] digests (unsharded runs only)
 };
 
 struct SourceReport {
@@ -64,6 +68,7 @@ struct RunReport {
   Status commit_status;
   std::vector<PushOutcome> pushes;
   std::vector<PushRecord> push_records;  // state/pushes.txt after this run's pushes (with push only)
+  MailReport mail;                     // the [mail] digests
 
   bool AllSucceeded() const;
 };
