@@ -34,6 +34,7 @@ test_packages=(
   "${build_packages[@]}"
   python3 libxml2-utils zlib1g-dev libbrotli-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev    # GitHub's Markdown renderer: tests and fuzz targets only
   clang-14 libclang-rt-14-dev    # libFuzzer and the sanitizers for scripts/fuzz.sh
   chromium fonts-wqy-microhei python3-feedparser sqlite3    # browser test, feed test, CJK screenshots, sqlite3 CLI
   python3-aiosmtpd openssl    # the mail test's SMTP server on loopback and its certificate

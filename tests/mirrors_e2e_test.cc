@@ -44,11 +44,11 @@ struct Copy {
 };
 
 // The copies the configuration below names: a Chinese name, one with
-// parentheses and an '&' that would start "&copy" in a URL.
+// parentheses and an '&' that would start "&copy;" in a URL.
 const std::vector<Copy> kCopies = {
     {"GitHub", "https://github.com/u/r", "https://github.com/u/r", "https://github.com/u/r"},
-    {"镜像 (Codeberg)", "https://codeberg.org/u/r?x=1&copy=2", "https://codeberg.org/u/r?x=1&amp;copy=2",
-     "https://codeberg.org/u/r?x=1&amp;copy=2"},
+    {"镜像 (Codeberg)", "https://codeberg.org/u/r?x=1&copy;=2", "https://codeberg.org/u/r?x=1&amp;copy;=2",
+     "https://codeberg.org/u/r?x=1&amp;copy;=2"},
     {"网站", "https://u.example/r/", "https://u.example/r/", "https://u.example/r/"},
 };
 

@@ -47,20 +47,7 @@ timeout = 10
   return text;
 }
 
-std::map<std::string, std::string> Files(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    std::string rel = fs::relative(it->path(), dir).string();
-    if (rel.rfind(".git", 0) == 0 || rel.rfind(".newsmirror", 0) == 0) {
-      if (it->is_directory()) it.disable_recursion_pending();
-      continue;
-    }
-    if (it->is_regular_file()) out[rel] = Slurp(it->path().string());
-  }
-  return out;
-}
+std::map<std::string, std::string> Files(const std::string& dir) { return ReadTree(dir); }
 
 // An RSS feed of (guid, title, pubDate, content) items.
 struct Item {

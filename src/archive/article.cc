@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "archive/markdown.h"
+
 namespace nm {
 
 namespace {
@@ -54,7 +56,11 @@ std::string CleanTitle(std::string_view title) {
     std::string_view piece = JsTrim(title.substr(start, end - start));
     if (!piece.empty()) {
       if (!first) out.push_back(' ');
-      out.append(piece);
+      // A NUL is what a renderer shows as U+FFFD; the file holds that.
+      for (char c : piece) {
+        if (c == '\0') out += "\xEF\xBF\xBD";
+        else out.push_back(c);
+      }
       first = false;
     }
     start = end + 1;
@@ -81,9 +87,9 @@ std::string FormatArticle(const ArticleDoc& doc) {
   out += "<!--";
   out += std::to_string(doc.published_ms);
   out += "-->\n[";
-  out += doc.title;
+  out += MarkdownLinkText(doc.title);
   out += "](";
-  out += doc.link;
+  out += MarkdownDestination(doc.link);
   out += ")\n------\n\n";
   out += doc.content;
   out += "\n";
@@ -113,11 +119,16 @@ Result<ArticleDoc> ParseArticle(std::string_view text) {
   if (!next_line(line) || line.size() < 4 || line.front() != '[' || line.back() != ')') {
     return Status::ParseError("second line is not [title](link)");
   }
-  // The link is the text after the last "](" (titles may contain brackets).
+  // The link is the text after the last "](": a title's brackets are
+  // escaped, or, in files written before titles were, may be there as they
+  // are, and a link's parentheses are percent-encoded.
   size_t sep = line.rfind("](");
   if (sep == std::string_view::npos) return Status::ParseError("second line is not [title](link)");
-  doc.title = std::string(line.substr(1, sep - 1));
-  doc.link = std::string(line.substr(sep + 2, line.size() - sep - 3));
+  std::string_view title = line.substr(1, sep - 1);
+  // A title not in the escaped form is one of those earlier files' and is
+  // taken as it is.
+  doc.title = ReadMarkdownLinkText(title).value_or(std::string(title));
+  doc.link = ReadMarkdownDestination(line.substr(sep + 2, line.size() - sep - 3));
   if (!next_line(line) || line != "------") return Status::ParseError("third line is not ------");
   next_line(line);  // the empty line
   // Everything after it is the content (one line in files this format writes).

@@ -6,8 +6,11 @@
 //   ------
 //   (empty)
 //   {content}
-// FormatArticle writes it; ParseArticle reads one back (also files written by
-// earlier mirrors in this format), so an existing archive can be taken over.
+// FormatArticle writes it, the title and link escaped for Markdown
+// (archive/markdown.h) so that a git host shows exactly one link, with the
+// title as its text; ParseArticle reads one back (also files written by
+// earlier mirrors in this format, whose titles were not escaped and may hold
+// brackets), so an existing archive can be taken over.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +24,7 @@ namespace nm {
 struct ArticleDoc {
   int64_t published_ms = 0;
   std::string title;    // one line, trimmed
-  std::string link;     // WHATWG href
+  std::string link;     // ArchiveLink (url/url.h): WHATWG href, http(s), no credentials
   std::string content;  // HTML, one line
 };
 
@@ -34,7 +37,7 @@ Result<ArticleDoc> ParseArticle(std::string_view text);
 std::string_view JsTrim(std::string_view s);
 
 // The title as the archive writes it: trimmed, and line breaks inside (with the
-// white space around them) joined into one space.
+// white space around them) joined into one space; a NUL becomes U+FFFD.
 std::string CleanTitle(std::string_view title);
 
 // The content as the archive writes it: split on '\n', each line trimmed as by

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "archive/markdown.h"
 #include "url/url.h"
 
 namespace nm {
@@ -56,18 +57,19 @@ std::string MonthPagePath(std::string_view outlet, std::string_view month) {
 
 namespace {
 
+// "[{text}]({destination})", both escaped (archive/markdown.h).
+std::string Link(std::string_view text, std::string_view destination) {
+  return "[" + MarkdownLinkText(text) + "](" + MarkdownDestination(destination) + ")";
+}
+
 void AppendItems(std::string& out, std::string_view outlet, const std::vector<ListItem>& items,
                  int utc_offset_minutes) {
-  std::string folder = "/articles/" + MarkdownPathSegment(outlet);
+  std::string folder = "/articles/" + MarkdownPathSegment(outlet) + "/";
   for (const ListItem& item : items) {
     out += MonthDay(item.published_ms, utc_offset_minutes);
-    out += " [";
-    out += item.title;
-    out += "](";
-    out += folder;
-    out += '/';
-    out += EncodeUriComponent(item.file_name);
-    out += ")\n\n";
+    out += ' ';
+    out += Link(item.title, folder + EncodeUriComponent(item.file_name));
+    out += "\n\n";
   }
 }
 
@@ -79,23 +81,23 @@ std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>&
   std::string segment = MarkdownPathSegment(outlet);
   std::string out;
   out.reserve(64 + items.size() * 160 + months.size() * 48);
-  out.append(outlet).append("\n------\n\n");
+  out.append(MarkdownHeadingText(outlet)).append("\n------\n\n");
   AppendItems(out, outlet, items, utc_offset_minutes);
   if (!months.empty()) {
     out += "按月：";
     for (size_t i = 0; i < months.size(); ++i) {
       if (i) out += " · ";
-      out += "[" + months[i] + "](/lists/" + segment + "/" + months[i] + ".md)";
+      out += Link(months[i], "/lists/" + segment + "/" + months[i] + ".md");
     }
     out += "\n\n";
   }
-  out += "[查看更多](/articles/" + segment + ")\n";
+  out += Link("查看更多", "/articles/" + segment) + "\n";
   out += footer;
   return out;
 }
 
 bool ListPageHasFooter(std::string_view page, std::string_view outlet, std::string_view footer) {
-  std::string tail = "\n[查看更多](/articles/" + MarkdownPathSegment(outlet) + ")\n" + std::string(footer);
+  std::string tail = "\n" + Link("查看更多", "/articles/" + MarkdownPathSegment(outlet)) + "\n" + std::string(footer);
   return page.size() >= tail.size() && page.substr(page.size() - tail.size()) == tail;
 }
 
@@ -104,9 +106,9 @@ std::string FormatMonthPage(std::string_view outlet, std::string_view month,
                             std::string_view footer) {
   std::string out;
   out.reserve(64 + items.size() * 160);
-  out.append(outlet).append(" ").append(month).append("\n------\n\n");
+  out.append(MarkdownHeadingText(std::string(outlet) + " " + std::string(month))).append("\n------\n\n");
   AppendItems(out, outlet, items, utc_offset_minutes);
-  out += "[" + std::string(outlet) + "](/lists/" + MarkdownPathSegment(outlet) + ".md)\n";
+  out += Link(outlet, "/lists/" + MarkdownPathSegment(outlet) + ".md") + "\n";
   out += footer;
   return out;
 }
@@ -114,7 +116,7 @@ std::string FormatMonthPage(std::string_view outlet, std::string_view month,
 std::string FormatReadme(const std::vector<std::string>& outlets, std::string_view footer) {
   std::string out = "# newsmirror\n\n";
   for (const std::string& outlet : outlets) {
-    out += "[" + outlet + "](/lists/" + MarkdownPathSegment(outlet) + ".md)\n\n";
+    out += Link(outlet, "/lists/" + MarkdownPathSegment(outlet) + ".md") + "\n\n";
   }
   // The README's links end with a blank line; the footer's own starts it.
   if (!footer.empty()) out.pop_back();

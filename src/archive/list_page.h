@@ -6,7 +6,8 @@
 // line of links to its monthly pages lists/{outlet}/{YYYY-MM}.md (which hold
 // every article of their month in the same line format, so every article is
 // reachable from a list), and ends with a link to the outlet's folder. The
-// README links every outlet's list.
+// README links every outlet's list. Titles, outlet names and destinations are
+// escaped as archive/markdown.h says, so each line shows exactly one link.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +44,8 @@ std::string MonthPagePath(std::string_view outlet, std::string_view month);
 std::string FormatReadme(const std::vector<std::string>& outlets, std::string_view footer = {});
 
 // An outlet name as a path segment of a Markdown link: characters that would
-// end or break the link are percent-encoded, everything else stays readable.
+// end the segment or break the link are percent-encoded, everything else
+// stays readable (MarkdownDestination then escapes what is left for Markdown).
 std::string MarkdownPathSegment(std::string_view s);
 
 // "M-D" of `ms` shifted by `utc_offset_minutes`.

@@ -14,7 +14,7 @@ TEST(ListPageTest, FormatMatchesTheContract) {
   EXPECT_EQ(page,
             "美国之音\n------\n\n"
             "1-4 [日本首相岸田文雄](/articles/美国之音/1048574_%E6%97%A5%E6%9C%AC%E9%A6%96%E7%9B%B8%E5%B2%B8%E7%94%B0%E6%96%87%E9%9B%84.md)\n\n"
-            "1-4 [A (b)](/articles/美国之音/1048575_A%20(b).md)\n\n"
+            "1-4 [A (b)](/articles/美国之音/1048575_A%20%28b%29.md)\n\n"
             "[查看更多](/articles/美国之音)\n");
 }
 

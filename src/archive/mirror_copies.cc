@@ -1,5 +1,6 @@
 #include "archive/mirror_copies.h"
 
+#include "archive/markdown.h"
 #include "html/escape.h"
 #include "url/url.h"
 #include "util/text.h"
@@ -32,6 +33,9 @@ std::string NameProblem(std::string_view name) {
 // `url` normalized, an absolute http(s) URL without credentials, with ( and )
 // percent-encoded; or why not.
 std::string StoredUrl(std::string_view url, std::string& out) {
+  // Normalizing drops credentials (url/url.h); a copy that names some is
+  // refused instead, so that its token is not silently left in the configuration.
+  if (WithoutCredentials(url) != url) return "it holds a user name or password (a page never carries credentials)";
   auto normalized = NormalizeUrl(url);
   if (!normalized || (normalized->rfind("https://", 0) != 0 && normalized->rfind("http://", 0) != 0)) {
     return "it must be an absolute http:// or https:// URL";
@@ -126,11 +130,9 @@ std::string MirrorCopiesMarkdown(const std::vector<MirrorCopy>& copies) {
   if (copies.empty()) return {};
   std::string out = "\n## " + std::string(kMirrorCopiesHeading) + "\n\n" + std::string(kMirrorCopiesNote) + "\n\n";
   for (const MirrorCopy& c : copies) {
-    // CheckMirrorCopy leaves nothing in a name or URL that Markdown reads as
-    // markup except '&', which would start a character reference.
-    std::string url;
-    for (char ch : c.url) url += ch == '&' ? std::string("&amp;") : std::string(1, ch);
-    out += "- [" + c.name + "](" + url + ")\n";
+    // Written as every link of the mirror's Markdown is (archive/markdown.h);
+    // CheckMirrorCopy already refused names and URLs that would need more.
+    out += "- [" + MarkdownLinkText(c.name) + "](" + MarkdownDestination(c.url) + ")\n";
   }
   return out;
 }

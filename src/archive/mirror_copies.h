@@ -8,9 +8,9 @@
 // without copies keeps its bytes. A copy is checked once, when the
 // configuration is read (CheckMirrorCopy): a name of plain text and an
 // absolute http(s) URL without credentials, in the form a browser shows
-// (url/url.h) with "(" and ")" percent-encoded; so the Markdown writer only
-// has to write '&' as "&amp;" to give exactly one link per copy, and the
-// HTML writer escapes everything.
+// (url/url.h) with "(" and ")" percent-encoded; the Markdown writer writes
+// each as archive/markdown.h writes every link (exactly one link per copy),
+// and the HTML writer escapes everything.
 #pragma once
 
 #include <cstdint>

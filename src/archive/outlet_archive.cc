@@ -22,7 +22,10 @@ namespace fs = std::filesystem;
 
 std::string LinkKey(const std::string& link) {
   if (link.empty()) return {};
-  std::string url = NormalizeUrl(link).value_or(link);
+  // The stored form (so an archived link and a feed's spelling of it agree),
+  // or for a link that has none, the link normalized as far as it can be.
+  std::string url = ArchiveLink(link);
+  if (url.empty()) url = NormalizeUrl(link).value_or(link);
   // http and https, a fragment, and utm_ tracking parameters do not make another article.
   size_t hash = url.find('#');
   if (hash != std::string::npos) url.resize(hash);
@@ -141,7 +144,7 @@ uint64_t StoredKeyHash(const std::string& key) {
 // The key cache: a header naming what the keys depend on (this format, the
 // key rules, ICU's version and the hash function), then one entry per record
 // in descending id order.
-constexpr uint32_t kKeyRulesVersion = 1;
+constexpr uint32_t kKeyRulesVersion = 2;  // 2: link keys of ArchiveLink's form
 struct CacheEntry {
   int64_t id;
   uint64_t link, title, link_key, title_key;
@@ -286,7 +289,8 @@ struct EntryKeys {
 EntryKeys KeysOf(const Entry& e) {
   EntryKeys k;
   k.title = CleanTitle(e.title);
-  k.link = NormalizeUrl(e.link).value_or(std::string(JsTrim(e.link)));
+  // What is stored and published: http(s) only, without credentials.
+  k.link = ArchiveLink(JsTrim(e.link));
   k.guid = std::string(JsTrim(e.id));
   k.link_key = LinkKey(k.link);
   k.title_key = TitleKey(k.title);

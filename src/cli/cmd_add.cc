@@ -5,7 +5,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "archive/list_page.h"
+#include "archive/markdown.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/add_pages.h"
@@ -22,6 +25,21 @@ struct AddArgs {
   bool allow_private = false, commit = false, push = false, json = false;
 };
 
+// The archived file's path as a Markdown link destination (relative to the
+// repository's root), each segment encoded as the list pages encode theirs.
+std::string PathForMarkdown(const std::string& path) {
+  std::string out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    if (start) out += '/';
+    out += MarkdownPathSegment(std::string_view(path).substr(start, slash - start));
+    start = slash + 1;
+  }
+  return MarkdownDestination(out);
+}
+
 nlohmann::json ToJson(const AddReport& r) {
   nlohmann::json j;
   j["ok"] = r.AllSucceeded();
@@ -34,6 +52,10 @@ nlohmann::json ToJson(const AddReport& r) {
                           {"outlet", p.outlet},
                           {"path", p.path},
                           {"title", p.title},
+                          // For a Markdown answer (deploy/github-actions/archive-issue.yml):
+                          // [title_markdown](…/path_markdown) shows one link, with the title as its text.
+                          {"title_markdown", MarkdownLinkText(p.title.empty() ? p.path : p.title)},
+                          {"path_markdown", PathForMarkdown(p.path)},
                           {"already_archived", p.already_archived},
                           {"warnings", p.warnings}});
   }
@@ -51,7 +73,7 @@ int Execute(const AddArgs& a) {
   if (!a.config.empty()) {
     auto loaded = LoadConfig(a.config);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "newsmirror: %s\n", loaded.status().message().c_str());
+      Print(stderr, "newsmirror: %s\n", loaded.status().message().c_str());
       return kExitUsage;
     }
     config = std::move(loaded).value();
@@ -64,22 +86,22 @@ int Execute(const AddArgs& a) {
   opts.commit = a.commit;
   opts.push = a.push;
   AddReport report = AddPages(config, opts);
-  if (a.json) std::cout << ToJson(report).dump(2) << std::endl;
+  if (a.json) PrintJson(ToJson(report));
   if (!report.status.ok()) {
-    std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
+    Print(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
   }
   int failed = 0;
   for (const AddedPage& p : report.pages) {
     if (!p.status.ok()) {
       ++failed;
-      std::fprintf(stderr, "newsmirror: %s: %s\n", p.url.c_str(), p.status.message().c_str());
+      Print(stderr, "newsmirror: %s: %s\n", p.url.c_str(), p.status.message().c_str());
       continue;
     }
-    for (const std::string& w : p.warnings) std::fprintf(stderr, "  warning: %s\n", w.c_str());
+    for (const std::string& w : p.warnings) Print(stderr, "  warning: %s\n", w.c_str());
     // The archived file, one per line, for scripts (the issue workflow links it).
-    if (!a.json) std::printf("%s\n", p.path.c_str());
-    if (p.already_archived) std::fprintf(stderr, "newsmirror: %s was archived already\n", p.url.c_str());
+    if (!a.json) Print(stdout, "%s\n", p.path.c_str());
+    if (p.already_archived) Print(stderr, "newsmirror: %s was archived already\n", p.url.c_str());
   }
   int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
   if (push_failed < 0) return kExitFailed;
@@ -105,7 +127,9 @@ void AddAddCommand(CLI::App& app, int& exit_code) {
                 "Allow loopback, private and link-local addresses (refused by default)");
   cmd->add_flag("--commit", args->commit, "Commit the changes to the mirror's git repository");
   cmd->add_flag("--push", args->push, "Push to every remote in [publish] remotes");
-  cmd->add_flag("--json", args->json, "Print the outcome as JSON on standard output");
+  cmd->add_flag("--json", args->json,
+                "Print the outcome as JSON on standard output (per page: url, ok, error, outlet, path, title, "
+                "already_archived, and title_markdown / path_markdown escaped for a Markdown link)");
   cmd->callback([args, &exit_code] { exit_code = Execute(*args); });
 }
 

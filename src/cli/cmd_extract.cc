@@ -4,6 +4,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "extract/extractor.h"
 #include "util/fs.h"
 
@@ -41,7 +42,7 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     } else {
       auto read = ReadFile(args->file);
       if (!read.ok()) {
-        std::cerr << "newsmirror extract: " << read.status().message() << "\n";
+        PrintText(stderr, "newsmirror extract: " + read.status().message() + "\n");
         exit_code = kExitUsage;
         return;
       }
@@ -52,14 +53,14 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     const std::string& html = bytes;
     auto article = ExtractArticle(html, ExtractOptions{args->url, args->selector});
     if (!article.ok()) {
-      std::cerr << "newsmirror extract: " << args->file << ": " << article.status().message() << "\n";
+      PrintText(stderr, "newsmirror extract: " + args->file + ": " + article.status().message() + "\n");
       exit_code = article.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
     if (args->text) {
-      std::cout << article->text << std::flush;
+      PrintText(stdout, article->text);
     } else {
-      std::cout << article->body_html << "\n" << std::flush;
+      PrintText(stdout, article->body_html + "\n");
     }
     exit_code = kExitOk;
   });

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
 
@@ -106,29 +107,29 @@ Result<std::pair<std::string, ParseOptions>> Load(const std::string& source) {
 
 int ShowOne(const ParseArgs& a) {
   if (a.sources.size() != 1) {
-    std::fprintf(stderr, "newsmirror parse: give exactly one SOURCE (or --bench N with files)\n");
+    Print(stderr, "newsmirror parse: give exactly one SOURCE (or --bench N with files)\n");
     return kExitUsage;
   }
   auto loaded = Load(a.sources[0]);
   if (!loaded.ok()) {
-    std::fprintf(stderr, "newsmirror parse: %s\n", loaded.status().message().c_str());
+    Print(stderr, "newsmirror parse: %s\n", loaded.status().message().c_str());
     return kExitFailed;
   }
   loaded->second.default_zone_minutes = a.zone_minutes;
   auto feed = ParseFeed(loaded->first, loaded->second);
   if (!feed.ok()) {
-    std::fprintf(stderr, "newsmirror parse: %s: %s\n", a.sources[0].c_str(), feed.status().message().c_str());
+    Print(stderr, "newsmirror parse: %s: %s\n", a.sources[0].c_str(), feed.status().message().c_str());
     return kExitFailed;
   }
   if (a.json) {
-    std::cout << ToJson(*feed).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+    PrintJson(ToJson(*feed));
   } else {
-    std::cout << feed->format << ", " << feed->encoding << ": " << feed->title << "\n";
+    PrintText(stdout, feed->format + ", " + feed->encoding + ": " + feed->title + "\n");
     for (const Entry& e : feed->entries) {
       std::string when = e.published ? e.published->text : e.updated ? e.updated->text : "";
-      std::cout << "  " << when << "  " << e.title << "\n    " << e.link << "\n";
+      PrintText(stdout, "  " + when + "  " + e.title + "\n    " + e.link + "\n");
     }
-    for (const std::string& w : feed->warnings) std::cout << "warning: " << w << "\n";
+    for (const std::string& w : feed->warnings) PrintText(stdout, "warning: " + w + "\n");
   }
   return kExitOk;
 }
@@ -139,7 +140,7 @@ int Bench(const ParseArgs& a) {
   for (const std::string& s : a.sources) {
     auto loaded = Load(s);
     if (!loaded.ok()) {
-      std::fprintf(stderr, "newsmirror parse: %s\n", loaded.status().message().c_str());
+      Print(stderr, "newsmirror parse: %s\n", loaded.status().message().c_str());
       return kExitFailed;
     }
     docs.push_back(std::move(loaded->first));

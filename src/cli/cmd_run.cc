@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/run.h"
@@ -56,33 +57,33 @@ class Progress : public RunObserver {
   Progress(bool tty, bool quiet, bool verbose) : tty_(tty), quiet_(quiet), verbose_(verbose) {}
 
   void FetchStarted(size_t total) override {
-    if (tty_ && !quiet_) std::fprintf(stderr, "fetching %zu sources…", total);
+    if (tty_ && !quiet_) Print(stderr, "fetching %zu sources…", total);
   }
 
   void SourceFetched(const SourceReport& s, size_t done, size_t total) override {
     bool failed = s.outcome == SourceReport::Outcome::kFailed;
     bool changed = s.new_articles > 0 || s.updated > 0;
-    if (tty_) std::fputs("\r\033[K", stderr);
+    if (tty_) std::fputs("\r\033[K", stderr);  // the progress line's own control, not text
     if (failed) {
-      std::fprintf(stderr, "newsmirror: %s: %s\n", s.name.c_str(), s.error.c_str());
+      Print(stderr, "newsmirror: %s: %s\n", s.name.c_str(), s.error.c_str());
     } else if (!quiet_ && (verbose_ || changed || tty_)) {
-      std::fprintf(stderr, "%s: %s\n", s.name.c_str(), Describe(s).c_str());
+      Print(stderr, "%s: %s\n", s.name.c_str(), Describe(s).c_str());
     }
     if (!quiet_ && (verbose_ || tty_)) {
-      for (const std::string& w : s.warnings) std::fprintf(stderr, "  warning: %s\n", w.c_str());
+      for (const std::string& w : s.warnings) Print(stderr, "  warning: %s\n", w.c_str());
     } else if (!quiet_) {
       // In logs, warnings are summarized so an hourly job stays short.
       if (!s.warnings.empty()) {
-        std::fprintf(stderr, "%s: %zu warnings (first: %s)\n", s.name.c_str(), s.warnings.size(),
+        Print(stderr, "%s: %zu warnings (first: %s)\n", s.name.c_str(), s.warnings.size(),
                      s.warnings.front().c_str());
       }
     }
-    if (tty_ && !quiet_ && done < total) std::fprintf(stderr, "[%zu/%zu] fetching…", done, total);
+    if (tty_ && !quiet_ && done < total) Print(stderr, "[%zu/%zu] fetching…", done, total);
     std::fflush(stderr);
   }
 
   void Note(const std::string& message) override {
-    if (!quiet_) std::fprintf(stderr, "newsmirror: %s\n", message.c_str());
+    if (!quiet_) Print(stderr, "newsmirror: %s\n", message.c_str());
   }
 
  private:
@@ -166,7 +167,7 @@ nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
 int Execute(const RunArgs& a) {
   auto config = LoadConfig(a.config);
   if (!config.ok()) {
-    std::fprintf(stderr, "newsmirror: %s\n", config.status().message().c_str());
+    Print(stderr, "newsmirror: %s\n", config.status().message().c_str());
     return kExitUsage;
   }
   RunOptions opts;
@@ -175,7 +176,7 @@ int Execute(const RunArgs& a) {
   if (!a.shard.empty()) {
     auto shard = ParseShard(a.shard);
     if (!shard.ok()) {
-      std::fprintf(stderr, "newsmirror: %s\n", shard.status().message().c_str());
+      Print(stderr, "newsmirror: %s\n", shard.status().message().c_str());
       return kExitUsage;
     }
     opts.shard = *shard;
@@ -187,9 +188,9 @@ int Execute(const RunArgs& a) {
   opts.mail = !a.no_mail;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
-  if (a.json) std::cout << ToJson(report, config->publish.push_warn_hours).dump(2) << std::endl;
+  if (a.json) PrintJson(ToJson(report, config->publish.push_warn_hours));
   if (!report.status.ok()) {
-    std::fprintf(stderr, "newsmirror: %s\n", report.status.message().c_str());
+    Print(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
   }
   int failed = 0, added = 0, updated = 0;
@@ -204,7 +205,7 @@ int Execute(const RunArgs& a) {
   int64_t now = NowMs();
   for (const PushRecord& rec : report.push_records) {
     if (!PushRecordStale(rec, now, config->publish.push_warn_hours)) continue;
-    std::fprintf(stderr,
+    Print(stderr,
                  "newsmirror: remote %s has failed every push for %lld hours (since %s; last success: %s): %s\n",
                  rec.remote.c_str(), static_cast<long long>((now - rec.failing_since_ms) / 3600000),
                  Rfc3339(rec.failing_since_ms).c_str(), rec.last_ok_ms ? Rfc3339(rec.last_ok_ms).c_str() : "never",
@@ -213,21 +214,21 @@ int Execute(const RunArgs& a) {
   int mail_failed = 0, mailed = 0;
   if (!report.mail.status.ok()) {
     ++mail_failed;
-    std::fprintf(stderr, "newsmirror: mail: %s\n", report.mail.status.message().c_str());
+    Print(stderr, "newsmirror: mail: %s\n", report.mail.status.message().c_str());
   }
   for (const DigestReport& d : report.mail.recipients) {
     if (d.sent) ++mailed;
     if (!d.due || d.sent) continue;
     ++mail_failed;
-    std::fprintf(stderr, "newsmirror: digest to %s (%s) failed, sent again next run: %s\n", d.to.c_str(),
+    Print(stderr, "newsmirror: digest to %s (%s) failed, sent again next run: %s\n", d.to.c_str(),
                  d.key.c_str(), d.status.message().c_str());
   }
   if (!a.quiet) {
-    for (const std::string& w : report.mail.warnings) std::fprintf(stderr, "newsmirror: mail: %s\n", w.c_str());
+    for (const std::string& w : report.mail.warnings) Print(stderr, "newsmirror: mail: %s\n", w.c_str());
   }
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
-    std::fprintf(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
+    Print(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
                  report.sources.size(), failed, added, updated, what.c_str(), report.written.size(),
                  report.committed ? ("; committed " + report.commit.substr(0, 12)).c_str() : "",
                  report.pushes.empty() ? ""
@@ -235,7 +236,7 @@ int Execute(const RunArgs& a) {
                                           " of " + std::to_string(report.pushes.size()) + " remotes")
                                              .c_str());
     if (report.mail.ran) {
-      std::fprintf(stderr, "newsmirror: mailed %d digests%s\n", mailed,
+      Print(stderr, "newsmirror: mailed %d digests%s\n", mailed,
                    mail_failed ? ("; " + std::to_string(mail_failed) + " failed").c_str() : "");
     }
   }

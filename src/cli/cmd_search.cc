@@ -7,6 +7,7 @@
 
 #include "archive/list_page.h"
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "dates/date_parser.h"
 #include "publish/mirror_feed.h"
 #include "search/search_index.h"
@@ -58,7 +59,7 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
     if (!args->since.empty()) {
       auto ms = ParseDate(args->since);
       if (!ms) {
-        std::cerr << "newsmirror: --since: '" << args->since << "' is not a date (try 2023-01-31)\n";
+        PrintText(stderr, "newsmirror: --since: '" + args->since + "' is not a date (try 2023-01-31)\n");
         exit_code = kExitUsage;
         return;
       }
@@ -68,19 +69,20 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
     std::string location;
     auto index = OpenMirrorIndex(args->archive, &stats, &location);
     if (!index.ok()) {
-      std::cerr << "newsmirror: " << index.status().message() << "\n";
+      PrintText(stderr, "newsmirror: " + index.status().message() + "\n");
       exit_code = index.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
     if (location != SearchIndexPath(args->archive)) {
-      std::cerr << "newsmirror: " << args->archive << " cannot be written; the search index is "
-                << (location.empty() ? std::string("kept in memory (built again on each search)") : "kept in " + location)
-                << "\n";
+      PrintText(stderr, "newsmirror: " + args->archive + " cannot be written; the search index is " +
+                            (location.empty() ? std::string("kept in memory (built again on each search)")
+                                              : "kept in " + location) +
+                            "\n");
     }
     auto hits = index->Search(q);
     auto total = hits.ok() ? index->Count(q) : Result<int64_t>(hits.status());
     if (!hits.ok() || !total.ok()) {
-      std::cerr << "newsmirror: " << (hits.ok() ? total.status() : hits.status()).message() << "\n";
+      PrintText(stderr, "newsmirror: " + (hits.ok() ? total.status() : hits.status()).message() + "\n");
       exit_code = kExitFailed;
       return;
     }
@@ -97,32 +99,38 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
                        {"match", {h.mark_begin, h.mark_end}},
                        {"score", h.score}});
       }
-      std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+      PrintJson(out);
     } else {
       bool tty = isatty(STDOUT_FILENO);
       const char* on = tty ? "\033[1m" : "【";
       const char* off = tty ? "\033[0m" : "】";
       for (const SearchHit& h : *hits) {
-        std::cout << Rfc3339(h.published_ms).substr(0, 10) << "  " << h.outlet << "  " << h.title << "\n";
-        std::cout << "    articles/" << h.outlet << "/" << h.file << "\n";
-        std::string s = h.snippet;
-        if (h.mark_end > h.mark_begin) {
-          s = s.substr(0, h.mark_begin) + on + s.substr(h.mark_begin, h.mark_end - h.mark_begin) + off +
-              s.substr(h.mark_end);
+        PrintText(stdout, Rfc3339(h.published_ms).substr(0, 10) + "  " + h.outlet + "  " + h.title + "\n");
+        PrintText(stdout, "    articles/" + h.outlet + "/" + h.file + "\n    ");
+        // The match's markers are ours; the snippet around them is the article's text.
+        const std::string& s = h.snippet;
+        if (h.mark_end > h.mark_begin && h.mark_end <= s.size()) {
+          PrintText(stdout, std::string_view(s).substr(0, h.mark_begin));
+          std::fputs(on, stdout);
+          PrintText(stdout, std::string_view(s).substr(h.mark_begin, h.mark_end - h.mark_begin));
+          std::fputs(off, stdout);
+          PrintText(stdout, std::string_view(s).substr(h.mark_end));
+        } else {
+          PrintText(stdout, s);
         }
-        std::cout << "    " << s << "\n\n";
+        std::fputs("\n\n", stdout);
       }
     }
     std::string matches = std::to_string(*total) + (*total == 1 ? " article matches '" : " articles match '") + q.text + "'";
     if (*total == 0) {
-      std::cerr << "no articles match '" << q.text << "'\n";
+      PrintText(stderr, "no articles match '" + q.text + "'\n");
     } else if (hits->empty()) {
-      std::cerr << matches << "; none after --offset " << q.offset << "\n";
+      PrintText(stderr, matches + "; none after --offset " + std::to_string(q.offset) + "\n");
     } else if (!args->json || static_cast<int64_t>(hits->size()) < *total) {
       int64_t last = q.offset + static_cast<int64_t>(hits->size());
-      std::cerr << matches << "; showing " << q.offset + 1 << "-" << last;
-      if (last < *total) std::cerr << " (next page: --offset " << last << ")";
-      std::cerr << "\n";
+      std::string line = matches + "; showing " + std::to_string(q.offset + 1) + "-" + std::to_string(last);
+      if (last < *total) line += " (next page: --offset " + std::to_string(last) + ")";
+      PrintText(stderr, line + "\n");
     }
     exit_code = kExitOk;
   });

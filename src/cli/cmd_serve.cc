@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/config.h"
 #include "site/server.h"
 
@@ -60,7 +61,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     if (!config_path->empty()) {
       auto config = LoadConfig(*config_path);
       if (!config.ok()) {
-        std::cerr << "newsmirror: " << config.status().message() << "\n";
+        PrintText(stderr, "newsmirror: " + config.status().message() + "\n");
         exit_code = kExitUsage;
         return;
       }
@@ -73,7 +74,7 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
     auto server = ReaderServer::Start(*opts);
     if (!server.ok()) {
       pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
-      std::cerr << "newsmirror: " << server.status().message() << "\n";
+      PrintText(stderr, "newsmirror: " + server.status().message() + "\n");
       exit_code = server.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
@@ -88,8 +89,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
       std::lock_guard<std::mutex> hold(g_running_mutex);
       if (g_running) g_running->Shutdown();
     }).detach();
-    std::cout << "newsmirror: reading " << opts->archive << " at http://" << opts->bind << ":" << (*server)->port()
-              << "/" << std::endl;
+    PrintText(stdout, "newsmirror: reading " + opts->archive + " at http://" + opts->bind + ":" +
+                          std::to_string((*server)->port()) + "/\n");
+    std::fflush(stdout);
     (*server)->Wait();
     {
       std::lock_guard<std::mutex> hold(g_running_mutex);

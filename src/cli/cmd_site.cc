@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/output.h"
 #include "config/config.h"
 #include "site/site_builder.h"
 
@@ -34,7 +35,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     if (!args->config.empty()) {
       auto config = LoadConfig(args->config);
       if (!config.ok()) {
-        std::cerr << "newsmirror: " << config.status().message() << "\n";
+        PrintText(stderr, "newsmirror: " + config.status().message() + "\n");
         exit_code = kExitUsage;
         return;
       }
@@ -47,17 +48,20 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
     if (args->jekyll) opts.jekyll_posts = true;
     auto stats = BuildSite(opts);
     if (!stats.ok()) {
-      std::cerr << "newsmirror: " << stats.status().message() << "\n";
+      PrintText(stderr, "newsmirror: " + stats.status().message() + "\n");
       exit_code = stats.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
-    std::cerr << "site: " << stats->pages << " pages, " << stats->written << " written, " << stats->unchanged
-              << " unchanged, " << stats->removed << " removed";
+    std::string line = "site: " + std::to_string(stats->pages) + " pages, " + std::to_string(stats->written) +
+                       " written, " + std::to_string(stats->unchanged) + " unchanged, " +
+                       std::to_string(stats->removed) + " removed";
     if (stats->images || stats->images_missing) {
-      std::cerr << "; " << stats->images << " stored images";
-      if (stats->images_missing) std::cerr << " (" << stats->images_missing << " missing from the archive's assets/)";
+      line += "; " + std::to_string(stats->images) + " stored images";
+      if (stats->images_missing) {
+        line += " (" + std::to_string(stats->images_missing) + " missing from the archive's assets/)";
+      }
     }
-    std::cerr << "\n";
+    PrintText(stderr, line + "\n");
     exit_code = kExitOk;
   });
 }

@@ -247,7 +247,9 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     oi.state = &states[j];
     oi.feed_url = job.source->url;
     oi.warnings = job.warnings;
-    for (Entry& e : *job.entries) oi.documents.push_back({&e.content, e.link});
+    // Each article by its stored link (no credentials): it is the Referer
+    // of its images and goes into the completion state with a failed one.
+    for (Entry& e : *job.entries) oi.documents.push_back({&e.content, ArchiveLink(e.link)});
     for (Entry& e : retried[j]) {
       retried_before[j].push_back(e.content);
       oi.documents.push_back({&e.content, e.link});

@@ -18,6 +18,7 @@
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
 #include "search/search_index.h"
+#include "url/url.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -152,9 +153,11 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   for (size_t i = 0; i < selected.size(); ++i) {
     SourceReport& sr = report.sources[i];
     sr.name = selected[i]->name;
-    sr.url = selected[i]->url;
+    // Credentials in a configured URL are used for the request only: what
+    // is reported and stored in state/ is the URL without them.
+    sr.url = WithoutCredentials(selected[i]->url);
     FetchRequest req;
-    req.url = sr.url;
+    req.url = selected[i]->url;
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();
@@ -203,7 +206,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       sr.outcome = SourceReport::Outcome::kNotModified;
     } else {
       ParseOptions popts;
-      popts.url = resp.effective_url.empty() ? src.url : resp.effective_url;
+      // The base of the feed's relative links: without the credentials the
+      // request may have used, so that none reaches an archived link or page.
+      popts.url = WithoutCredentials(resp.effective_url.empty() ? src.url : resp.effective_url);
       popts.content_type = resp.content_type;
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
@@ -221,7 +226,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         // Validators only mean something for the URL that sent them; a source
         // without any (file:, servers without caching headers) stores nothing.
         if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
-        else archives[i]->SetValidators({src.url, resp.etag, resp.last_modified});
+        else archives[i]->SetValidators({sr.url, resp.etag, resp.last_modified});
         if (!NeedsCompletion(src, config)) {
           // Nothing to complete: merged now, so that no more than one
           // parsed feed is held at a time.

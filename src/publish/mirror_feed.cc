@@ -128,7 +128,7 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
     e.id = "tag:newsmirror,2024:" + EncodeUriComponent(p.outlet->name) + "/" + std::to_string(r.id);
     e.title = r.title;
     e.published_ms = r.published_ms;
-    e.via = r.link;
+    e.via = ArchiveLink(r.link);  // http(s), no credentials, even from an older record
     e.author = p.outlet->name;
     e.link = link_of(p.outlet->name, r);
     auto doc = ReadArticle(view.root, p.outlet->name, r, overlay);

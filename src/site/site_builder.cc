@@ -6,10 +6,11 @@
 #include <set>
 
 #include "complete/local_images.h"
+#include "html/escape.h"
 #include "html/sanitize.h"
 #include "publish/mirror_feed.h"
-#include "util/fs.h"
 #include "url/url.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
@@ -103,8 +104,14 @@ Status CopyImage(const SiteBuildOptions& options, const std::string& image,
 
 std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const ArticleDoc& doc, int utc_offset_minutes,
                        const std::string& base_url, std::vector<std::string>* images) {
+  // Each value is HTML (layouts print {{ page.title }} into pages as it is):
+  // escaped as for a double-quoted attribute, so that no title, outlet or
+  // link becomes markup in any layout; then quoted as a YAML string (JSON's
+  // form, which YAML reads).
   auto q = [](const std::string& s) {
-    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string html;
+    AppendHtmlEscaped(html, s, /*attribute=*/true);
+    return nlohmann::json(html).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   SanitizePolicy policy;
   policy.base_url = doc.link;
@@ -117,7 +124,7 @@ std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const 
     return root + "images/" + EncodeUriComponent(outlet) + found.front().substr(found.front().rfind('/'));
   };
   return "---\nlayout: post\ntitle: " + q(doc.title) + "\ndate: " + Local(doc.published_ms, utc_offset_minutes) +
-         "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(doc.link) + "\nnewsmirror_id: " +
+         "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(ArchiveLink(doc.link)) + "\nnewsmirror_id: " +
          std::to_string(r.id) + "\n---\n" + SanitizeHtml(doc.content, policy) + "\n";
 }
 

@@ -241,7 +241,7 @@ TEST_F(SiteBuilderTest, JekyllPostsHaveFrontMatter) {
   options_.jekyll_posts = true;
   ASSERT_TRUE(BuildSite(options_).ok());
   std::string post = *ReadFile(site_ + "/_posts/2023-01-01-VOA (中文)-1048574.html");
-  EXPECT_EQ(post.rfind("---\nlayout: post\ntitle: \"恶意 <b>标题</b> \\\"引号\\\" & 符号\"\ndate: 2023-01-01 13:00:00 +0800\n", 0), 0u)
+  EXPECT_EQ(post.rfind("---\nlayout: post\ntitle: \"恶意 &lt;b&gt;标题&lt;/b&gt; &quot;引号&quot; &amp; 符号\"\ndate: 2023-01-01 13:00:00 +0800\n", 0), 0u)
       << post;
   EXPECT_NE(post.find("categories: [\"VOA (中文)\"]\noriginal_url: \"https://news.example/x\"\n"), std::string::npos);
   ExpectNoScriptVectors(post, "jekyll post");

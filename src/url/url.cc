@@ -74,7 +74,7 @@ bool IsSpecial(std::string_view scheme) { return DefaultPort(scheme) != -1 || sc
 
 // --- WHATWG percent-encode sets -------------------------------------------
 
-enum class EncodeSet { kFragment, kSpecialQuery, kPath, kUserinfo };
+enum class EncodeSet { kFragment, kSpecialQuery, kPath };
 
 bool InEncodeSet(unsigned char c, EncodeSet set) {
   if (c <= 0x1F || c > 0x7E) return true;
@@ -88,9 +88,7 @@ bool InEncodeSet(unsigned char c, EncodeSet set) {
     case '\'':
       return set == EncodeSet::kSpecialQuery;
     case '?': case '^': case '{': case '}':
-      return set == EncodeSet::kPath || set == EncodeSet::kUserinfo;
-    case '/': case ':': case ';': case '=': case '@': case '[': case '\\': case ']': case '|':
-      return set == EncodeSet::kUserinfo;
+      return set == EncodeSet::kPath;
     default:
       return false;
   }
@@ -425,20 +423,10 @@ std::optional<std::string> Serialize(const UriUriA& uri) {
   std::string out = scheme + ":";
   if (!Present(uri.hostText) && scheme != "file") return std::nullopt;
 
+  // A user name or password is never part of a URL newsmirror stores,
+  // publishes or shows (url.h): the userinfo is dropped here, the one place
+  // every normalized and resolved URL is written.
   out += "//";
-  if (Present(uri.userInfo)) {
-    std::string_view info = Range(uri.userInfo);
-    size_t colon = info.find(':');
-    std::string user = EncodeWith(PercentDecode(info.substr(0, colon)), EncodeSet::kUserinfo);
-    std::string pass = colon == std::string_view::npos
-                           ? std::string()
-                           : EncodeWith(PercentDecode(info.substr(colon + 1)), EncodeSet::kUserinfo);
-    if (!user.empty() || !pass.empty()) {
-      out += user;
-      if (!pass.empty()) out += ":" + pass;
-      out += '@';
-    }
-  }
   if (uri.hostData.ip6 != nullptr) {
     out += SerializeIpv6(uri.hostData.ip6->data);
   } else if (Present(uri.hostData.ipFuture)) {
@@ -723,6 +711,31 @@ std::string UrlHost(std::string_view url) {
 bool SameHost(std::string_view a, std::string_view b) {
   std::string host = UrlHost(a);
   return !host.empty() && host == UrlHost(b);
+}
+
+std::string ArchiveLink(std::string_view url) {
+  std::optional<std::string> normalized = NormalizeUrl(url);
+  if (!normalized || (normalized->rfind("http://", 0) != 0 && normalized->rfind("https://", 0) != 0)) return "";
+  std::string out;
+  out.reserve(normalized->size());
+  for (unsigned char c : *normalized) {
+    // Bytes that would end or escape a Markdown link destination; WHATWG's
+    // sets leave them as they are in some components ('\\' in the query).
+    if (c == '(' || c == ')' || c == '<' || c == '>' || c == '\\') AppendPercent(out, c);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
+
+std::string WithoutCredentials(std::string_view url) {
+  size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  size_t authority = scheme + 3;
+  size_t end = url.find_first_of("/?#", authority);
+  if (end == std::string_view::npos) end = url.size();
+  size_t at = url.substr(authority, end - authority).rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, authority)) + std::string(url.substr(authority + at + 1));
 }
 
 std::string EncodeUriComponent(std::string_view s) {

@@ -7,6 +7,9 @@
 // slashes, tabs and newlines removed, leading and trailing C0/space trimmed,
 // spaces and non-ASCII in path, query and fragment percent-encoded as UTF-8,
 // IDN hosts in punycode. Existing percent-escapes are kept as they are.
+// Unlike a browser's, these URLs never carry a user name or password: every
+// URL newsmirror stores (articles, state, feeds of the mirror, the site) comes
+// from here, so credentials in a feed's links are never published.
 #pragma once
 
 #include <optional>
@@ -42,6 +45,18 @@ bool IsSafeLinkScheme(std::string_view url);
 std::string UrlHost(std::string_view url);
 // Whether two URLs name the same host (false when either has none).
 bool SameHost(std::string_view a, std::string_view b);
+
+// The form in which an entry's link is stored and published (DESIGN.md,
+// "link"): normalized as above (so without user name or password), only for
+// http and https, with ( ) < > and \ percent-encoded so that the link can
+// stand as a Markdown link destination. "" when `url` is not a valid
+// absolute http(s) URL.
+std::string ArchiveLink(std::string_view url);
+
+// `url` as it is, less any "user:password@" of its authority; for URLs that
+// are used as given (a configured feed URL, kept for the request) but also
+// stored or reported.
+std::string WithoutCredentials(std::string_view url);
 
 // Percent-encodes every byte except A-Z a-z 0-9 - _ . ! ~ * ' ( )
 // (JavaScript's encodeURIComponent over UTF-8).

@@ -96,13 +96,15 @@ INSTANTIATE_TEST_SUITE_P(
         NormalizeCase{"http://a b/", kInvalid},
         NormalizeCase{"http://a<b/", kInvalid},
         NormalizeCase{"http://ex%2Fample.com/", kInvalid},
-        // Userinfo.
-        NormalizeCase{"http://user:pass@Example.com/", "http://user:pass@example.com/"},
-        NormalizeCase{"http://us er:p@ss@example.com/", "http://us%20er:p%40ss@example.com/"},
-        NormalizeCase{"http://用户:密码@example.com/",
-                      "http://%E7%94%A8%E6%88%B7:%E5%AF%86%E7%A0%81@example.com/"},
-        NormalizeCase{"http://user:@example.com/", "http://user@example.com/"},
+        // Userinfo: parsed as a browser does, never written (credentials are
+        // not published).
+        NormalizeCase{"http://user:pass@Example.com/", "http://example.com/"},
+        NormalizeCase{"http://us er:p@ss@example.com/", "http://example.com/"},
+        NormalizeCase{"http://用户:密码@example.com/", "http://example.com/"},
+        NormalizeCase{"http://user:@example.com/", "http://example.com/"},
+        NormalizeCase{"http://user@example.com:8080/x", "http://example.com:8080/x"},
         NormalizeCase{"http://@example.com/", "http://example.com/"},
+        NormalizeCase{"https://a%40b:c%3Ad@example.com/p?q#f", "https://example.com/p?q#f"},
         // IP addresses.
         NormalizeCase{"http://192.168.0.1/", "http://192.168.0.1/"},
         NormalizeCase{"http://0x7f.1/", "http://127.0.0.1/"},
@@ -192,7 +194,8 @@ INSTANTIATE_TEST_SUITE_P(
         ResolveCase{"https://a/b/c?q#f", "?r", "https://a/b/c?r"},
         // Dot segments in the base count too, encoded or not.
         ResolveCase{"https://a/b/%2e%2e/c/d", "../x", "https://a/x"},
-        ResolveCase{"https://user:pw@a:8080/b", "c", "https://user:pw@a:8080/c"},
+        ResolveCase{"https://user:pw@a:8080/b", "c", "https://a:8080/c"},
+        ResolveCase{"https://a/b", "//user:pw@other/c", "https://other/c"},
         // Absolute references ignore the base.
         ResolveCase{"https://a/b/c", "HTTP://OTHER.com", "http://other.com/"},
         ResolveCase{"https://a/b/c", "mailto:x@y", "mailto:x@y"},
@@ -271,6 +274,54 @@ TEST(JoinUrl, FollowsRfc3986AndKeepsBytes) {
   EXPECT_EQ(JoinUrl("http://x.test/", "http://item.TEST/%7ebob"), "http://item.TEST/%7ebob");
   EXPECT_EQ(JoinUrl("http://x.test", "a"), "http://x.test/a");
   EXPECT_EQ(JoinUrl("", "/a"), "/a");
+}
+
+}  // namespace
+}  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST(ArchiveLinkTest, TheStoredFormOfAnEntryLink) {
+  // As DESIGN.md's "link": normalized, http(s) only, no credentials, ( ) < > \ percent-encoded.
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"https://www.voachinese.com/a/japan-s-pm-kishida-vows-deeper-alliance-with-us-on-defense-20230104/6903827.html",
+       "https://www.voachinese.com/a/japan-s-pm-kishida-vows-deeper-alliance-with-us-on-defense-20230104/6903827.html"},
+      {"HTTPS://User:Secret@News.Example:443/a b", "https://news.example/a%20b"},
+      {"http://user@news.example/", "http://news.example/"},
+      {"https://en.wikipedia.org/wiki/Foo_(bar)", "https://en.wikipedia.org/wiki/Foo_%28bar%29"},
+      {"https://x.example/a)b", "https://x.example/a%29b"},
+      {"https://x.example/?q=a)](javascript:alert(1))", "https://x.example/?q=a%29]%28javascript:alert%281%29%29"},
+      {"https://x.example/?q=\\)#f\\(", "https://x.example/?q=%5C%29#f%5C%28"},
+      {"https://x.example/?q=<b>", "https://x.example/?q=%3Cb%3E"},
+      {"javascript:alert(1)", ""},
+      {"data:text/html,<b>", ""},
+      {"ftp://x.example/", ""},
+      {"file:///etc/passwd", ""},
+      {"/relative/path", ""},
+      {"https://", ""},
+      {"", ""},
+  };
+  for (const Case& c : cases) EXPECT_EQ(ArchiveLink(c.in), c.out) << c.in;
+}
+
+TEST(ArchiveLinkTest, IsIdempotent) {
+  for (const char* in : {"https://u:p@x.example/a(b)?c=<d>\\e#(f)", "http://例子.测试/路径?查询#片段"}) {
+    std::string once = ArchiveLink(in);
+    ASSERT_FALSE(once.empty()) << in;
+    EXPECT_EQ(ArchiveLink(once), once) << in;
+  }
+}
+
+TEST(WithoutCredentialsTest, DropsTheUserinfoOnly) {
+  EXPECT_EQ(WithoutCredentials("https://user:secret@feeds.example/rss?a=b@c"), "https://feeds.example/rss?a=b@c");
+  EXPECT_EQ(WithoutCredentials("https://a@b:pw@feeds.example:8443/x"), "https://feeds.example:8443/x");
+  EXPECT_EQ(WithoutCredentials("https://feeds.example/x@y"), "https://feeds.example/x@y");
+  EXPECT_EQ(WithoutCredentials("file:feeds/voa.xml"), "file:feeds/voa.xml");
+  EXPECT_EQ(WithoutCredentials("mailto:a@b.example"), "mailto:a@b.example");
 }
 
 }  // namespace

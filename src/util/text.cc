@@ -23,4 +23,73 @@ uint32_t DecodeUtf8At(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
+bool IsTerminalControl(uint32_t cp) {
+  if (cp < 0x20) return cp != '\t' && cp != '\n';
+  if (cp >= 0x7F && cp <= 0x9F) return true;
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+namespace {
+
+// The code point at s[i] and its length, or 0xFFFFFFFF (length 1) for a byte
+// that starts no valid, shortest-form UTF-8 sequence.
+uint32_t ValidUtf8At(std::string_view s, size_t i, size_t* len) {
+  uint32_t cp = DecodeUtf8At(s, i, len);
+  bool invalid = (*len == 1 && cp >= 0x80) || (*len == 2 && cp < 0x80) || (*len == 3 && cp < 0x800) ||
+                 (*len == 4 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF;
+  if (invalid) {
+    *len = 1;
+    return 0xFFFFFFFF;
+  }
+  return cp;
+}
+
+}  // namespace
+
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    if (ValidUtf8At(s, i, &len) == 0xFFFFFFFF) out += "\xEF\xBF\xBD";
+    else out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+std::string TerminalSafe(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    uint32_t cp = ValidUtf8At(s, i, &len);
+    if (cp == 0xFFFFFFFF || IsTerminalControl(cp)) out += "\xEF\xBF\xBD";
+    else out.append(s.substr(i, len));
+    i += len;
+  }
+  return out;
+}
+
+std::string TerminalSafeJson(std::string_view json) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size();) {
+    size_t len = 1;
+    uint32_t cp = ValidUtf8At(json, i, &len);
+    if (cp == 0xFFFFFFFF) {
+      out += "\\ufffd";
+    } else if (IsTerminalControl(cp)) {
+      out += "\\u";
+      for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
+    } else {
+      out.append(json.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
 }  // namespace nm

@@ -1,5 +1,6 @@
 // Small text helpers several modules share: ASCII case folding that keeps
-// byte offsets, and reading UTF-8 one code point at a time.
+// byte offsets, reading UTF-8 one code point at a time, and text made safe
+// to print on a terminal.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +18,28 @@ std::string AsciiLower(std::string_view s);
 // byte that starts no whole sequence (cut short, or a byte that is not a
 // continuation inside it) is read alone (*len = 1, its value).
 uint32_t DecodeUtf8At(std::string_view s, size_t i, size_t* len);
+
+// `s` with every byte that is not part of a valid, shortest-form UTF-8
+// sequence (surrogates included) replaced by U+FFFD.
+std::string ValidUtf8(std::string_view s);
+
+// Whether the code point could move a terminal's cursor, change its state or
+// reorder what it shows: C0 controls (tab and line feed aside), DEL, C1
+// controls (U+0080–U+009F, among them CSI), and the bidirectional formatting
+// characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069).
+bool IsTerminalControl(uint32_t cp);
+
+// `s` with every such code point, and every byte that is not part of a valid
+// UTF-8 sequence (overlong forms and surrogates included), replaced by
+// U+FFFD: what newsmirror prints for people (titles, names and messages that
+// hold a feed's or a page's text) goes through it, so an escape sequence in a
+// feed reaches a terminal or log only as visible text.
+std::string TerminalSafe(std::string_view s);
+
+// JSON text (nlohmann's dump, which escapes C0 controls in strings itself)
+// with the other code points above written as \u escapes and invalid bytes
+// as \ufffd: the same JSON value (such code points only occur in strings),
+// safe on a terminal.
+std::string TerminalSafeJson(std::string_view json);
 
 }  // namespace nm

@@ -32,3 +32,38 @@ TEST(TextTest, DecodesCodePointsAndReadsBrokenBytesAlone) {
 
 }  // namespace
 }  // namespace nm
+
+namespace nm {
+namespace {
+
+TEST(TerminalSafeTest, ReplacesWhatATerminalWouldObey) {
+  const std::string r = "\xEF\xBF\xBD";  // U+FFFD
+  struct Case {
+    std::string in, out;
+  } cases[] = {
+      {"美国之音: 3 new\n", "美国之音: 3 new\n"},
+      {"tab\tand line\n", "tab\tand line\n"},
+      {"\x1b]0;pwned\x07title", r + "]0;pwned" + r + "title"},             // OSC: window title
+      {"\x1b[2J\x1b[31mred", r + "[2J" + r + "[31mred"},                   // CSI: clear, colour
+      {"over\rwrite", "over" + r + "write"},                               // carriage return
+      {"back\bspace\x7f", "back" + r + "space" + r},                       // BS, DEL
+      {"c1 \xC2\x9B" "31m \xC2\x85", "c1 " + r + "31m " + r},              // U+009B CSI, U+0085 NEL
+      {"raw \x9b" "2J", "raw " + r + "2J"},                                // an 8-bit CSI byte (not UTF-8)
+      {"\xE2\x80\xAE" "txt.exe", r + "txt.exe"},                           // U+202E RIGHT-TO-LEFT OVERRIDE
+      {"\xE2\x81\xA6" "x" "\xE2\x81\xA9", r + "x" + r},                   // U+2066, U+2069 isolates
+      {"\xE2\x80\x8F\xD8\x9C", r + r},                                     // U+200F RLM, U+061C ALM
+      {"\xC0\x9B" "overlong", r + r + "overlong"},                         // overlong ESC
+      {"\xED\xA0\x80", r + r + r},                                         // a surrogate
+      {"\xE2\x80\xA8 is kept, \xE2\x80\x8B too", "\xE2\x80\xA8 is kept, \xE2\x80\x8B too"},
+  };
+  for (const Case& c : cases) EXPECT_EQ(TerminalSafe(c.in), c.out) << c.in;
+}
+
+TEST(TerminalSafeTest, JsonKeepsItsValueAndLosesTheControls) {
+  std::string dump = "{\"title\": \"a\xC2\x9B" "b\xE2\x80\xAE" "c\x7f" "d\xff\", \"n\": 1}\n";
+  EXPECT_EQ(TerminalSafeJson(dump), "{\"title\": \"a\\u009bb\\u202ec\\u007fd\\ufffd\", \"n\": 1}\n");
+  EXPECT_EQ(TerminalSafeJson("{\"中文\": \"标题\"}"), "{\"中文\": \"标题\"}");
+}
+
+}  // namespace
+}  // namespace nm
