@@ -28,6 +28,7 @@
 #include "archive/file_name.h"
 #include "archive/markdown.h"
 #include "archive/outlet_archive.h"
+#include "layout/layout.h"
 #include "state/outlet_state.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -170,7 +171,7 @@ void CheckTakeOver(std::string_view text) {
     Fail("an unreadable header left a record with values", text);
   }
   bool state_written = false;
-  std::string chunk_path = nm::OutletStateChunkPath("o", nm::StateChunkOf(id));
+  std::string chunk_path = nm::layout::OutletStateChunkPath("o", nm::StateChunkOf(id));
   for (const nm::PlannedWrite& w : archive->TakeWrites(nm::ArchiveOptions{})) {
     if (w.path != chunk_path) continue;
     state_written = true;

@@ -6,7 +6,9 @@
 //     its output opens an allowed tag, no event handler or script URL is left,
 //     and its output sanitized again is unchanged.
 // The first input byte picks the policy, base URL and image proxy; the rest is
-// the HTML.
+// the HTML. With its two top bits set, the HTML is repeated up to 256 KB, so
+// that a few bytes ("<b><i>", "<table><td>") become nesting thousands of levels
+// deep: every walk must stay within html_tree.h's bounds, and quick.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -175,6 +177,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const uint8_t flags = data[0];
   std::string_view html(reinterpret_cast<const char*>(data) + 1, size - 1);
+  std::string repeated;
+  if ((flags & 0xC0) == 0xC0 && !html.empty()) {
+    constexpr size_t kRepeatedBytes = 256 * 1024;
+    repeated.reserve(kRepeatedBytes + html.size());
+    while (repeated.size() < kRepeatedBytes) repeated += html;
+    html = repeated;
+  }
   const char* base = kBases[(flags >> 2) & 3];
   const char* proxy = kProxies[(flags >> 4) & 3];
 

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang (ASan + UBSan) and runs one of them.
-#   scripts/fuzz.sh parse|date|html|archive|markdown SECONDS [extra libFuzzer flags]
+#   scripts/fuzz.sh parse|date|html|archive|markdown|layout SECONDS [extra libFuzzer flags]
 # New inputs are kept in build-fuzz/corpus/TARGET; the log (fuzz-0.log) and any crash in
 # build-fuzz/findings/TARGET. FUZZ_OUT=DIR puts corpus/ and findings/ there instead
 # (scripts/test.sh starts each short run from the seeds alone that way).
 # Exits non-zero on a finding.
 # The seed corpora are read in place: ../shared/corpora/feedparser (parse, date),
-# fuzz/seeds/TARGET and ../shared/seed (html, archive), fuzz/seeds/markdown (markdown).
+# fuzz/seeds/TARGET and ../shared/seed (html, archive), fuzz/seeds/markdown (markdown),
+# fuzz/seeds/layout (layout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-target="${1:?usage: scripts/fuzz.sh parse|date|html|archive|markdown SECONDS}"
-seconds="${2:?usage: scripts/fuzz.sh parse|date|html|archive|markdown SECONDS}"
+target="${1:?usage: scripts/fuzz.sh parse|date|html|archive|markdown|layout SECONDS}"
+seconds="${2:?usage: scripts/fuzz.sh parse|date|html|archive|markdown|layout SECONDS}"
 shift 2
 target="${target%_fuzz}"
 shared_root="$(cd .. && pwd)/shared"
@@ -42,7 +43,8 @@ PY
     ;;
   html|archive) seeds=("$PWD/fuzz/seeds/$target" "$shared_root/seed") ;;
   markdown) seeds=("$PWD/fuzz/seeds/markdown") ;;
-  *) echo "unknown target: $target (parse, date, html, archive or markdown)" >&2; exit 1 ;;
+  layout) seeds=("$PWD/fuzz/seeds/layout") ;;
+  *) echo "unknown target: $target (parse, date, html, archive, markdown or layout)" >&2; exit 1 ;;
 esac
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"

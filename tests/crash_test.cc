@@ -15,6 +15,7 @@
 #include <random>
 #include <thread>
 
+#include "layout/layout.h"
 #include "publish/git_repo.h"
 #include "state/outlet_state.h"
 #include "support/cli.h"
@@ -92,8 +93,8 @@ class CrashTest : public ::testing::Test {
     for (const std::string& outlet : kOutlets) {
       auto state = ReadOutletState(mirror_, outlet);
       ASSERT_TRUE(state.ok()) << state.status().message();
-      std::filesystem::remove_all(mirror_ + "/" + OutletStateDir(outlet));
-      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/" + LegacyOutletStatePath(outlet), SerializeOutletState(*state)).ok());
+      std::filesystem::remove_all(mirror_ + "/" + layout::OutletStateDir(outlet));
+      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/" + layout::LegacyOutletStatePath(outlet), SerializeOutletState(*state)).ok());
     }
     int rc = -1;
     Shell("git -C '" + mirror_ + "' add -A && git -C '" + mirror_ +
@@ -102,6 +103,9 @@ class CrashTest : public ::testing::Test {
     ASSERT_EQ(rc, 0);
   }
   std::vector<std::string> Args() { return {"run", "--config", config_, "--out", mirror_, "--commit", "-q"}; }
+  void Trial(int trial, const std::string& stage, int delay_ms, bool* killed, bool* paused);
+  void EveryStep(bool old_state);
+  void RandomKills(unsigned seed, int want);
 
   TempDir dir_;
   std::string mirror_ = dir_.path() + "/mirror";
@@ -110,70 +114,102 @@ class CrashTest : public ::testing::Test {
   MirrorExpectation expect_;
 };
 
-TEST_F(CrashTest, KilledRunsAtRandomMomentsAndEveryStepLeaveAConsistentMirror) {
+const std::vector<std::string> kStages = {"fetched",       "before-journal", "journal-written", "mid-write",
+                                          "files-written", "before-commit",  "index-written"};
+
+// One trial: serve the next round, start a run, kill it (paused at `stage`,
+// or after a random delay when `stage` is empty), then run again normally and
+// check the mirror. Returns whether the run was killed (a random delay may
+// outlast it) and sets *paused when it stopped at its step.
+void CrashTest::Trial(int trial, const std::string& stage, int delay_ms, bool* killed, bool* paused) {
+  *killed = *paused = false;
+  ServeRound(trial);
+  std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
+  std::vector<std::string> env = TestGitEnv();
+  bool aimed = !stage.empty();
+  if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
+  pid_t pid = Spawn(Args(), env, err_path);
+  ASSERT_GT(pid, 0);
+  if (aimed) {
+    // Wait until it stops at the step (or ends without reaching it).
+    auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline) {
+      auto err = ReadFile(err_path);
+      if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
+        *paused = true;
+        break;
+      }
+      if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+        pid = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  } else {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+  }
+  if (pid > 0) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    *killed = WIFSIGNALED(status);
+  }
+  // A kill inside libgit2's index write leaves its lock behind.
+  if (trial % 3 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
+    ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
+  }
+  std::string what = "trial " + std::to_string(trial) + (aimed ? " at " + stage : " random");
+  CliResult again = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(again.exit_code, 0) << what << ": " << again.err;
+  std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
+  ASSERT_TRUE(problems.empty()) << what << ":\n" << JoinProblems(problems);
+}
+
+// Each named step once, in a mirror whose state is current (`old_state`
+// false) or in one of earlier versions that the killed run converts.
+void CrashTest::EveryStep(bool old_state) {
+  ServeRound(0);
+  CliResult first = RunNewsmirror(Args(), TestGitEnv());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  int paused = 0;
+  for (size_t i = 0; i < kStages.size(); ++i) {
+    if (old_state) MakeStateOld();
+    bool killed = false, stopped = false;
+    Trial(static_cast<int>(i) + 1, kStages[i], 0, &killed, &stopped);
+    if (HasFatalFailure()) return;
+    paused += stopped;
+  }
+  EXPECT_GE(paused, static_cast<int>(kStages.size()) - 1);  // every step but at most one is reached
+}
+
+// Kills after random delays within the first run's duration, until `want`
+// runs were killed (at most twice as many trials).
+void CrashTest::RandomKills(unsigned seed, int want) {
   ServeRound(0);
   auto t0 = Clock::now();
   CliResult first = RunNewsmirror(Args(), TestGitEnv());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   int run_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count());
-
-  const std::vector<std::string> stages = {"fetched",       "before-journal", "journal-written", "mid-write",
-                                           "files-written", "before-commit",  "index-written"};
-  std::mt19937 rng(20240101);
-  // A random delay may outlast the run; trials go on until 50 were killed.
-  const int kMinTrials = 56, kMaxTrials = 90;
-  int killed = 0, paused = 0, trial = 1, aimed_trials = 0;
-  for (; trial <= kMaxTrials && (trial <= kMinTrials || killed < 50); ++trial) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
+  int killed = 0;
+  for (int trial = 1; trial <= 2 * want && killed < want; ++trial) {
     if (trial % 4 == 3) MakeStateOld();
-    ServeRound(trial);
-    std::string err_path = dir_.path() + "/stderr-" + std::to_string(trial);
-    std::vector<std::string> env = TestGitEnv();
-    bool aimed = trial % 2 == 0;
-    std::string stage = stages[(trial / 2) % stages.size()];
-    if (aimed) env.push_back("NEWSMIRROR_TEST_PAUSE_AT=" + stage);
-    aimed_trials += aimed;
-    pid_t pid = Spawn(Args(), env, err_path);
-    ASSERT_GT(pid, 0);
-    if (aimed) {
-      // Wait until it stops at the step (or ends without reaching it).
-      auto deadline = Clock::now() + std::chrono::seconds(10);
-      while (Clock::now() < deadline) {
-        auto err = ReadFile(err_path);
-        if (err.ok() && err->find("paused at " + stage) != std::string::npos) {
-          ++paused;
-          break;
-        }
-        if (::waitpid(pid, nullptr, WNOHANG) == pid) {
-          pid = -1;
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
-      }
-    } else {
-      std::uniform_int_distribution<int> delay(0, std::max(1, run_ms * 3 / 4));
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
-    }
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-      if (WIFSIGNALED(status)) ++killed;
-    }
-    // A kill inside libgit2's index write leaves its lock behind.
-    if (trial % 9 == 0 && ::access((mirror_ + "/.git").c_str(), F_OK) == 0) {
-      ASSERT_TRUE(WriteFileAtomic(mirror_ + "/.git/index.lock", "").ok());
-    }
-
-    CliResult again = RunNewsmirror(Args(), TestGitEnv());
-    ASSERT_EQ(again.exit_code, 0) << "trial " << trial << (aimed ? " at " + stage : " random") << ": "
-                                  << again.err;
-    std::vector<std::string> problems = MirrorProblems(mirror_, expect_);
-    ASSERT_TRUE(problems.empty()) << "trial " << trial << (aimed ? " at " + stage : " random") << ":\n"
-                                  << JoinProblems(problems);
+    bool k = false, stopped = false;
+    Trial(trial, "", delay(rng), &k, &stopped);
+    if (HasFatalFailure()) return;
+    killed += k;
   }
-  EXPECT_GE(killed, 50);
-  EXPECT_GE(paused, aimed_trials - 2);  // every step is reached
+  EXPECT_GE(killed, want);
 }
+
+TEST_F(CrashTest, KilledAtEveryStepTheMirrorStaysConsistent) { EveryStep(false); }
+
+TEST_F(CrashTest, KilledAtEveryStepWhileConvertingOldStateTheMirrorStaysConsistent) { EveryStep(true); }
+
+TEST_F(CrashTest, KilledAtRandomMomentsTheMirrorStaysConsistent) { RandomKills(20240101, 12); }
+
+TEST_F(CrashTest, KilledAtOtherRandomMomentsTheMirrorStaysConsistent) { RandomKills(20241231, 12); }
 
 // After a kill -9 between writing and committing, the next run's commit
 // takes what the killed run wrote along, and its message says so: how many

@@ -14,6 +14,7 @@
 
 #include "support/cli.h"
 #include "support/http_server.h"
+#include "support/mirror_files.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -23,11 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kVoa = "美国之音";
-
-std::string Slurp(const std::string& path) {
-  auto r = ReadFile(path);
-  return r.ok() ? *r : std::string("<missing: " + path + ">");
-}
 
 std::string Rss(const std::vector<std::array<std::string, 3>>& items) {  // guid, title, date
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>t</title>";

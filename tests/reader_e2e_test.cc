@@ -13,6 +13,7 @@
 
 #include "search/search_index.h"
 #include "support/cli.h"
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -61,22 +62,12 @@ class ReaderE2eTest : public ::testing::Test {
 // `serve` runs until SIGINT or SIGTERM, then stops cleanly (exit 0), answering until then.
 TEST_F(ReaderE2eTest, ServeStopsOnSigintAndSigterm) {
   for (int signal_number : {SIGINT, SIGTERM}) {
-    int out[2];
-    ASSERT_EQ(::pipe(out), 0);
-    pid_t pid = ::fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      ::dup2(out[1], 1);
-      ::close(out[0]);
-      ::execl(NEWSMIRROR_BINARY, NEWSMIRROR_BINARY, "serve", "--archive", mirror_.c_str(), "--port", "0",
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    ::close(out[1]);
-    std::string line;
-    int port = ServePort(out[0], &line);
-    ASSERT_GT(port, 0) << line;
-    httplib::Client client("127.0.0.1", port);
+    // The first line names the address once the server listens.
+    ServeProcess serve = StartServe(mirror_);
+    ASSERT_GT(serve.port, 0) << serve.first_line;
+    pid_t pid = serve.pid;
+    const std::string& line = serve.first_line;
+    httplib::Client client("127.0.0.1", serve.port);
     auto home = client.Get("/index.html");
     ASSERT_TRUE(home) << line;
     EXPECT_NE(home->body.find("美国之音"), std::string::npos) << line;
@@ -132,7 +123,7 @@ TEST_F(ReaderE2eTest, RunUpdatesAnExistingIndex) {
   CliResult r = RunNewsmirror({"run", "-q", "--config", config_, "--out", mirror_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Read the index as run left it, without syncing it here.
-  auto idx = SearchIndex::Open(SearchIndexPath(mirror_));
+  auto idx = SearchIndex::Open(mirror_ + "/" + layout::SearchIndexPath());
   ASSERT_TRUE(idx.ok());
   SearchQuery q;
   q.text = "芯片工厂";

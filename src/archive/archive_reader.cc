@@ -5,6 +5,7 @@
 #include <set>
 
 #include "archive/outlet_archive.h"
+#include "layout/layout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -14,10 +15,6 @@ namespace fs = std::filesystem;
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b) {
   if (a.published_ms != b.published_ms) return a.published_ms > b.published_ms;
   return a.id < b.id;
-}
-
-std::string ArticlePath(const std::string& outlet, const std::string& file) {
-  return "articles/" + outlet + "/" + file;
 }
 
 const MirrorOutlet* MirrorView::Find(const std::string& name) const {
@@ -83,7 +80,7 @@ Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::s
     return Status::Ok();
   };
   std::vector<const StateFile*> summarized;
-  const std::string feed_path = OutletFeedStatePath(outlet);
+  const std::string feed_path = layout::OutletFeedStatePath(outlet);
   for (const StateFile& f : *files) {
     if (f.path == feed_path) continue;  // parsed above
     if (f.summary) {
@@ -107,9 +104,10 @@ Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::s
 
 Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overlay, size_t newest_per_outlet) {
   std::set<std::string> names = ListStateOutlets(root, overlay);
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/articles", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_directory()) names.insert(it->path().filename().string());
+  if (auto entries = ListFolderBelow(root, layout::ArticlesDir()); entries.ok()) {
+    for (const FolderEntry& e : *entries) {
+      if (e.kind == PathKind::kFolder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
+    }
   }
   MirrorView view;
   view.root = root;
@@ -152,7 +150,7 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay) {
-  std::string rel = ArticlePath(outlet, r.file);
+  std::string rel = layout::ArticlePath(outlet, r.file);
   auto text = ReadThroughOverlay(root, rel, overlay);
   if (!text.ok()) return text.status();
   auto doc = ParseArticle(*text);

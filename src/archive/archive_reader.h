@@ -50,9 +50,6 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
 // Newest publication first; among equal times the smaller (newer) id first.
 bool NewerFirst(const ArticleRecord& a, const ArticleRecord& b);
 
-// "articles/{outlet}/{file}", relative to the mirror's root.
-std::string ArticlePath(const std::string& outlet, const std::string& file);
-
 // Reads and parses one archived article.
 Result<ArticleDoc> ReadArticle(const std::string& root, const std::string& outlet, const ArticleRecord& r,
                                const FileOverlay& overlay = {});

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "archive/outlet_archive.h"
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -73,7 +74,7 @@ class NewestRecordsTest : public ::testing::Test {
     Run({MakeEntry("late", 50)});
   }
 
-  std::string Chunk(int64_t chunk) { return dir_.path() + "/" + OutletStateChunkPath("V", chunk); }
+  std::string Chunk(int64_t chunk) { return dir_.path() + "/" + layout::OutletStateChunkPath("V", chunk); }
 
   TempDir dir_;
   ArchiveOptions options_;
@@ -143,7 +144,7 @@ TEST_F(NewestRecordsTest, TheOverlayIsReadBeforeTheDisk) {
   // The next run's writes, not yet on disk.
   auto a = OutletArchive::Load(dir_.path(), "V");
   ASSERT_TRUE(a.ok());
-  a->Merge({MakeEntry("next", 9500000000000)}, 0, options_);
+  a->Merge({MakeEntry("next", 9500000000000)}, 9500000000000, options_);
   std::vector<PlannedWrite> writes = a->TakeWrites(options_);
   FileOverlay overlay;
   for (const PlannedWrite& w : writes) overlay[w.path] = w.data;
@@ -156,7 +157,7 @@ TEST_F(NewestRecordsTest, TheOverlayIsReadBeforeTheDisk) {
 TEST_F(NewestRecordsTest, AnOutletWithoutSummaryIsReadWhole) {
   BuildOutlet();
   // feed.tsv as an older newsmirror writes it: validators only.
-  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/" + OutletFeedStatePath("V"), SerializeFeedState({}), false).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/" + layout::OutletFeedStatePath("V"), SerializeFeedState({}), false).ok());
   std::vector<int64_t> want = NewestOfWholeState(50);
   EXPECT_EQ(Newest(50), want);
   std::string text = *ReadFile(Chunk(10485));

@@ -1,9 +1,9 @@
 #include "archive/list_page.h"
 
-#include <chrono>
 #include <cstdio>
 
 #include "archive/markdown.h"
+#include "dates/date_parser.h"
 #include "url/url.h"
 
 namespace nm {
@@ -26,33 +26,18 @@ std::string MarkdownPathSegment(std::string_view s) {
   return out;
 }
 
-namespace {
-
-// The calendar day of `ms` shifted by `utc_offset_minutes`.
-std::chrono::year_month_day LocalDay(int64_t ms, int utc_offset_minutes) {
-  using namespace std::chrono;
-  auto t = sys_time<milliseconds>(milliseconds(ms)) + minutes(utc_offset_minutes);
-  return year_month_day{floor<days>(t)};
-}
-
-}  // namespace
-
+// Both through CivilTimeOf: any int64 (an archive's files are read as they
+// are) gives a month of 1–12 and a four-digit year.
 std::string MonthDay(int64_t ms, int utc_offset_minutes) {
-  auto ymd = LocalDay(ms, utc_offset_minutes);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%u-%u", static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  CivilTime t = CivilTimeOf(ms, utc_offset_minutes);
+  return std::to_string(t.month) + "-" + std::to_string(t.day);
 }
 
 std::string YearMonth(int64_t ms, int utc_offset_minutes) {
-  auto ymd = LocalDay(ms, utc_offset_minutes);
+  CivilTime t = CivilTimeOf(ms, utc_offset_minutes);
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+  std::snprintf(buf, sizeof buf, "%04d-%02d", t.year, t.month);
   return buf;
-}
-
-std::string MonthPagePath(std::string_view outlet, std::string_view month) {
-  return "lists/" + std::string(outlet) + "/" + std::string(month) + ".md";
 }
 
 namespace {

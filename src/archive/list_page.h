@@ -38,9 +38,6 @@ std::string FormatMonthPage(std::string_view outlet, std::string_view month,
 // FormatListPage ends it with `footer`: false once the copies changed.
 bool ListPageHasFooter(std::string_view page, std::string_view outlet, std::string_view footer);
 
-// "lists/{outlet}/{month}.md", relative to the mirror's root.
-std::string MonthPagePath(std::string_view outlet, std::string_view month);
-
 std::string FormatReadme(const std::vector<std::string>& outlets, std::string_view footer = {});
 
 // An outlet name as a path segment of a Markdown link: characters that would

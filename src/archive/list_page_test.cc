@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
+#include "layout/layout.h"
+
 namespace nm {
 namespace {
 
@@ -52,7 +56,6 @@ TEST(ListPageTest, MonthPageListsItsArticlesAndLinksBack) {
   std::vector<ListItem> items = {{1672843145000, "T", "1_T.md"}};
   EXPECT_EQ(FormatMonthPage("美国之音", "2023-01", items, 8 * 60),
             "美国之音 2023-01\n------\n\n1-4 [T](/articles/美国之音/1_T.md)\n\n[美国之音](/lists/美国之音.md)\n");
-  EXPECT_EQ(MonthPagePath("美国之音", "2023-01"), "lists/美国之音/2023-01.md");
 }
 
 TEST(ListPageTest, EveryPageEndsWithTheMirrorsCopiesWhenThereAreAny) {
@@ -77,6 +80,30 @@ TEST(ListPageTest, YearMonthFollowsTheZone) {
   EXPECT_EQ(YearMonth(1672502400000, 8 * 60), "2023-01");  // 2022-12-31 16:00 UTC
   EXPECT_EQ(YearMonth(1672502400000, 0), "2022-12");
   EXPECT_EQ(YearMonth(0, 0), "1970-01");
+}
+
+TEST(ListPageTest, AnyInstantAnArchiveMayHoldHasAFourDigitMonth) {
+  // 9999-12-31 20:00 UTC is already the year 10000 at UTC+8.
+  const int64_t end_of_9999 = 253402300799999, late_9999 = 253402300799999 - 4 * 3600000;
+  EXPECT_EQ(YearMonth(late_9999, 8 * 60), "9999-12");
+  EXPECT_EQ(MonthDay(late_9999, 8 * 60), "12-31");
+  EXPECT_EQ(YearMonth(end_of_9999, 14 * 60), "9999-12");
+  // What a hostile <!--…--> line or state file can hold.
+  for (int64_t ms : {int64_t{99999999999999999}, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(),
+                     int64_t{-99999999999999999}, int64_t{-62135596800001}}) {
+    for (int offset : {0, 8 * 60, -14 * 60, 14 * 60}) {
+      std::string month = YearMonth(ms, offset);
+      ASSERT_EQ(month.size(), 7u) << ms;
+      EXPECT_TRUE(month == "9999-12" || month == "0001-01") << ms << " " << offset << ": " << month;
+      EXPECT_EQ(layout::MonthPagePath("VOA", month), "lists/VOA/" + month + ".md");
+      std::string day = MonthDay(ms, offset);
+      EXPECT_TRUE(day == "12-31" || day == "1-1") << day;
+    }
+  }
+  // Before 1970 and before the year 1000: still four digits.
+  EXPECT_EQ(YearMonth(-1, 0), "1969-12");
+  EXPECT_EQ(YearMonth(-30610224000000, 0), "1000-01");  // 1000-01-01
+  EXPECT_EQ(YearMonth(-30610224000001, 0), "0999-12");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "archive/markdown.h"
 #include "html/escape.h"
+#include "layout/layout.h"
 #include "url/url.h"
 #include "util/text.h"
 
@@ -73,7 +74,7 @@ std::string FillArticle(std::string_view tmpl, std::string_view outlet, std::str
     out.append(tmpl.substr(i, open - i));
     size_t close = tmpl.find('}', open);
     std::string_view name = close == std::string_view::npos ? std::string_view() : tmpl.substr(open + 1, close - open - 1);
-    if (name == "path") out += "articles/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(file);
+    if (name == "path") out += layout::ArticlesDir() + "/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(file);
     else if (name == "outlet") out += EncodeUriComponent(outlet);
     else if (name == "file") out += EncodeUriComponent(file);
     else if (name == "id") out += std::to_string(id);

@@ -5,20 +5,25 @@
 #include <unicode/uvernum.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <string_view>
 
 #include "archive/article.h"
 #include "archive/file_name.h"
 #include "archive/list_page.h"
+#include "html/html_tree.h"
 #include "html/image_rewrite.h"
+#include "layout/layout.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/test_pause.h"
 
 namespace nm {
-
-namespace fs = std::filesystem;
 
 std::string LinkKey(const std::string& link) {
   if (link.empty()) return {};
@@ -74,6 +79,9 @@ std::string TitleKey(const std::string& title) {
 }
 
 Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::string& outlet) {
+  // Nothing of the outlet is read or written through a link, or where a
+  // file stands in for a folder (layout.h).
+  if (Status s = layout::CheckOutletPaths(root, outlet); !s.ok()) return s;
   OutletArchive a;
   a.root_ = root;
   a.outlet_ = outlet;
@@ -86,9 +94,10 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
   } else if (state.status().kind() != Status::Kind::kNotFound) {
     return state.status().With(root);
   } else {
-    std::string folder = root + "/articles/" + outlet;
-    std::error_code ec;
-    if (fs::is_directory(folder, ec)) {
+    std::string folder = layout::ArticleDir(outlet);
+    auto kind = KindBelow(root, folder);
+    if (!kind.ok()) return kind.status();
+    if (*kind == PathKind::kFolder) {
       Status s = a.TakeOver(folder);
       if (!s.ok()) return s;
     }
@@ -101,12 +110,20 @@ Result<OutletArchive> OutletArchive::Load(const std::string& root, const std::st
 void OutletArchive::MarkDirty(const ArticleRecord& r) { dirty_chunks_.insert(StateChunkOf(r.id)); }
 
 Status OutletArchive::TakeOver(const std::string& folder) {
-  std::error_code ec;
-  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
+  auto entries = ListFolderBelow(root_, folder);
+  if (!entries.ok()) return entries.status();
+  for (const FolderEntry& e : *entries) {
+    const std::string& name = e.name;
     auto id = ArticleIdFromFileName(name);
-    if (!id || !it->is_regular_file()) continue;
-    auto text = ReadFile(it->path().string());
+    if (!id || e.kind == PathKind::kFolder) continue;
+    const std::string rel = folder + "/" + name;
+    if (e.kind != PathKind::kFile) return RefusedEntry(root_, rel, e.kind);
+    // The file's name goes into the state, which is checked on read as on write.
+    if (Status s = layout::CheckFileName(name); !s.ok()) {
+      return Status::Corruption(root_ + "/" + rel + " cannot be an article's file name: " + s.message() +
+                                " (rename it)");
+    }
+    auto text = ReadFileBelow(root_, rel);
     if (!text.ok()) return text.status();
     ArticleRecord r;
     r.id = *id;
@@ -122,7 +139,6 @@ Status OutletArchive::TakeOver(const std::string& folder) {
     // never reuses it.
     state_.records.push_back(std::move(r));
   }
-  if (ec) return Status::IoError("cannot read folder " + folder + ": " + ec.message());
   std::sort(state_.records.begin(), state_.records.end(),
             [](const ArticleRecord& a, const ArticleRecord& b) { return a.id > b.id; });
   taken_over_ = true;
@@ -153,10 +169,6 @@ struct CacheEntry {
 std::string KeyCacheHeader() {
   return "newsmirror keys v1 rules " + std::to_string(kKeyRulesVersion) + " icu " U_ICU_VERSION " hash " +
          std::to_string(KeyHash("newsmirror")) + "\n";
-}
-
-std::string KeyCachePath(const std::string& root, const std::string& outlet) {
-  return root + "/.newsmirror/keys/" + outlet + ".bin";
 }
 
 // The record behind `key` in `index`, if `matches` confirms one.
@@ -223,7 +235,7 @@ void OutletArchive::IndexLinksAndTitles() const {
   // Keys from the cache where its entry still matches the record's link and
   // title; both lists are in descending id order.
   std::string_view cached;
-  auto text = ReadFile(KeyCachePath(root_, outlet_));
+  auto text = ReadFileBelow(root_, layout::KeyCachePath(outlet_));
   const std::string header = KeyCacheHeader();
   if (text.ok() && text->compare(0, header.size(), header) == 0 &&
       (text->size() - header.size()) % sizeof(CacheEntry) == 0) {
@@ -264,8 +276,7 @@ void OutletArchive::SaveKeyCache() const {
     CacheEntry e{records[i].id, k.link, k.title, k.link_key, k.title_key};
     out.append(reinterpret_cast<const char*>(&e), sizeof e);
   }
-  std::string path = KeyCachePath(root_, outlet_);
-  if (MakeDirs(fs::path(path).parent_path().string()).ok()) (void)WriteFileAtomic(path, out, false);
+  (void)WriteFileBelow(root_, layout::KeyCachePath(outlet_), out, /*sync=*/false);
   keys_computed_ = 0;
 }
 
@@ -285,6 +296,23 @@ namespace {
 struct EntryKeys {
   std::string title, link, guid, link_key, title_key;
 };
+
+// An entry's quarantine record is found by its id, else its link, else its
+// title, as written in the feed (nothing that could itself fail), hashed to
+// keep feed.tsv short whatever the feed sends.
+std::string QuarantineKey(const Entry& e) {
+  std::string_view id = JsTrim(e.id), link = JsTrim(e.link);
+  std::string which = !id.empty() ? "id\n" + std::string(id)
+                      : !link.empty() ? "link\n" + std::string(link) : "title\n" + e.title;
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(which)));
+  return hex;
+}
+
+// The entry as it failed: a new version of it is tried afresh.
+std::string QuarantineHash(const Entry& e) {
+  return GitBlobId(e.title + "\n" + e.link + "\n" + e.content).substr(0, 16);
+}
 
 EntryKeys KeysOf(const Entry& e) {
   EntryKeys k;
@@ -313,55 +341,153 @@ void OutletArchive::SetValidators(const FeedValidators& v) {
   }
 }
 
+namespace {
+
+// The first of the entry's published, updated and created dates that is
+// believable (not more than kFutureToleranceMs after `now_ms`, when the entry
+// is first seen); a date that is given but not believed is a warning.
+std::optional<int64_t> BelievedDate(const Entry& e, int64_t now_ms, const std::string& title,
+                                    std::vector<std::string>& warnings) {
+  std::string refused;
+  for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
+    if (!d->has_value() || !(*d)->ms) continue;
+    if (*(*d)->ms <= now_ms + kFutureToleranceMs) return (*d)->ms;
+    if (refused.empty()) refused = " (\"" + (*d)->text + "\" is more than 48 hours ahead)";
+  }
+  std::string shown = !refused.empty() ? refused : e.published ? " (\"" + e.published->text + "\")" : "";
+  warnings.push_back("no usable date" + shown + " for \"" + title + "\"; using the time it was first seen");
+  return std::nullopt;
+}
+
+}  // namespace
+
 MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_ms,
                                 const ArchiveOptions& options) {
   MergeStats stats;
   struct Candidate {
     const Entry* entry;
     int64_t when;
+    EntryKeys keys;
   };
   std::vector<Candidate> order;
   order.reserve(entries.size());
   for (const Entry& e : entries) {
-    std::optional<int64_t> when;
-    for (const std::optional<Date>* d : {&e.published, &e.updated, &e.created}) {
-      if (d->has_value() && (*d)->ms) {
-        when = (*d)->ms;
-        break;
+    EntryKeys keys = KeysOf(e);
+    std::optional<int64_t> when = BelievedDate(e, now_ms, keys.title, stats.warnings);
+    order.push_back({&e, when.value_or(now_ms), std::move(keys)});
+  }
+  // A guid that entries with different links share (a feed that gives every
+  // item the same one) names no article: those entries are told apart by
+  // their links and titles, as entries without a guid are.
+  {
+    std::unordered_map<std::string_view, std::string_view> link_of_guid;
+    std::set<std::string, std::less<>> shared;
+    for (const Candidate& c : order) {
+      if (c.keys.guid.empty() || c.keys.link_key.empty()) continue;
+      auto [it, inserted] = link_of_guid.emplace(c.keys.guid, c.keys.link_key);
+      if (!inserted && it->second != c.keys.link_key) shared.insert(c.keys.guid);
+    }
+    for (const std::string& guid : shared) {
+      stats.warnings.push_back("the guid \"" + guid + "\" is shared by entries with different links; they are told apart by their links");
+    }
+    if (!shared.empty()) {
+      for (Candidate& c : order) {
+        if (shared.count(c.keys.guid)) c.keys.guid.clear();
       }
     }
-    if (!when) {
-      std::string shown = e.published ? " (\"" + e.published->text + "\")" : "";
-      stats.warnings.push_back("no usable date" + shown + " for \"" + CleanTitle(e.title) +
-                               "\"; using the time it was first seen");
-    }
-    order.push_back({&e, when.value_or(now_ms)});
   }
   // Oldest first, so the newest new article gets the smallest id.
   std::stable_sort(order.begin(), order.end(),
                    [](const Candidate& a, const Candidate& b) { return a.when < b.when; });
 
-  std::string folder = "articles/" + outlet_ + "/";
+  // Entries of this feed that are one article (the archive finds the same
+  // record for them) are archived once: the first in this order wins, and the
+  // later ones are counted as duplicates, never written over it, so that a
+  // second run of the same feed changes nothing.
+  std::unordered_map<size_t, int> claimed;  // record index → later entries that were the same article
+  std::vector<size_t> claim_order;
+  std::string folder = layout::ArticleDir(outlet_) + "/";
   for (const Candidate& c : order) {
     const Entry& e = *c.entry;
-    auto [title, link, guid, link_key, title_key] = KeysOf(e);
+    const auto& [title, link, guid, link_key, title_key] = c.keys;
     if (guid.empty() && link_key.empty() && title_key.empty()) {
       ++stats.skipped;
       stats.warnings.push_back("skipped an entry with no id, link or title");
       continue;
     }
-    std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
+    const std::string qkey = QuarantineKey(e);
+    auto quarantined = state_.quarantine.find(qkey);
+    std::string qhash;
+    if (quarantined != state_.quarantine.end()) {
+      qhash = QuarantineHash(e);
+      if (quarantined->second.content_hash == qhash && quarantined->second.attempts >= kQuarantineAttempts) {
+        stats.quarantined.push_back({CleanTitle(e.title), e.link, e.id, quarantined->second.reason,
+                                     quarantined->second.attempts, false});
+        continue;
+      }
+    }
     long found = Find(guid, link_key, title_key);
     if (found >= 0) {
-      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
-      std::string text = FormatArticle({r.published_ms, title, link, content});
-      std::string blob = GitBlobId(text);
-      bool restore = false;
-      if (blob == r.blob) {
+      auto claim = claimed.find(static_cast<size_t>(found));
+      if (claim != claimed.end()) {
+        ++claim->second;
+        ++stats.duplicates;
+        continue;
+      }
+    }
+    // Everything one entry needs, before the archive changes: what this
+    // throws (an allocation too large, a library's error) quarantines the
+    // entry alone.
+    std::string text, blob, file;
+    bool restore = false, deep = false;
+    Status planned = Contain([&] {
+      TestFailurePoint("merge", e.link);
+      std::string content = FlattenContent(RewriteImages(e.content, options.image_proxy, link));
+      if (found >= 0) {
+        const ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+        text = FormatArticle({r.published_ms, title, link, content});
+        blob = GitBlobId(text);
         // The file must still be there: a run killed at the wrong moment or a
         // hand-deleted file is restored from the feed.
-        std::error_code ec;
-        restore = !fs::exists(root_ + "/" + folder + r.file, ec);
+        restore = blob == r.blob && !FileExistsBelow(root_, folder + r.file);
+      } else {
+        int64_t id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
+        file = ArticleFileName(id, title);
+        text = FormatArticle({c.when, title, link, content});
+        blob = GitBlobId(text);
+      }
+      // The archive keeps the HTML as written; its readers bound it (html_tree.h).
+      if (found < 0 || blob != state_.records[static_cast<size_t>(found)].blob) {
+        deep = LimitHtmlNesting(e.content).changed;
+      }
+    });
+    if (!planned.ok()) {
+      if (qhash.empty()) qhash = QuarantineHash(e);
+      QuarantinedEntry& q = state_.quarantine[qkey];
+      if (q.content_hash != qhash) q = QuarantinedEntry{qhash, 0, ""};
+      ++q.attempts;
+      q.reason = planned.message();
+      feed_state_dirty_ = true;
+      stats.quarantined.push_back({CleanTitle(e.title), e.link, e.id, q.reason, q.attempts, true});
+      continue;
+    }
+    if (quarantined != state_.quarantine.end()) {
+      state_.quarantine.erase(quarantined);  // archived at last
+      feed_state_dirty_ = true;
+    }
+    if (found >= 0) {
+      claimed.emplace(static_cast<size_t>(found), 0);
+      claim_order.push_back(static_cast<size_t>(found));
+    }
+    if (deep) {
+      stats.warnings.push_back("\"" + title + "\" (" + link + ") is nested deeper than " +
+                               std::to_string(kMaxHtmlDepth) +
+                               " levels (or holds too many open formatting elements): archived as written, "
+                               "readers show what lies deeper as text");
+    }
+    if (found >= 0) {
+      ArticleRecord& r = state_.records[static_cast<size_t>(found)];
+      if (blob == r.blob) {
         if (restore) stats.warnings.push_back("restored missing file " + folder + r.file);
         else ++stats.unchanged;
       } else {
@@ -386,20 +512,42 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
     ArticleRecord r;
     r.id = state_.records.empty() ? kFirstArticleId : state_.records.back().id - 1;
     r.published_ms = c.when;
-    r.file = ArticleFileName(r.id, title);
+    r.file = std::move(file);
     r.guid = guid;
     r.link = link;
     r.title = title;
-    std::string text = FormatArticle({r.published_ms, title, link, content});
-    r.blob = GitBlobId(text);
+    r.blob = std::move(blob);
     pending_articles_.push_back({folder + r.file, std::move(text)});
     dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
     MarkDirty(r);
     state_.records.push_back(std::move(r));
     Index(state_.records.size() - 1);
+    claimed.emplace(state_.records.size() - 1, 0);
+    claim_order.push_back(state_.records.size() - 1);
     ++stats.new_articles;
   }
+  for (size_t i : claim_order) {
+    int later = claimed[i];
+    if (later == 0) continue;
+    stats.warnings.push_back(std::to_string(later) + (later == 1 ? " later entry of the feed is" : " later entries of the feed are") +
+                             " the same article as \"" + state_.records[i].title +
+                             "\" (same guid, link or title); the first is archived");
+  }
   return stats;
+}
+
+void OutletArchive::ForgetQuarantinedNotIn(const std::vector<Entry>& entries) {
+  if (state_.quarantine.empty()) return;
+  std::set<std::string> in_feed;
+  for (const Entry& e : entries) in_feed.insert(QuarantineKey(e));
+  for (auto it = state_.quarantine.begin(); it != state_.quarantine.end();) {
+    if (in_feed.count(it->first)) {
+      ++it;
+    } else {
+      it = state_.quarantine.erase(it);
+      feed_state_dirty_ = true;
+    }
+  }
 }
 
 std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
@@ -409,7 +557,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   if (state_changed && !folder_state_) {
     // Converted in the same journal as the run's other files: a killed run
     // leaves either the old file or the complete folder.
-    if (legacy_state_) writes.push_back({LegacyOutletStatePath(outlet_), "", /*remove=*/true});
+    if (legacy_state_) writes.push_back({layout::LegacyOutletStatePath(outlet_), "", /*remove=*/true});
     all_state_dirty_ = true;
     folder_state_ = true;
     legacy_state_ = false;
@@ -422,7 +570,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<PlannedWrite> chunk_writes;
   for (int64_t chunk : dirty_chunks_) {
     ChunkSummary summary;
-    chunk_writes.push_back({OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
+    chunk_writes.push_back({layout::OutletStateChunkPath(outlet_, chunk), SerializeStateChunk(state_, chunk, &summary)});
     state_.chunks[chunk] = summary;
   }
   // feed.tsv's chunk summaries (outlet_state.h) go with the validators, or
@@ -434,7 +582,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     if (stored == state_.stored_chunks.end() || stored->second != summary) ++stale;
   }
   if (feed_state_dirty_ || (!chunk_writes.empty() && stale > kStaleChunkSummaries)) {
-    writes.push_back({OutletFeedStatePath(outlet_), SerializeFeedState(state_.validators, state_.chunks)});
+    writes.push_back({layout::OutletFeedStatePath(outlet_),
+                      SerializeFeedState(state_.validators, state_.chunks, state_.quarantine)});
     state_.stored_chunks = state_.chunks;
   }
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
@@ -443,7 +592,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   // A page is written only when its text differs from the file, so a run that
   // changed nothing writes nothing.
   auto plan = [&](std::string path, std::string page) {
-    auto existing = ReadFile(root_ + "/" + path);
+    auto existing = ReadFileBelow(root_, path);
     if (!existing.ok() || *existing != page) writes.push_back({std::move(path), std::move(page)});
   };
 
@@ -479,14 +628,13 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   // Only months that gained or changed an article are formatted again, and
   // those whose page is missing (an archive written before monthly pages);
   // every month when the mirror's copies changed, which the list page shows.
-  const std::string list_path = "lists/" + outlet_ + ".md";
+  const std::string list_path = layout::ListPagePath(outlet_);
   const std::string footer = MirrorCopiesMarkdown(options.mirrors);
-  auto list_page = ReadFile(root_ + "/" + list_path);
+  auto list_page = ReadFileBelow(root_, list_path);
   if (list_page.ok() && !ListPageHasFooter(*list_page, outlet_, footer)) all_months_dirty_ = true;
-  std::error_code ec;
   for (size_t m = 0; m < months.size(); ++m) {
-    std::string path = MonthPagePath(outlet_, months[m]);
-    if (all_months_dirty_ || dirty_months_.count(months[m]) || !fs::exists(root_ + "/" + path, ec)) {
+    std::string path = layout::MonthPagePath(outlet_, months[m]);
+    if (all_months_dirty_ || dirty_months_.count(months[m]) || !FileExistsBelow(root_, path)) {
       std::vector<ListItem> items;
       items.reserve(month_begin[m + 1] - month_begin[m]);
       for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {

@@ -9,6 +9,21 @@
 // rewritten in place when its content changed), or unchanged. Nothing is
 // written here: TakeWrites() returns the files to write, so the caller can
 // write a whole run atomically. Not thread-safe; one object per outlet.
+//
+// What Merge believes of a feed, so that a rerun of the same feed changes
+// nothing and no date sits on top of the lists for ever:
+// - Entries of one feed that are the same article (the archive finds one
+//   record for them: same guid, canonical link or title) are archived once.
+//   The first in Merge's order wins — oldest publication first, and for equal
+//   dates the one earlier in the feed — and the others are counted as
+//   duplicates, never written over it. A guid that entries with different
+//   links share identifies none of them: they are told apart by link and
+//   title.
+// - An entry's date is the first of published, updated and created that is
+//   believable: at most kFutureToleranceMs after the time the entry is first
+//   seen (dates before 1970 are believed: the archive's format holds them,
+//   and list and month pages file them under their own four-digit year).
+//   Without one, the first-seen time is used, with a warning.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +38,10 @@
 #include "util/status.h"
 
 namespace nm {
+
+// How far ahead of the first-seen time a publication date is still believed
+// (zone mistakes, embargoed articles dated a few hours ahead).
+inline constexpr int64_t kFutureToleranceMs = int64_t{48} * 3600 * 1000;
 
 struct ArchiveOptions {
   int list_size = 300;
@@ -41,11 +60,29 @@ struct PlannedWrite {
   bool remove = false;
 };
 
+// A feed entry that cannot be archived (an allocation too large, a
+// library's error while formatting it) is a poison entry: it is skipped with
+// its reason, the other entries go on, and it is recorded in the outlet's
+// state (feed.tsv, state/outlet_state.h). The next runs try it again, up to
+// kQuarantineAttempts in all; after that it is skipped without trying while
+// the feed carries it unchanged (a changed entry is tried afresh, an entry
+// that left the feed is forgotten).
+inline constexpr int kQuarantineAttempts = 3;
+
+struct QuarantineNotice {
+  std::string title, link, guid;
+  std::string reason;
+  int attempts = 0;      // failed attempts so far
+  bool tried = true;     // false: skipped without trying, its attempts used up
+};
+
 struct MergeStats {
   int new_articles = 0;
   int updated = 0;
   int unchanged = 0;
   int skipped = 0;                    // entries with nothing to identify them by
+  int duplicates = 0;                 // later entries of the feed that were an article already merged
+  std::vector<QuarantineNotice> quarantined;
   std::vector<std::string> warnings;
 };
 
@@ -68,6 +105,9 @@ class OutletArchive {
 
   // `now_ms` is the first-seen time given to entries without a usable date.
   MergeStats Merge(const std::vector<Entry>& entries, int64_t now_ms, const ArchiveOptions& options);
+  // After merging a whole feed: quarantine records of entries it no longer
+  // carries are dropped.
+  void ForgetQuarantinedNotIn(const std::vector<Entry>& entries);
 
   // Saves the link and title keys of the archive to .newsmirror/keys/{outlet}.bin,
   // a cache the next run's lookups read instead of normalizing every archived
@@ -98,7 +138,7 @@ class OutletArchive {
     uint64_t link = 0, title = 0, link_key = 0, title_key = 0;
   };
   KeyHashes ComputeKeys(const ArticleRecord& r) const;
-  Status TakeOver(const std::string& folder);
+  Status TakeOver(const std::string& folder);  // relative to root_
   void Index(size_t i);
   void IndexLinksAndTitles() const;
   long Find(const std::string& guid, const std::string& link_key, const std::string& title_key) const;

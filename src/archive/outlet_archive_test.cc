@@ -245,6 +245,124 @@ TEST_F(OutletArchiveTest, DuplicatesWithinOneFeedAreArchivedOnce) {
   EXPECT_EQ(ArticleFiles(dir_.path(), "VOA").size(), 1u);
 }
 
+TEST_F(OutletArchiveTest, TenThousandEntriesOfOneArticleAreArchivedOnceAndARerunChangesNothing) {
+  // One guid, one link, different content: one article. With equal dates the
+  // first in the feed wins.
+  std::vector<Entry> feed;
+  for (int i = 0; i < 10000; ++i) {
+    Entry e = MakeEntry("same", "Same " + std::to_string(i), 1000, "<p>version " + std::to_string(i) + "</p>");
+    feed.push_back(std::move(e));
+  }
+  MergeStats first = Run(feed);
+  EXPECT_EQ(first.new_articles, 1);
+  EXPECT_EQ(first.updated, 0);
+  EXPECT_EQ(first.duplicates, 9999);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(files.begin()->second.find("<p>version 0</p>"), std::string::npos);
+  EXPECT_EQ(std::count_if(first.warnings.begin(), first.warnings.end(),
+                          [](const std::string& w) { return w.find("9999 later entries") != std::string::npos; }),
+            1) << "one warning for the lot";
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  MergeStats second = a->Merge(feed, 1700000000000, options_);
+  EXPECT_EQ(second.new_articles, 0);
+  EXPECT_EQ(second.updated, 0);
+  EXPECT_EQ(second.unchanged, 1);
+  EXPECT_TRUE(a->TakeWrites(options_).empty()) << "a rerun writes nothing";
+}
+
+TEST_F(OutletArchiveTest, OfTwoEntriesWithOneGuidTheFirstPublishedIsArchivedAndStays) {
+  Entry later = MakeEntry("g", "Later copy", 5000, "<p>later</p>");
+  Entry earlier = MakeEntry("g", "Earlier", 4000, "<p>earlier</p>");
+  MergeStats m = Run({later, earlier});  // newest first, as feeds list them
+  EXPECT_EQ(m.new_articles, 1);
+  EXPECT_EQ(m.duplicates, 1);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_TRUE(files.count("1048574_Earlier.md"));
+  EXPECT_NE(files["1048574_Earlier.md"].find("<p>earlier</p>"), std::string::npos);
+  // Either order, any number of runs: nothing changes.
+  for (const auto& order : {std::vector<Entry>{later, earlier}, std::vector<Entry>{earlier, later}}) {
+    auto a = OutletArchive::Load(dir_.path(), "VOA");
+    ASSERT_TRUE(a.ok());
+    MergeStats again = a->Merge(order, 1700000000000, options_);
+    EXPECT_EQ(again.updated + again.new_articles, 0);
+    EXPECT_TRUE(a->TakeWrites(options_).empty());
+  }
+}
+
+TEST_F(OutletArchiveTest, AGuidSharedByEntriesWithDifferentLinksIdentifiesNone) {
+  // A feed that gives every item the same guid: the items are told apart by link.
+  std::vector<Entry> feed;
+  for (int i = 0; i < 1000; ++i) {
+    Entry e = MakeEntry("constant", "Story " + std::to_string(i), 1000 + i);
+    e.link = "https://news.example/story/" + std::to_string(i);
+    feed.push_back(std::move(e));
+  }
+  MergeStats first = Run(feed);
+  EXPECT_EQ(first.new_articles, 1000);
+  EXPECT_EQ(first.duplicates, 0);
+  EXPECT_TRUE(std::any_of(first.warnings.begin(), first.warnings.end(),
+                          [](const std::string& w) { return w.find("\"constant\" is shared") != std::string::npos; }));
+  MergeStats second = Run(feed);
+  EXPECT_EQ(second.new_articles, 0);
+  EXPECT_EQ(second.updated, 0);
+  EXPECT_EQ(second.unchanged, 1000);
+}
+
+TEST_F(OutletArchiveTest, DatesFarInTheFutureAreNotBelieved) {
+  const int64_t now = 1700000000000;
+  Entry far = MakeEntry("far", "Far", 253402300799000);  // 9999-12-31 23:59:59 UTC
+  far.published->text = "Fri, 31 Dec 9999 23:59:59 GMT";
+  Entry ahead = MakeEntry("ahead", "Ahead", now + kFutureToleranceMs + 1);
+  Entry soon = MakeEntry("soon", "Soon", now + kFutureToleranceMs);  // within the tolerance: believed
+  Entry by_updated = MakeEntry("upd", "Updated", now + 400LL * 86400000);
+  by_updated.updated = Date{"", now - 3600000};  // the next date given, believable
+  MergeStats m = Run({far, ahead, soon, by_updated}, now);
+  EXPECT_EQ(m.new_articles, 4);
+  auto files = ArticleFiles(dir_.path(), "VOA");
+  auto header = [&](const std::string& suffix) {
+    for (const auto& [name, text] : files) {
+      if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        return text.substr(0, text.find('\n'));
+      }
+    }
+    return std::string();
+  };
+  EXPECT_EQ(header("_Far.md"), "<!--" + std::to_string(now) + "-->");
+  EXPECT_EQ(header("_Ahead.md"), "<!--" + std::to_string(now) + "-->");
+  EXPECT_EQ(header("_Soon.md"), "<!--" + std::to_string(now + kFutureToleranceMs) + "-->");
+  EXPECT_EQ(header("_Updated.md"), "<!--" + std::to_string(now - 3600000) + "-->");
+  EXPECT_TRUE(std::any_of(m.warnings.begin(), m.warnings.end(), [](const std::string& w) {
+    return w.find("Fri, 31 Dec 9999") != std::string::npos && w.find("\"Far\"") != std::string::npos;
+  }));
+  // No page for a month that is not there.
+  EXPECT_FALSE(fs::exists(dir_.path() + "/lists/VOA/9999-12.md"));
+  EXPECT_FALSE(fs::exists(dir_.path() + "/lists/VOA/10000-01.md"));
+  // The second run keeps the time the entries were first seen.
+  Run({far, ahead, soon, by_updated}, now + 86400000);
+  EXPECT_EQ(ArticleFiles(dir_.path(), "VOA"), files);
+}
+
+TEST_F(OutletArchiveTest, AHostileDateInATakenOverArticleNamesNoFiveDigitMonth) {
+  std::string folder = dir_.path() + "/articles/VOA";
+  ASSERT_TRUE(MakeDirs(folder).ok());
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1048000_Hostile.md",
+                              "<!--99999999999999999-->\n[Hostile](https://news.example/h)\n------\n\n<p>h</p>\n").ok());
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1047999_Negative.md",
+                              "<!---9223372036854775808-->\n[Negative](https://news.example/n)\n------\n\n<p>n</p>\n").ok());
+  Run({});
+  std::error_code ec;
+  std::vector<std::string> months;
+  for (auto& e : fs::directory_iterator(dir_.path() + "/lists/VOA", ec)) months.push_back(e.path().filename().string());
+  std::sort(months.begin(), months.end());
+  EXPECT_EQ(months, (std::vector<std::string>{"0001-01.md", "9999-12.md"}));
+  std::string list = *ReadFile(dir_.path() + "/lists/VOA.md");
+  EXPECT_NE(list.find("12-31 [Hostile]"), std::string::npos) << list;
+  EXPECT_NE(list.find("1-1 [Negative]"), std::string::npos) << list;
+}
+
 TEST_F(OutletArchiveTest, ListPageHoldsTheNewestListSize) {
   options_.list_size = 2;
   Run({MakeEntry("a", "A", 1000), MakeEntry("b", "B", 2000), MakeEntry("c", "C", 3000)});
@@ -420,6 +538,42 @@ TEST_F(OutletArchiveTest, KeysComputedForALookupAreCachedAndCheckedAgainstTheirR
   Entry zeroth = MakeEntry("g0", "Title 0", 1000);
   zeroth.id = "guid-changed-6";
   EXPECT_EQ(Run({zeroth}).new_articles, 0);
+}
+
+TEST_F(OutletArchiveTest, AnOutletWhosePathsAreLinksIsNotLoaded) {
+  TempDir outside;
+  ASSERT_TRUE(WriteFileAtomic(outside.path() + "/1048000.md",
+                              FormatArticle({1000, "Outside", "https://news.example/a/o", "<p>o</p>"})).ok());
+  ASSERT_TRUE(MakeDirs(dir_.path() + "/articles").ok());
+  fs::create_directory_symlink(outside.path(), dir_.path() + "/articles/VOA");
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("articles/VOA is a symbolic link"), std::string::npos) << a.status().message();
+}
+
+TEST_F(OutletArchiveTest, ATakeOverReadsNoLinkAndNoNameAMirrorCannotHold) {
+  TempDir outside;
+  ASSERT_TRUE(WriteFileAtomic(outside.path() + "/a.md",
+                              FormatArticle({1000, "Outside", "https://news.example/a/o", "<p>o</p>"})).ok());
+  std::string folder = dir_.path() + "/articles/VOA";
+  ASSERT_TRUE(MakeDirs(folder).ok());
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1048000.md",
+                              FormatArticle({1000, "Plain", "https://news.example/a/p", "<p>p</p>"})).ok());
+  fs::create_symlink(outside.path() + "/a.md", folder + "/1047999_Linked.md");
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("articles/VOA/1047999_Linked.md is a symbolic link"), std::string::npos)
+      << a.status().message();
+  fs::remove(folder + "/1047999_Linked.md");
+  ASSERT_TRUE(WriteFileAtomic(folder + "/1047998_a:b.md",
+                              FormatArticle({1000, "a:b", "https://news.example/a/c", "<p>c</p>"})).ok());
+  a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("1047998_a:b.md cannot be an article's file name: it contains ':'"),
+            std::string::npos)
+      << a.status().message();
+  fs::remove(folder + "/1047998_a:b.md");
+  EXPECT_TRUE(OutletArchive::Load(dir_.path(), "VOA").ok());
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "extract/extractor.h"
+#include "html/html_tree.h"
+#include "util/contain.h"
 #include "util/fs.h"
 
 namespace nm::cli {
@@ -51,11 +53,18 @@ void AddExtractCommand(CLI::App& app, int& exit_code) {
     // Charset: the bytes are taken as UTF-8 here. This is the one place
     // where a page read from disk would be decoded by its declared charset.
     const std::string& html = bytes;
-    auto article = ExtractArticle(html, ExtractOptions{args->url, args->selector});
+    Result<ExtractedArticle> article = Status::Internal("not read");
+    // A page over the parser's memory budget fails with its cause, not a crash.
+    Status read = Contain([&] { article = ExtractArticle(html, ExtractOptions{args->url, args->selector}); });
+    if (!read.ok()) article = read;
     if (!article.ok()) {
       PrintText(stderr, "newsmirror extract: " + args->file + ": " + article.status().message() + "\n");
       exit_code = article.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
+    }
+    if (article->flattened) {
+      std::cerr << "newsmirror extract: " << args->file << ": nested deeper than " << kMaxHtmlDepth
+                << " levels (or too many open formatting elements): what lies deeper was read as text\n";
     }
     if (args->text) {
       PrintText(stdout, article->text);

@@ -91,6 +91,7 @@ Result<std::pair<std::string, ParseOptions>> Load(const std::string& source) {
     fo.retries = 0;
     FetchRequest req;
     req.url = source;
+    req.trusted_origin = source;  // named by the operator; its redirects elsewhere are checked
     FetchResponse r = Fetch(req, fo);
     if (!r.status.ok()) return r.status;
     opts.url = r.effective_url.empty() ? source : r.effective_url;

@@ -119,6 +119,16 @@ nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
     js["failed"] = s.outcome == SourceReport::Outcome::kFailed;
     js["reason"] = s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error);
     js["warnings"] = s.warnings;
+    js["quarantined"] = nlohmann::json::array();
+    for (const QuarantineNotice& q : s.quarantined) {
+      js["quarantined"].push_back({{"title", q.title},
+                                   {"link", q.link},
+                                   {"id", q.guid},
+                                   {"reason", q.reason},
+                                   {"attempts", q.attempts},
+                                   {"tried", q.tried},
+                                   {"retried_next_run", q.tried && q.attempts < kQuarantineAttempts}});
+    }
     js["encoding"] = s.encoding;
     js["seconds"] = s.seconds;
     j["sources"].push_back(std::move(js));
@@ -268,7 +278,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Fetch and compare, but write nothing (no folder, no lock, no journal replayed)");
   cmd->add_flag("--no-mail", args->no_mail, "Send no [mail] digests this run (they go out with a later one)");
-  cmd->add_flag("--json", args->json, "Print a summary of the run as JSON on standard output");
+  cmd->add_flag("--json", args->json,
+                "Print a summary of the run as JSON on standard output (per source: counts, warnings,\n"
+                "failure, and the entries that could not be archived: \"quarantined\")");
   cmd->add_flag("-q,--quiet", args->quiet, "Print failures only");
   cmd->add_flag("-v,--verbose", args->verbose, "Print every source and every warning");
   cmd->callback([args, &exit_code] { exit_code = Execute(*args); });

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "dates/date_parser.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "search/search_index.h"
 
@@ -73,7 +74,7 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
       exit_code = index.status().kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
       return;
     }
-    if (location != SearchIndexPath(args->archive)) {
+    if (location != args->archive + "/" + layout::SearchIndexPath()) {
       PrintText(stderr, "newsmirror: " + args->archive + " cannot be written; the search index is " +
                             (location.empty() ? std::string("kept in memory (built again on each search)")
                                               : "kept in " + location) +
@@ -93,7 +94,7 @@ void AddSearchCommand(CLI::App& app, int& exit_code) {
                        {"title", h.title},
                        {"published", Rfc3339(h.published_ms)},
                        {"published_ms", h.published_ms},
-                       {"path", "articles/" + h.outlet + "/" + h.file},
+                       {"path", layout::ArticlePath(h.outlet, h.file)},
                        {"link", h.link},
                        {"snippet", h.snippet},
                        {"match", {h.mark_begin, h.mark_end}},

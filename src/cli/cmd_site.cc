@@ -24,7 +24,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       "Exit status: 0 built; 1 usage or configuration error, or --archive is not a mirror;\n"
       "3 the site could not be written.");
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
-  cmd->add_option("-o,--out", args->out, "The site's folder (created)")->required();
+  cmd->add_option("-o,--out", args->out, "The site's folder (created; not the archive, inside it or holding it)")->required();
   cmd->add_option("--base-url", args->base_url, "The site's public URL, for absolute links in its feeds ([site] base_url)");
   cmd->add_option("-c,--config", args->config, "Read [site], [archive] and [publish] mirrors from this configuration");
   cmd->add_flag("--jekyll-posts", args->jekyll, "Also write Jekyll _posts/ with front matter ([site] jekyll_posts)");

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "archive/archive_reader.h"
 #include "archive/article.h"
 #include "complete/completion_state.h"
 #include "complete/compose.h"
@@ -14,7 +15,10 @@
 #include "decode/charset.h"
 #include "extract/extractor.h"
 #include "fetch/http_client.h"
+#include "html/html_tree.h"
+#include "layout/layout.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -44,9 +48,7 @@ std::string EntryLinkKey(const Entry& e) {
 
 // The article as archived, or nullopt when its file cannot be read.
 std::optional<ArticleDoc> ArchivedArticle(const OutletArchive& archive, const ArticleRecord& r) {
-  auto text = ReadFile(archive.root() + "/articles/" + archive.outlet() + "/" + r.file);
-  if (!text.ok()) return std::nullopt;
-  auto doc = ParseArticle(*text);
+  auto doc = ReadArticle(archive.root(), archive.outlet(), r);
   if (!doc.ok()) return std::nullopt;
   return std::move(doc).value();
 }
@@ -67,6 +69,11 @@ constexpr int kPageAttempts = 5;
 
 }  // namespace
 
+namespace {
+Result<PageArticle> ReadPageArticle(const FetchResponse& page, const std::string& selector,
+                                    std::optional<int64_t> published_ms, int64_t fallback_published_ms);
+}  // namespace
+
 ImageMode EffectiveImageMode(const SourceConfig& source, const Config& config) {
   return source.images.value_or(config.complete.images);
 }
@@ -79,6 +86,17 @@ ArchiveOptions ArchiveOptionsFor(const SourceConfig& source, const Config& confi
 
 Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string& selector,
                                     std::optional<int64_t> published_ms, int64_t fallback_published_ms) {
+  // What a library throws on one page (a parse over its memory budget) fails that page only.
+  Result<PageArticle> out = Status::Internal("not read");
+  Status contained = Contain([&] { out = ReadPageArticle(page, selector, published_ms, fallback_published_ms); });
+  if (!contained.ok()) return contained;
+  return out;
+}
+
+namespace {
+
+Result<PageArticle> ReadPageArticle(const FetchResponse& page, const std::string& selector,
+                                    std::optional<int64_t> published_ms, int64_t fallback_published_ms) {
   // The page as UTF-8: BOM, HTTP charset, <meta>, then detection (decode/).
   std::string html = DecodeDocument(page.body, page.content_type, DocumentKind::kHtml).text;
   ExtractOptions eo;
@@ -90,11 +108,19 @@ Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string
   a.title = extracted->title;
   a.text = extracted->text;
   a.published_ms = published_ms.value_or(extracted->published_ms.value_or(fallback_published_ms));
+  a.flattened = extracted->flattened;
   a.content = ComposeArticle(*extracted, a.published_ms, page.effective_url);
   if (JsTrim(VisibleText(extracted->body_html)).empty()) {
     return Status::ParseError("the page's article body is empty");
   }
   return a;
+}
+
+}  // namespace
+
+std::string FlattenedPageWarning(const std::string& title) {
+  return "the page of \"" + CleanTitle(title) + "\" is nested deeper than " + std::to_string(kMaxHtmlDepth) +
+         " levels (or holds too many open formatting elements): what lies deeper was read as text";
 }
 
 std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, const Config& config,
@@ -103,11 +129,11 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
   std::vector<CompletionState> loaded(jobs.size());
   for (size_t j = 0; j < jobs.size(); ++j) {
     const std::string& outlet = jobs[j].archive->outlet();
-    auto text = ReadFile(options.root + "/" + CompletionStatePath(outlet));
+    auto text = ReadFileBelow(options.root, layout::CompletionStatePath(outlet));
     if (text.ok()) {
       auto parsed = ParseCompletionState(*text);
       if (parsed.ok()) states[j] = std::move(parsed).value();
-      else jobs[j].warnings->push_back(CompletionStatePath(outlet) + ": " + parsed.status().message() +
+      else jobs[j].warnings->push_back(layout::CompletionStatePath(outlet) + ": " + parsed.status().message() +
                                        "; starting it afresh");
     }
     loaded[j] = states[j];
@@ -153,11 +179,12 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
       if (e.link.rfind("http://", 0) != 0 && e.link.rfind("https://", 0) != 0) continue;
       FetchRequest req;
       req.url = e.link;
-      // A page on the feed's own host is fetched as the feed is; any other
-      // host a feed links to must be public, so that a feed cannot make the
-      // mirror read the machine's own network (a cloud metadata address, a
-      // router) into a public repository. Images alike (local_images.cc).
-      req.public_only = !SameHost(e.link, job.source->url);
+      // A page at the feed's own origin is fetched as the feed is; anything
+      // else a feed links to (and every redirect) must be public, so that a
+      // feed cannot make the mirror read the machine's own network (a cloud
+      // metadata address, a router) into a public repository
+      // (fetch/address_policy.h). Images alike (local_images.cc).
+      req.trusted_origin = job.source->url;
       req.referer = Origin(e.link);
       req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
       requests.push_back(std::move(req));
@@ -200,6 +227,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
         continue;
       }
       if (!key.empty()) state.page_failures.erase(key);
+      if (article->flattened) job.warnings->push_back(FlattenedPageWarning(e.title));
       if (job.source->full_text == FullTextMode::kAuto && !PageAddsToFeed(e.content, article->text)) continue;
       e.content = std::move(article->content);
       ++job.pages_fetched;
@@ -280,7 +308,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
 
   for (size_t j = 0; j < jobs.size(); ++j) {
     if (states[j] == loaded[j]) continue;
-    writes.push_back({CompletionStatePath(jobs[j].archive->outlet()), SerializeCompletionState(states[j])});
+    writes.push_back({layout::CompletionStatePath(jobs[j].archive->outlet()), SerializeCompletionState(states[j])});
   }
   return writes;
 }

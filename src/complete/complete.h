@@ -54,14 +54,19 @@ ArchiveOptions ArchiveOptionsFor(const SourceConfig& source, const Config& confi
 
 ImageMode EffectiveImageMode(const SourceConfig& source, const Config& config);
 
+// The warning for a page whose nesting passed the bounds (PageArticle::flattened).
+std::string FlattenedPageWarning(const std::string& title);
+
 // The content of an article page as the archive shows it: the page decoded,
 // extracted (with the source's selector) and composed (compose.h).
-// `fallback_published_ms` is used when the page has no date.
+// `fallback_published_ms` is used when the page has no date. What a library
+// throws while one page is read (util/contain.h) fails that page only.
 struct PageArticle {
   std::string title;
   std::string content;      // composed HTML
   std::string text;         // the body as plain text
   int64_t published_ms = 0;
+  bool flattened = false;   // deeper than html_tree.h's bounds: what lay deeper was read as text
 };
 Result<PageArticle> ArticleFromPage(const FetchResponse& page, const std::string& selector,
                                     std::optional<int64_t> published_ms, int64_t fallback_published_ms);

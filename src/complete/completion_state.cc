@@ -4,23 +4,15 @@
 #include <optional>
 #include <vector>
 
+#include "layout/layout.h"
+#include "util/text.h"
+
 namespace nm {
 namespace {
 
 constexpr std::string_view kHeader =
     "# newsmirror completion state v1: page {link key} {feed hash} | image {url} {file} | "
     "retry {url} {attempts} {article link} | pagefail {link key} {attempts}\n";
-
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    out.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) return out;
-    start = tab + 1;
-  }
-}
 
 // A field that is a whole decimal number.
 std::optional<int> Count(std::string_view field) {
@@ -35,10 +27,6 @@ std::optional<int> Count(std::string_view field) {
 bool Clean(std::string_view s) { return s.find_first_of("\t\r\n") == std::string_view::npos; }
 
 }  // namespace
-
-std::string CompletionStatePath(std::string_view outlet) {
-  return "state/" + std::string(outlet) + ".complete.txt";
-}
 
 std::string SerializeCompletionState(const CompletionState& state) {
   std::string out(kHeader);
@@ -68,7 +56,7 @@ Result<CompletionState> ParseCompletionState(std::string_view text) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string_view> f = Fields(line);
+    std::vector<std::string_view> f = SplitOn(line, '\t');
     auto bad = [&] {
       return Status::Corruption("line " + std::to_string(line_no) + " is not a completion record: " +
                                 std::string(line.substr(0, 80)));
@@ -76,6 +64,11 @@ Result<CompletionState> ParseCompletionState(std::string_view text) {
     if (f[0] == "page" && f.size() == 3) {
       state.pages[std::string(f[1])] = std::string(f[2]);
     } else if (f[0] == "image" && f.size() == 3) {
+      // The file names assets/{outlet}/{file}: checked on read as on write.
+      if (Status s = layout::CheckFileName(f[2]); !s.ok()) {
+        return Status::Corruption("line " + std::to_string(line_no) + ": the image file \"" + std::string(f[2]) +
+                                  "\" cannot be a file name: " + s.message());
+      }
       state.images[std::string(f[1])] = std::string(f[2]);
     } else if (f[0] == "retry" && f.size() == 4) {
       std::optional<int> attempts = Count(f[2]);

@@ -34,7 +34,4 @@ struct CompletionState {
 std::string SerializeCompletionState(const CompletionState& state);
 Result<CompletionState> ParseCompletionState(std::string_view text);
 
-// "state/{outlet}.complete.txt", relative to the mirror's root.
-std::string CompletionStatePath(std::string_view outlet);
-
 }  // namespace nm

@@ -29,5 +29,16 @@ TEST(CompletionState, RejectsUnknownRecords) {
   EXPECT_TRUE(ParseCompletionState("# comment\n\n").ok());
 }
 
+TEST(CompletionState, AnImageFileThatIsNoFileNameIsAnErrorNamingItsLine) {
+  for (const char* file : {"../../../victim.jpg", "a/b.jpg", ".jpg", ""}) {
+    auto parsed = ParseCompletionState("page\tk\th\nimage\thttps://img.example/a.jpg\t" + std::string(file) + "\n");
+    ASSERT_FALSE(parsed.ok()) << file;
+    EXPECT_NE(parsed.status().message().find("line 2: the image file \"" + std::string(file) + "\""),
+              std::string::npos)
+        << parsed.status().message();
+  }
+  EXPECT_TRUE(ParseCompletionState("image\thttps://img.example/a.jpg\t0f3a.jpg\n").ok());
+}
+
 }  // namespace
 }  // namespace nm

@@ -1,18 +1,18 @@
 #include "complete/local_images.h"
 
-#include <filesystem>
 #include <map>
 #include <set>
 
 #include "html/escape.h"
 #include "html/image_rewrite.h"
+#include "layout/layout.h"
 #include "url/url.h"
+#include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
 namespace {
 
-namespace fs = std::filesystem;
 
 // The extension for an image Content-Type, or "" when the type is not one the
 // archive keeps. SVG is left out on purpose: it can carry script.
@@ -38,7 +38,7 @@ struct OutletView {
 std::string Key(const std::string& url) { return NormalizeUrl(url).value_or(url); }
 
 bool IsLocal(const std::string& absolute, const OutletView& view, const std::string& base_url) {
-  std::optional<std::string> prefix = ResolveUrl(base_url, "../../assets/" + view.encoded_outlet + "/");
+  std::optional<std::string> prefix = ResolveUrl(base_url, "../../" + layout::AssetDir(view.encoded_outlet) + "/");
   return prefix && absolute.rfind(*prefix, 0) == 0;
 }
 
@@ -52,14 +52,10 @@ struct Download {
   std::string url;
   std::string referer;
   std::vector<std::pair<size_t, std::string>> wanted_by;  // (outlet index, article link)
-  bool public_only = true;  // not on the outlet's feed host: public addresses only
+  std::string trusted_origin;  // the outlet's feed: only its exact origin may be non-public
 };
 
 }  // namespace
-
-std::string AssetPath(std::string_view outlet, std::string_view file) {
-  return "assets/" + std::string(outlet) + "/" + std::string(file);
-}
 
 std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const ImageStoreOptions& options) {
   std::vector<OutletView> views(outlets.size());
@@ -84,7 +80,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
             if (UrlHost(url) == UrlHost(options.proxy_template) && !options.proxy_template.empty()) return std::nullopt;
             if (out.state->images.count(url)) return std::nullopt;
             auto [it, inserted] = download_index.emplace(std::make_pair(o, url), downloads.size());
-            if (inserted) downloads.push_back({url, doc.base_url, {}, !SameHost(url, out.feed_url)});
+            if (inserted) downloads.push_back({url, doc.base_url, {}, out.feed_url});
             downloads[it->second].wanted_by.emplace_back(o, doc.base_url);
             return std::nullopt;
           },
@@ -97,7 +93,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     FetchRequest r;
     r.url = d.url;
     r.referer = d.referer;  // publishers that check hotlinking accept their own article
-    r.public_only = d.public_only;
+    r.trusted_origin = d.trusted_origin;
     r.headers["Accept"] = "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9,*/*;q=0.1";
     requests.push_back(std::move(r));
   }
@@ -141,9 +137,8 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     }
     // The content decides the name, so two URLs of the same picture share a file.
     std::string file = GitBlobId(resp.body) + "." + ext;
-    std::string path = AssetPath(out.outlet, file);
-    std::error_code ec;
-    if (!fs::exists(options.root + "/" + path, ec) && planned.insert(path).second) {
+    std::string path = layout::AssetPath(out.outlet, file);
+    if (!FileExistsBelow(options.root, path) && planned.insert(path).second) {
       writes.push_back({path, resp.body});
     }
     out.state->images[d.url] = file;
@@ -159,7 +154,7 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     auto local = [&](const std::string& url) -> std::optional<std::string> {
       auto it = out.state->images.find(url);
       if (it == out.state->images.end()) return std::nullopt;
-      return "../../" + AssetPath(views[o].encoded_outlet, it->second);
+      return "../../" + layout::AssetPath(views[o].encoded_outlet, it->second);
     };
     for (ImageDocument& doc : out.documents) {
       auto map = [&](const std::string& absolute) -> std::optional<std::string> {

@@ -38,7 +38,8 @@ struct OutletImages {
   std::string outlet;
   ImageMode mode = ImageMode::kLocal;   // kLocal or kBoth
   CompletionState* state = nullptr;
-  std::string feed_url;                 // images on other hosts must be at public addresses
+  std::string feed_url;                 // the trusted origin: images elsewhere must be public
+                                        // (fetch/address_policy.h)
   std::vector<ImageDocument> documents;
   std::vector<std::string>* warnings = nullptr;
   int stored = 0;                       // images downloaded and kept this run
@@ -54,8 +55,5 @@ struct ImageStoreOptions {
 
 // Downloads, rewrites the documents, updates each state; returns the asset files to write.
 std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const ImageStoreOptions& options);
-
-// "assets/{outlet}/{file}" relative to the mirror's root.
-std::string AssetPath(std::string_view outlet, std::string_view file);
 
 }  // namespace nm

@@ -9,6 +9,7 @@
 
 #include "complete/rewrite_rules.h"
 #include "extract/selector.h"
+#include "layout/layout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -139,25 +140,6 @@ class Reader {
   Status error_;
 };
 
-// Why `path` cannot name a file inside the mirror, or "".
-std::string MirrorPathProblem(std::string_view path) {
-  if (path.empty()) return "it is empty";
-  if (path.front() == '/' || path.find('\\') != std::string_view::npos) return "it must be relative to the mirror's root, with '/'";
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    std::string_view seg = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
-    if (seg.empty() || seg == "." || seg == "..") return "it must not hold empty, '.' or '..' parts";
-    if (start == 0 && (seg == ".git" || seg == ".newsmirror")) return "it must not name a file under .git/ or .newsmirror/";
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  for (unsigned char c : path) {
-    if (c < 0x20 || c == 0x7F) return "it holds a control character";
-  }
-  return {};
-}
-
 // Why `url` cannot be [mail] server, or "".
 std::string SmtpServerProblem(std::string_view url) {
   size_t scheme = url.rfind("smtps://", 0) == 0 ? 8 : url.rfind("smtp://", 0) == 0 ? 7 : 0;
@@ -188,25 +170,6 @@ Result<int> ParseUtcOffset(std::string_view text) {
     if (h <= 14 && m < 60) return (text[0] == '-' ? -1 : 1) * (h * 60 + m);
   }
   return Status::InvalidArgument("'" + std::string(text) + "' is not a UTC offset like \"+08:00\"");
-}
-
-std::string OutletNameProblem(std::string_view name) {
-  if (name.empty()) return "it is empty";
-  if (name.size() > 120) return "it is longer than 120 bytes";
-  if (name[0] == '.') return "it starts with a dot";
-  // feeds/all.xml is the feed of every outlet together (also on filesystems
-  // that ignore case).
-  if (name.size() == 3 && (name[0] | 0x20) == 'a' && (name[1] | 0x20) == 'l' && (name[2] | 0x20) == 'l') {
-    return "\"all\" is kept for feeds/all.xml, the feed of every outlet";
-  }
-  if (name.back() == ' ' || name.back() == '.') return "it ends with a space or a dot";
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7F) return "it contains a control character";
-    if (std::string_view("/\\:*?\"<>|").find(static_cast<char>(c)) != std::string_view::npos) {
-      return std::string("it contains '") + static_cast<char>(c) + "'";
-    }
-  }
-  return {};
 }
 
 Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
@@ -319,7 +282,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     }
     r.Str(*m, "to_file", "[mail]", mail.to_file);
     if (!mail.to_file.empty() && !r.failed()) {
-      if (std::string why = MirrorPathProblem(mail.to_file); !why.empty()) r.Fail(m->get("to_file"), "to_file in [mail]: " + why);
+      if (Status why = layout::CheckUserFilePath(mail.to_file); !why.ok()) {
+        r.Fail(m->get("to_file"), "to_file in [mail]: " + why.message());
+      }
     }
     std::string schedule;
     r.Str(*m, "schedule", "[mail]", schedule);
@@ -338,8 +303,8 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
       }
       if (probe.find_first_of("{}") != std::string::npos) {
         r.Fail(m->get("attach"), "attach in [mail] may use {today}, {yesterday} and {month}, nothing else in braces");
-      } else if (std::string why = MirrorPathProblem(probe); !why.empty()) {
-        r.Fail(m->get("attach"), "attach in [mail]: " + why);
+      } else if (Status why = layout::CheckUserFilePath(probe); !why.ok()) {
+        r.Fail(m->get("attach"), "attach in [mail]: " + why.message());
       }
     }
     long attach_mb = static_cast<long>(mail.attach_max_bytes >> 20);
@@ -355,6 +320,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
       r.Fail(s, "'source' must be written as [[source]] tables");
     } else {
       std::set<std::string> names;
+      layout::OutletNameSet outlets;
       for (const toml::node& node : *s->as_array()) {
         const toml::table& t = *node.as_table();
         SourceConfig sc;
@@ -391,12 +357,20 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
         r.Rewrites(t, sc.rewrite);
         if (r.failed()) break;
         if (!t.get("name")) { r.Fail(&node, "a [[source]] has no name"); break; }
-        if (std::string why = OutletNameProblem(sc.name); !why.empty()) {
-          r.Fail(t.get("name"), "source name '" + sc.name + "' cannot be a folder name: " + why);
+        // The name as the folders will hold it (NFC), so that two spellings
+        // of one name are one outlet.
+        auto name = layout::NormalizeOutletName(sc.name);
+        if (!name.ok()) {
+          r.Fail(t.get("name"), "source name '" + sc.name + "' cannot be a folder name: " + name.status().message());
           break;
         }
+        sc.name = std::move(name).value();
         if (!names.insert(sc.name).second) {
           r.Fail(t.get("name"), "two sources are named '" + sc.name + "'");
+          break;
+        }
+        if (Status s = outlets.Add(sc.name); !s.ok()) {
+          r.Fail(t.get("name"), "source name " + s.message());
           break;
         }
         if (sc.url.rfind("http://", 0) != 0 && sc.url.rfind("https://", 0) != 0 && sc.url.rfind("file:", 0) != 0) {

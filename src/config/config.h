@@ -95,7 +95,4 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin);
 // "+08:00", "-05:30", "Z", "UTC" → minutes east of UTC.
 Result<int> ParseUtcOffset(std::string_view text);
 
-// Why `name` cannot be an outlet's folder name, or "" when it can.
-std::string OutletNameProblem(std::string_view name);
-
 }  // namespace nm

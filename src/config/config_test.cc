@@ -75,6 +75,12 @@ TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
       {"[[source]]\nname = \"a\"\nurl = \"ftp://x\"\n", "needs a url"},
       {"[[source]]\nname = \"a/b\"\nurl = \"https://x\"\n", "cannot be a folder name"},
       {"[[source]]\nname = \"All\"\nurl = \"https://x\"\n", "\"all\" is kept for feeds/all.xml"},
+      {"[[source]]\nname = \"CON\"\nurl = \"https://x\"\n", "\"CON\" is a device name on Windows"},
+      {"[[source]]\nname = \"\xE3\x80\x80\"\nurl = \"https://x\"\n", "it has no visible character"},
+      {"[[source]]\nname = \"x\"\nurl = \"https://x\"\n[[source]]\nname = \"x.complete.txt\"\nurl = \"https://y\"\n",
+       "t.toml:5: source name 'x.complete.txt' cannot be an outlet beside 'x': state/x.complete.txt"},
+      {"[[source]]\nname = \"news.example.md\"\nurl = \"https://x\"\n[[source]]\nname = \"News.Example\"\nurl = \"https://y\"\n",
+       "t.toml:5: source name 'News.Example' cannot be an outlet beside 'news.example.md': lists/News.Example.md"},
       {"[[source]]\nname = \"a\"\nurl = \"https://x\"\n[[source]]\nname = \"a\"\nurl = \"https://y\"\n",
        "t.toml:5: two sources are named 'a'"},
       {"[[source]]\nurl = \"https://x\"\n", "has no name"},
@@ -88,6 +94,18 @@ TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
     EXPECT_NE(cfg.status().message().find(c.expect), std::string::npos)
         << "message: " << cfg.status().message() << "\nexpected: " << c.expect;
   }
+}
+
+TEST(ConfigTest, SourceNamesAreKeptInNfcSoThatTwoSpellingsAreOneOutlet) {
+  auto cfg = ParseConfig("[[source]]\nname = \"Caf" "e\xCC\x81\"\nurl = \"https://x\"\n", "t.toml");  // NFD
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_EQ(cfg->sources[0].name, "Caf\xC3\xA9");
+  auto both = ParseConfig("[[source]]\nname = \"Caf\xC3\xA9\"\nurl = \"https://x\"\n"
+                          "[[source]]\nname = \"Caf" "e\xCC\x81\"\nurl = \"https://y\"\n",
+                          "t.toml");
+  ASSERT_FALSE(both.ok());
+  EXPECT_NE(both.status().message().find("t.toml:5: two sources are named 'Caf\xC3\xA9'"), std::string::npos)
+      << both.status().message();
 }
 
 TEST(ConfigTest, RelativeFileUrlsAreReadBesideTheConfiguration) {
@@ -250,6 +268,9 @@ TEST(ConfigTest, ReadsMailAndRefusesWhatWouldLeakOrMisroute) {
       {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\\r\\nBcc: x@e.org\"]\n", "m.toml:4"},
       {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\nschedule = \"hourly\"\n", "schedule"},
       {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto_file = \"../x\"\n", "to_file"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto_file = \".git/config\"\n", "to_file"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\nattach = \".newsmirror/{today}\"\n",
+       "attach"},
       {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\nattach = \"{home}/x\"\n", "attach"},
       {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\npassword = \"x\"\n", "password"},
   };

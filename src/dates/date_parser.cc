@@ -1,5 +1,6 @@
 #include "dates/date_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdio>
@@ -1198,23 +1199,56 @@ std::optional<int64_t> ParseDate(std::string_view text, int default_zone_minutes
   return Compose(*f, default_zone_minutes);
 }
 
+CivilTime CivilTimeOf(int64_t ms, int offset_minutes) {
+  constexpr int64_t kMinMs = kMinSeconds * 1000, kMaxMs = kEndSeconds * 1000 - 1;
+  int64_t local = 0;
+  if (__builtin_add_overflow(ms, int64_t{offset_minutes} * 60000, &local)) local = ms < 0 ? kMinMs : kMaxMs;
+  local = std::clamp(local, kMinMs, kMaxMs);
+  // Both ends of the range are whole days past the epoch's sign change, so
+  // floor division is plain division on the shifted value.
+  int64_t days = local / 86400000, rem = local % 86400000;
+  if (rem < 0) {
+    rem += 86400000;
+    --days;
+  }
+  const Civil c = CivilFromDays(days);
+  CivilTime t;
+  t.year = static_cast<int>(c.year);
+  t.month = c.month;
+  t.day = c.day;
+  t.hour = static_cast<int>(rem / 3600000);
+  t.minute = static_cast<int>(rem / 60000 % 60);
+  t.second = static_cast<int>(rem / 1000 % 60);
+  t.millisecond = static_cast<int>(rem % 1000);
+  t.weekday = WeekdayFromDays(days);
+  return t;
+}
+
 std::string FormatRfc1123(int64_t ms) {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  int64_t secs = ms / 1000;
-  if (ms % 1000 < 0) --secs;
-  int64_t days = secs / 86400;
-  int64_t rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
-  const Civil c = CivilFromDays(days);
+  const CivilTime t = CivilTimeOf(ms);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04lld %02d:%02d:%02d GMT", kDays[WeekdayFromDays(days)],
-                c.day, kMonths[c.month - 1], static_cast<long long>(c.year), static_cast<int>(rem / 3600),
-                static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[t.weekday], t.day,
+                kMonths[t.month - 1], t.year, t.hour, t.minute, t.second);
+  return buf;
+}
+
+std::string FormatRfc3339(int64_t ms) {
+  const CivilTime t = CivilTimeOf(ms);
+  char buf[40];
+  int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", t.year, t.month, t.day, t.hour, t.minute,
+                        t.second);
+  if (t.millisecond) std::snprintf(buf + n, sizeof buf - n, ".%03dZ", t.millisecond);
+  else std::snprintf(buf + n, sizeof buf - n, "Z");
+  return buf;
+}
+
+std::string FormatLocalDate(int64_t ms, int offset_minutes) {
+  const CivilTime t = CivilTimeOf(ms, offset_minutes);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", t.year, t.month, t.day);
   return buf;
 }
 

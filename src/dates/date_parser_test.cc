@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
@@ -201,6 +202,29 @@ TEST(DateParserTest, FormatsRfc1123) {
   EXPECT_EQ(FormatRfc1123(0), "Thu, 01 Jan 1970 00:00:00 GMT");
   EXPECT_EQ(FormatRfc1123(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
   EXPECT_EQ(FormatRfc1123(951782400000), "Tue, 29 Feb 2000 00:00:00 GMT");
+}
+
+TEST(DateParserTest, CalendarTimesAreClampedToFourDigitYears) {
+  CivilTime t = CivilTimeOf(k2023, 8 * 60);
+  EXPECT_EQ(t.year, 2023);
+  EXPECT_EQ(t.hour, 22);
+  EXPECT_EQ(t.weekday, 3);
+  t = CivilTimeOf(-1);
+  EXPECT_EQ(t.year, 1969);
+  EXPECT_EQ(t.millisecond, 999);
+  for (int64_t ms : {std::numeric_limits<int64_t>::max(), int64_t{99999999999999999}, int64_t{253402300800000}}) {
+    EXPECT_EQ(FormatRfc3339(ms), "9999-12-31T23:59:59.999Z") << ms;
+    EXPECT_EQ(FormatRfc1123(ms), "Fri, 31 Dec 9999 23:59:59 GMT") << ms;
+    EXPECT_EQ(FormatLocalDate(ms, 8 * 60), "9999-12-31") << ms;
+  }
+  for (int64_t ms : {std::numeric_limits<int64_t>::min(), int64_t{-99999999999999999}}) {
+    EXPECT_EQ(FormatRfc3339(ms), "0001-01-01T00:00:00Z") << ms;
+    EXPECT_EQ(FormatRfc1123(ms), "Mon, 01 Jan 0001 00:00:00 GMT") << ms;
+    EXPECT_EQ(FormatLocalDate(ms, -14 * 60), "0001-01-01") << ms;
+  }
+  EXPECT_EQ(FormatRfc3339(k2023), "2023-01-04T14:06:46Z");
+  EXPECT_EQ(FormatRfc3339(k2023 + 7), "2023-01-04T14:06:46.007Z");
+  EXPECT_EQ(FormatLocalDate(k2023, 10 * 60), "2023-01-05");
 }
 
 TEST(DateParserTest, FormatThenParseRoundTrips) {

@@ -55,37 +55,69 @@ void CountingSubstitute(const void* context, UConverterToUnicodeArgs* args, cons
   ucnv_cbToUWriteUChars(args, &replacement, 1, 0, err);
 }
 
-// Decodes with ICU converter `name` straight into UTF-8 (no UTF-16 copy of a
-// large document); nullopt when there is no such converter.
-std::optional<std::string> Convert(std::string_view bytes, const std::string& name, size_t* errors) {
-  ConverterPtr from = OpenConverter(name);
-  ConverterPtr to = OpenConverter("UTF-8");
-  if (!from || !to) return std::nullopt;
-  *errors = 0;
-  UErrorCode err = U_ZERO_ERROR;
-  ucnv_setToUCallBack(from.get(), CountingSubstitute, errors, nullptr, nullptr, &err);
-  if (U_FAILURE(err)) return std::nullopt;
-  std::string out;
-  out.resize(bytes.size() + bytes.size() / 2 + 16);  // two-byte CJK grows to three
-  const char* src = bytes.data();
-  const char* src_end = bytes.data() + bytes.size();
-  char* target = out.data();
-  UChar pivot[1024];
-  UChar* pivot_source = pivot;
-  UChar* pivot_target = pivot;
-  bool reset = true;
-  for (;;) {
-    err = U_ZERO_ERROR;
-    ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &src, src_end, pivot,
-                   &pivot_source, &pivot_target, pivot + 1024, reset, true, &err);
-    reset = false;
-    if (err != U_BUFFER_OVERFLOW_ERROR) break;
-    size_t used = static_cast<size_t>(target - out.data());
-    out.resize(out.size() * 2);
-    target = out.data() + used;
+// An ICU converter from one charset to UTF-8, for decoding many pieces of a
+// document without opening one per piece. Not copyable: ICU holds a pointer
+// to its error count.
+class ToUtf8 {
+ public:
+  explicit ToUtf8(const std::string& name) : from_(OpenConverter(name)), to_(OpenConverter("UTF-8")) {
+    UErrorCode err = U_ZERO_ERROR;
+    if (from_ && to_) ucnv_setToUCallBack(from_.get(), CountingSubstitute, &errors_, nullptr, nullptr, &err);
+    if (!to_ || U_FAILURE(err)) from_.reset();
   }
-  if (U_FAILURE(err)) return std::nullopt;
-  out.resize(static_cast<size_t>(target - out.data()));
+  ToUtf8(const ToUtf8&) = delete;
+  ToUtf8& operator=(const ToUtf8&) = delete;
+
+  bool ok() const { return from_ != nullptr; }
+  const UConverter* from() const { return from_.get(); }
+
+  // Appends `bytes` decoded to `out`, straight into UTF-8 (no UTF-16 copy of
+  // a large document); returns the invalid sequences replaced by U+FFFD, or
+  // nullopt when ICU fails.
+  std::optional<size_t> AppendTo(std::string_view bytes, std::string& out) {
+    if (!ok()) return std::nullopt;
+    errors_ = 0;
+    size_t start = out.size();
+    out.resize(start + bytes.size() + bytes.size() / 2 + 16);  // two-byte CJK grows to three
+    const char* src = bytes.data();
+    const char* src_end = bytes.data() + bytes.size();
+    char* target = out.data() + start;
+    UChar pivot[1024];
+    UChar* pivot_source = pivot;
+    UChar* pivot_target = pivot;
+    bool reset = true;
+    UErrorCode err = U_ZERO_ERROR;
+    for (;;) {
+      err = U_ZERO_ERROR;
+      ucnv_convertEx(to_.get(), from_.get(), &target, out.data() + out.size(), &src, src_end, pivot,
+                     &pivot_source, &pivot_target, pivot + 1024, reset, true, &err);
+      reset = false;
+      if (err != U_BUFFER_OVERFLOW_ERROR) break;
+      size_t used = static_cast<size_t>(target - out.data());
+      out.resize(out.size() * 2);
+      target = out.data() + used;
+    }
+    out.resize(static_cast<size_t>(target - out.data()));
+    if (U_FAILURE(err)) {
+      out.resize(start);
+      return std::nullopt;
+    }
+    return errors_;
+  }
+
+ private:
+  ConverterPtr from_, to_;
+  size_t errors_ = 0;
+};
+
+// Decodes with ICU converter `name` into UTF-8; nullopt when there is no such
+// converter.
+std::optional<std::string> Convert(std::string_view bytes, const std::string& name, size_t* errors) {
+  ToUtf8 converter(name);
+  std::string out;
+  std::optional<size_t> replaced = converter.AppendTo(bytes, out);
+  if (!replaced) return std::nullopt;
+  *errors = *replaced;
   out.shrink_to_fit();
   return out;
 }
@@ -374,6 +406,247 @@ struct Candidate {
   std::string source;
 };
 
+// --- Documents in two charsets ----------------------------------------------
+//
+// Concatenated or badly templated feeds carry valid UTF-8 text and text in a
+// legacy charset side by side. Such a document is cut into pieces at '<' and
+// after line breaks — no character of an ASCII-compatible, stateless charset
+// spans those bytes — and each piece is read in the charset it is valid in.
+// A piece both charsets read (GB18030 reads most UTF-8 too; a two-byte
+// Chinese character may be valid UTF-8) is weak evidence: it goes with its
+// neighbours.
+
+// Converters for pieces: ASCII-compatible and without shift states.
+bool IsStatelessAsciiCompatible(const std::string& converter) {
+  ConverterPtr conv = OpenConverter(converter);
+  if (!conv) return false;
+  UConverterType type = ucnv_getType(conv.get());
+  return (type == UCNV_SBCS || type == UCNV_MBCS || type == UCNV_LATIN_1 || type == UCNV_US_ASCII) &&
+         IsAsciiCompatible(converter);
+}
+
+struct Piece {
+  size_t begin = 0, end = 0;
+  enum Kind { kAscii, kUtf8, kBroken } kind = kAscii;
+  size_t multibyte = 0;  // valid UTF-8 sequences of two bytes or more
+  size_t long_seqs = 0;  // of three or four bytes
+  size_t bad = 0;        // bytes that start no valid UTF-8 sequence
+  enum Reading { kEither, kAsUtf8, kAsLegacy, kWeak } reading = kEither;
+};
+
+// The length of the strict UTF-8 sequence at p[i] (a byte of 0x80 or more),
+// or 0 when none starts there: ScanUtf8's rules.
+size_t Utf8SequenceAt(const unsigned char* p, size_t n, size_t i) {
+  unsigned char c = p[i];
+  size_t more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+  if (more == 0 || i + more >= n) return 0;
+  unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+  unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+  if (p[i + 1] < lo || p[i + 1] > hi) return 0;
+  for (size_t k = 2; k <= more; ++k) {
+    if ((p[i + k] & 0xC0) != 0x80) return 0;
+  }
+  return more + 1;
+}
+
+// The document cut into pieces, each classified in one pass over its bytes.
+std::vector<Piece> Pieces(std::string_view b) {
+  std::vector<Piece> pieces;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(b.data());
+  const size_t n = b.size();
+  Piece piece;
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == '<' && i > piece.begin) {
+        piece.end = i;
+        pieces.push_back(piece);
+        piece = Piece{};
+        piece.begin = i;
+      }
+      ++i;
+      if (c == '\n') {
+        piece.end = i;
+        pieces.push_back(piece);
+        piece = Piece{};
+        piece.begin = i;
+      }
+      continue;
+    }
+    if (size_t len = Utf8SequenceAt(p, n, i)) {
+      ++piece.multibyte;
+      if (len >= 3) ++piece.long_seqs;
+      i += len;
+    } else {
+      ++piece.bad;
+      ++i;
+    }
+    piece.kind = piece.bad ? Piece::kBroken : Piece::kUtf8;
+  }
+  if (piece.begin < n) {
+    piece.end = n;
+    pieces.push_back(piece);
+  }
+  return pieces;
+}
+
+// The legacy charset of the pieces UTF-8 cannot read: the first label the
+// server or the document gives that fits, else what ICU detects in those
+// pieces when they are enough text to judge. "" when there is none.
+std::string LegacyCharset(std::string_view b, const std::vector<Piece>& pieces, const std::vector<std::string>& labels) {
+  std::string broken;
+  for (const Piece& p : pieces) {
+    if (p.kind == Piece::kBroken && p.bad > 2 * p.long_seqs) broken.append(b.substr(p.begin, p.end - p.begin));
+  }
+  if (broken.empty()) return {};
+  for (const std::string& label : labels) {
+    std::string conv = WidenCharset(label);
+    if (conv.empty() || conv == "utf-8" || !IsStatelessAsciiCompatible(conv)) continue;
+    size_t errors = 0;
+    if (Convert(broken, conv, &errors) && errors == 0) return label;
+  }
+  // Fewer bytes than this say too little for the detector: a stray byte in
+  // UTF-8 text stays U+FFFD.
+  constexpr size_t kEnoughToDetect = 32;
+  size_t non_ascii = static_cast<size_t>(
+      std::count_if(broken.begin(), broken.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+  if (non_ascii < kEnoughToDetect) return {};
+  std::optional<std::string> detected = Detect(broken);
+  if (!detected || WidenCharset(*detected) == "utf-8" || !IsStatelessAsciiCompatible(WidenCharset(*detected))) return {};
+  return *detected;
+}
+
+// A valid UTF-8 piece that no multi-byte charset explains by chance.
+bool CertainlyUtf8(const Piece& p) { return p.kind == Piece::kUtf8 && p.multibyte >= 3 && p.long_seqs > 0; }
+
+// The document read piece by piece; or, when it is not one of two charsets
+// (no piece that only UTF-8 reads well, or none that only the legacy charset
+// does), nullopt, and the caller reads it in one charset. `utf8_evident` is
+// then set when pieces of it are certainly UTF-8: the one charset is UTF-8.
+std::optional<Decoded> DecodeMixed(std::string_view b, const std::vector<std::string>& labels, Decoded d,
+                                   bool* utf8_evident) {
+  std::vector<Piece> pieces = Pieces(b);
+  *utf8_evident = std::any_of(pieces.begin(), pieces.end(), CertainlyUtf8);
+  if (std::none_of(pieces.begin(), pieces.end(), [](const Piece& p) { return p.kind == Piece::kUtf8; })) {
+    return std::nullopt;
+  }
+  if (!*utf8_evident) {
+    // Then only a piece the legacy charset cannot read (or any, against a
+    // single-byte one) is strong UTF-8. A document in a multi-byte charset it
+    // names, whose few valid UTF-8 pieces it reads too, is no mix: found
+    // before reading the rest of it, which is most of every such document.
+    for (const std::string& label : labels) {
+      std::string conv = WidenCharset(label);
+      if (conv.empty() || conv == "utf-8" || !IsStatelessAsciiCompatible(conv)) continue;
+      ToUtf8 probe(conv);
+      if (!probe.ok() || ucnv_getMaxCharSize(probe.from()) == 1) break;
+      std::string scratch;
+      bool reads_all = std::all_of(pieces.begin(), pieces.end(), [&](const Piece& p) {
+        if (p.kind != Piece::kUtf8) return true;
+        scratch.clear();
+        std::optional<size_t> errors = probe.AppendTo(b.substr(p.begin, p.end - p.begin), scratch);
+        return errors && *errors == 0;
+      });
+      if (reads_all) return std::nullopt;
+      break;
+    }
+  }
+  std::string legacy = LegacyCharset(b, pieces, labels);
+  if (legacy.empty()) return std::nullopt;
+  ToUtf8 reader(WidenCharset(legacy));
+  if (!reader.ok()) return std::nullopt;
+  bool single_byte = ucnv_getMaxCharSize(reader.from()) == 1;
+  std::string scratch;
+  auto legacy_reads = [&](const Piece& p) {
+    scratch.clear();
+    std::optional<size_t> errors = reader.AppendTo(b.substr(p.begin, p.end - p.begin), scratch);
+    return errors && *errors == 0;
+  };
+  // How each piece reads by itself. UTF-8 is strong evidence when chance
+  // cannot explain it: any multi-byte sequence against a single-byte charset
+  // (text in one is rarely valid UTF-8), at least three with one of three
+  // bytes or more against a multi-byte one.
+  size_t strong_utf8 = 0, strong_legacy = 0;
+  for (Piece& p : pieces) {
+    if (p.kind == Piece::kAscii) continue;
+    bool legacy_ok = legacy_reads(p);
+    if (p.kind == Piece::kUtf8) {
+      bool strong = single_byte ? p.multibyte > 0 : CertainlyUtf8(p);
+      p.reading = strong || !legacy_ok ? Piece::kAsUtf8 : Piece::kWeak;
+    } else if (!legacy_ok) {
+      p.reading = Piece::kAsUtf8;  // neither reads it: UTF-8, with U+FFFD
+    } else {
+      p.reading = p.bad > 2 * p.long_seqs ? Piece::kAsLegacy : Piece::kWeak;
+    }
+    strong_utf8 += p.reading == Piece::kAsUtf8 && p.kind == Piece::kUtf8;
+    strong_legacy += p.reading == Piece::kAsLegacy;
+  }
+  if (strong_utf8 == 0 || strong_legacy == 0) return std::nullopt;
+  // A run of weak pieces is read as legacy when every strong piece beside it
+  // is, else as UTF-8.
+  for (size_t i = 0; i < pieces.size();) {
+    if (pieces[i].reading != Piece::kWeak) { ++i; continue; }
+    size_t j = i;
+    while (j < pieces.size() && (pieces[j].reading == Piece::kWeak || pieces[j].reading == Piece::kEither)) ++j;
+    Piece::Reading before = Piece::kEither;
+    for (size_t k = i; k-- > 0;) {
+      if (pieces[k].reading != Piece::kEither) { before = pieces[k].reading; break; }
+    }
+    Piece::Reading after = j < pieces.size() ? pieces[j].reading : Piece::kEither;
+    bool as_legacy = before != Piece::kAsUtf8 && after != Piece::kAsUtf8;
+    for (size_t k = i; k < j; ++k) {
+      if (pieces[k].reading == Piece::kWeak) pieces[k].reading = as_legacy ? Piece::kAsLegacy : Piece::kAsUtf8;
+    }
+    i = j;
+  }
+  // Runs of one reading are decoded at once (ASCII goes with either).
+  std::string out;
+  out.reserve(b.size() + b.size() / 2);
+  size_t replaced = 0, legacy_bytes = 0;
+  ToUtf8 utf8_reader("UTF-8");
+  for (size_t i = 0; i < pieces.size();) {
+    bool as_legacy = pieces[i].reading == Piece::kAsLegacy;
+    size_t j = i + 1;
+    while (j < pieces.size() && (pieces[j].reading == Piece::kEither || (pieces[j].reading == Piece::kAsLegacy) == as_legacy)) ++j;
+    std::string_view run = b.substr(pieces[i].begin, pieces[j - 1].end - pieces[i].begin);
+    size_t bad = 0, good = 0;
+    if (!as_legacy) ScanUtf8(run, &bad, &good);
+    if (!as_legacy && bad == 0) {
+      out.append(run);
+    } else {
+      std::optional<size_t> errors = (as_legacy ? reader : utf8_reader).AppendTo(run, out);
+      if (!errors) return std::nullopt;
+      replaced += *errors;
+      if (as_legacy) legacy_bytes += run.size();
+    }
+    i = j;
+  }
+  d.text = std::move(out);
+  d.charset = "utf-8+" + ReportedName(legacy);
+  d.source = "mixed";
+  d.replaced = replaced;
+  d.warnings.push_back("the document mixes two charsets: read " + std::to_string(legacy_bytes) + " of its " +
+                       std::to_string(b.size()) + " bytes as " + ReportedName(legacy) + ", the rest as UTF-8");
+  if (replaced) {
+    d.warnings.push_back("replaced " + std::to_string(replaced) + " invalid byte sequences (" + d.charset + ") with U+FFFD");
+  }
+  if (size_t fixed = DemoronizeC1(d.text)) {
+    d.warnings.push_back("read " + std::to_string(fixed) + " C1 control characters as windows-1252");
+  }
+  return d;
+}
+
+// The charsets other XML declarations in the document name: a concatenated
+// feed carries its second part's.
+std::vector<std::string> LaterXmlDeclarations(std::string_view b) {
+  std::vector<std::string> labels;
+  for (size_t at = b.find("<?xml", 1); at != std::string_view::npos && labels.size() < 4; at = b.find("<?xml", at + 5)) {
+    std::string label = XmlDeclaredEncoding(b.substr(at, 256));
+    if (!label.empty()) labels.push_back(label);
+  }
+  return labels;
+}
+
 }  // namespace
 
 char32_t Windows1252ForC1(char32_t cp) {
@@ -471,10 +744,26 @@ std::string WidenCharset(std::string_view label) {
 Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, DocumentKind kind,
                        bool may_borrow) {
   Decoded d;
+  // The labels a legacy part of a document in two charsets may be read in.
+  auto legacy_labels = [&](std::string_view text) {
+    std::vector<std::string> labels;
+    if (std::string http = CharsetFromContentType(content_type); !http.empty()) labels.push_back(http);
+    if (kind == DocumentKind::kXml) {
+      if (std::string declared = XmlDeclaredEncoding(text); !declared.empty()) labels.push_back(declared);
+      for (std::string& later : LaterXmlDeclarations(text)) labels.push_back(std::move(later));
+    } else if (std::string meta = HtmlMetaCharset(text); !meta.empty()) {
+      labels.push_back(meta);
+    }
+    return labels;
+  };
   for (const Pattern& bom : kBoms) {
     if (bytes.substr(0, bom.prefix.size()) == bom.prefix) {
-      return Finish(bytes.substr(bom.prefix.size()), bom.converter, bom.name, "bom", std::move(d), nullptr,
-                    may_borrow);
+      std::string_view rest = bytes.substr(bom.prefix.size());
+      if (bom.prefix == "\xEF\xBB\xBF" && !simdjson::validate_utf8(rest.data(), rest.size())) {
+        bool utf8_evident = false;
+        if (auto mixed = DecodeMixed(rest, legacy_labels(rest), d, &utf8_evident)) return std::move(*mixed);
+      }
+      return Finish(rest, bom.converter, bom.name, "bom", std::move(d), nullptr, may_borrow);
     }
   }
   if (const Pattern* wide = WidePattern(bytes)) {
@@ -500,6 +789,17 @@ Decoded DecodeDocument(std::string_view bytes, std::string_view content_type, Do
   size_t utf8_errors = 0, utf8_good = 0;
   ScanUtf8(bytes, &utf8_errors, &utf8_good);
   bool valid_utf8 = utf8_errors == 0;
+  // Valid UTF-8 beside bytes that are not: perhaps two charsets, read part by
+  // part. When the other part's charset cannot be told, the UTF-8 part must
+  // still not come out as mojibake: the document is read as UTF-8.
+  if (!valid_utf8 && utf8_good > 0) {
+    bool utf8_evident = false;
+    if (auto mixed = DecodeMixed(bytes, legacy_labels(bytes), d, &utf8_evident)) return std::move(*mixed);
+    if (utf8_evident) {
+      d.warnings.push_back("the document holds UTF-8 beside bytes of a charset that cannot be told; read as UTF-8");
+      return Finish(bytes, "utf-8", "utf-8", "default", std::move(d), &utf8_errors, may_borrow);
+    }
+  }
   std::optional<Candidate> fallback;  // the first usable label, for when nothing decodes
   for (const Candidate& c : candidates) {
     std::string conv = WidenCharset(c.label);

@@ -15,6 +15,26 @@
 // control characters in UTF-8 text (cp1252 bytes misread as Latin-1 upstream)
 // become the cp1252 characters they stood for. Invalid bytes become U+FFFD and
 // are counted; decoding never fails. Thread-safe; ICU converters only.
+//
+// A document that is not valid UTF-8 as a whole but holds valid UTF-8 text
+// beside text in one legacy charset (concatenated feeds, a UTF-8 template
+// filled with GB18030 or Big5, or the reverse) is decoded part by part
+// (charset "utf-8+gb18030", source "mixed"): it is cut into pieces at '<' and
+// after each line break, which no character of an ASCII-compatible stateless
+// charset spans, and each piece is read in the charset that reads it. The
+// legacy charset is the first the HTTP header, the declaration, the <meta>
+// or a later XML declaration in the document names that reads those pieces
+// without error, else the one ICU detects in them (given 32 bytes outside
+// ASCII or more: a stray byte in UTF-8 stays U+FFFD). What is promised: a
+// piece that is valid UTF-8 and could not be legacy text by chance (three
+// or more multi-byte sequences, one of three bytes or more; against a
+// single-byte charset any multi-byte sequence) is never read as the legacy
+// charset, so no valid UTF-8 part of such length comes out as mojibake; a
+// piece that UTF-8 cannot read but the legacy charset can is read in it.
+// Shorter pieces that both read (a line of two Chinese characters) go with
+// the pieces around them. When no legacy charset can be told, a document
+// holding such certain UTF-8 is read as UTF-8 (the rest as U+FFFD); any
+// other document with no piece of each kind is read in one charset, as above.
 #pragma once
 
 #include <string>
@@ -33,7 +53,8 @@ struct Decoded {
   // ("utf-16le").
   std::string charset;
   // What decided: "bom", "bytes" (appendix F patterns), "http", "declaration"
-  // (XML declaration or HTML meta), "default" or "detected".
+  // (XML declaration or HTML meta), "default", "detected" or "mixed" (two
+  // charsets, part by part: `charset` is "utf-8+{legacy}").
   std::string source;
   size_t replaced = 0;  // invalid byte sequences replaced by U+FFFD
   std::vector<std::string> warnings;  // declared charsets that were unknown or wrong

@@ -205,5 +205,102 @@ TEST(CharsetTest, Supersets) {
   EXPECT_EQ(WidenCharset("no-such-charset"), "");
 }
 
+// --- documents in two charsets ------------------------------------------------
+
+const std::vector<std::string> kUtf8Titles = {"美国之音中文网", "拜登与习近平在旧金山会面", "台湾大选：民进党赢得总统选举",
+                                              "香港国安法实施三周年", "新闻"};
+// Simplified Chinese for GB18030, traditional for Big5 (which has no simplified characters).
+const std::vector<std::string> kGbTitles = {"北京宣布新的经济刺激计划", "上海疫情封控两个月后解除", "国",
+                                            "第三条：中文新闻标题很长"};
+const std::vector<std::string> kBig5Titles = {"北京宣佈新的經濟刺激計劃", "上海疫情封控兩個月後解除", "國",
+                                              "第三條：中文新聞標題很長"};
+const std::vector<std::string>& LegacyTitles(const std::string& charset) {
+  return charset == "big5" ? kBig5Titles : kGbTitles;
+}
+
+// A feed whose items come first in UTF-8, then in `charset` (or the reverse),
+// as a badly templated or concatenated feed does.
+std::string MixedFeed(const char* charset, bool utf8_first, const std::string& declared) {
+  std::string head = "<?xml version=\"1.0\" encoding=\"" + declared + "\"?>\n<rss version=\"2.0\"><channel><title>";
+  std::string utf8_part, legacy_part;
+  for (size_t i = 1; i < kUtf8Titles.size(); ++i) {
+    utf8_part += "\n<item><title>" + kUtf8Titles[i] + "</title><link>https://x.example/u" + std::to_string(i) + "</link></item>";
+  }
+  const std::vector<std::string>& legacy_titles = LegacyTitles(charset);
+  for (size_t i = 0; i < legacy_titles.size(); ++i) {
+    legacy_part += "\n<item><title>" + legacy_titles[i] + "</title><link>https://x.example/l" + std::to_string(i) + "</link></item>";
+  }
+  legacy_part = Encode(legacy_part, charset);
+  std::string channel_title = utf8_first ? kUtf8Titles[0] : Encode(kUtf8Titles[0], charset);
+  std::string body = utf8_first ? utf8_part + legacy_part : legacy_part + utf8_part;
+  return head + channel_title + "</title>" + body + "\n</channel></rss>\n";
+}
+
+// The titles each part should come out as, in document order.
+std::vector<std::string> ExpectedMixedTitles(const std::string& charset, bool utf8_first) {
+  std::vector<std::string> titles = {kUtf8Titles[0]};
+  std::vector<std::string> first(kUtf8Titles.begin() + 1, kUtf8Titles.end()), second = LegacyTitles(charset);
+  if (!utf8_first) std::swap(first, second);
+  titles.insert(titles.end(), first.begin(), first.end());
+  titles.insert(titles.end(), second.begin(), second.end());
+  return titles;
+}
+
+TEST(CharsetTest, Utf8ThenGb18030OrBig5IsReadPartByPart) {
+  for (std::string charset : {"gb18030", "big5"}) {
+    // The template's own declaration, or the legacy part's.
+    for (std::string declared : {std::string("utf-8"), charset == "big5" ? charset : "gb2312"}) {
+      std::string bytes = MixedFeed(charset.c_str(), /*utf8_first=*/true, declared);
+      // Neither a UTF-8 nor a legacy reading of the whole gets every title.
+      ExpectTitles(bytes, ExpectedMixedTitles(charset, true));
+      Decoded d = DecodeDocument(bytes, "", DocumentKind::kXml);
+      EXPECT_EQ(d.source, "mixed") << charset << " declared " << declared;
+      EXPECT_EQ(d.replaced, 0u) << charset << " declared " << declared;
+      EXPECT_NE(d.text.find(kUtf8Titles[2]), std::string::npos);
+      EXPECT_NE(d.text.find(LegacyTitles(charset)[3]), std::string::npos);
+    }
+  }
+}
+
+TEST(CharsetTest, Gb18030ThenUtf8IsReadPartByPart) {
+  std::string bytes = MixedFeed("gb18030", /*utf8_first=*/false, "gb2312");
+  Feed feed = ExpectTitles(bytes, ExpectedMixedTitles("gb18030", false));
+  EXPECT_EQ(feed.encoding, "utf-8+gb18030");
+  bool reported = false;
+  for (const std::string& w : feed.warnings) reported |= w.find("mixes two charsets") != std::string::npos;
+  EXPECT_TRUE(reported);
+}
+
+TEST(CharsetTest, TheLegacyPartsCharsetMayComeFromItsOwnDeclaration) {
+  // Two documents concatenated into one: the second part's declaration names
+  // its charset, which the detector would otherwise have to guess.
+  std::string first = "<rss version=\"2.0\"><channel><title>" + kUtf8Titles[0] + "</title>";
+  for (size_t i = 1; i < kUtf8Titles.size(); ++i) first += "\n<item><title>" + kUtf8Titles[i] + "</title></item>";
+  std::string second = "\n<?xml version=\"1.0\" encoding=\"big5\"?>\n<item><title>" + kBig5Titles[2] + "</title></item>";
+  Decoded d = DecodeDocument(first + Encode(second, "big5") + "</channel></rss>", "", DocumentKind::kXml);
+  EXPECT_EQ(d.charset, "utf-8+big5");
+  EXPECT_NE(d.text.find("<title>" + kBig5Titles[2] + "</title>"), std::string::npos) << d.text;
+  EXPECT_NE(d.text.find(kUtf8Titles[4]), std::string::npos);
+}
+
+TEST(CharsetTest, WhenTheOtherCharsetCannotBeToldTheUtf8PartIsNoMojibake) {
+  // Too few legacy bytes for the detector, and no label names them: the
+  // UTF-8 part comes out right, the rest as U+FFFD (not all as windows-1252).
+  std::string first = "<rss version=\"2.0\"><channel><title>" + kUtf8Titles[0] + "</title>";
+  for (size_t i = 1; i < kUtf8Titles.size(); ++i) first += "\n<item><title>" + kUtf8Titles[i] + "</title></item>";
+  std::string bytes = first + Encode("\n<item><title>" + kBig5Titles[2] + "</title></item>", "big5") + "</channel></rss>";
+  Decoded d = DecodeDocument(bytes, "", DocumentKind::kXml);
+  EXPECT_EQ(d.charset, "utf-8");
+  for (const std::string& title : kUtf8Titles) EXPECT_NE(d.text.find(title), std::string::npos) << title;
+  EXPECT_GT(d.replaced, 0u);
+}
+
+TEST(CharsetTest, APureGbFeedIsStillReadInOneCharset) {
+  std::vector<std::string> titles = {"中文新闻", "中", "国", "北京宣布新的经济刺激计划", "第三条"};
+  std::string bytes = Encode(Rss("gb2312", titles), "gb18030");
+  Feed feed = ExpectTitles(bytes, titles);
+  EXPECT_EQ(feed.encoding, "gb18030");
+}
+
 }  // namespace
 }  // namespace nm

@@ -1,6 +1,9 @@
 // Small read-only helpers over a gumbo HTML5 tree, shared by the extractor
 // and the CSS selector matcher.
 //
+// Trees come from HtmlTree (html/html_tree.h), at most kMaxHtmlDepth elements
+// deep, so the walks here and in the extractor may recurse.
+//
 // Tag names come back lower-case, including elements gumbo does not know
 // (<picture>, custom elements), which it reports as GUMBO_TAG_UNKNOWN.
 // Text helpers collapse nothing: callers decide how whitespace counts.

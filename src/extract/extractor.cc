@@ -15,6 +15,7 @@
 #include "extract/metadata.h"
 #include "extract/selector.h"
 #include "html/escape.h"
+#include "html/html_tree.h"
 #include "html/sanitize.h"
 #include "url/url.h"
 #include "util/text.h"
@@ -1237,10 +1238,6 @@ struct Attempt {
   size_t chars = 0;
 };
 
-struct GumboDeleter {
-  void operator()(GumboOutput* out) const { gumbo_destroy_output(&kGumboDefaultOptions, out); }
-};
-
 }  // namespace
 
 Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOptions& options) {
@@ -1250,15 +1247,15 @@ Result<ExtractedArticle> ExtractArticle(std::string_view html, const ExtractOpti
     if (!parsed.ok()) return parsed.status();
     selector = std::move(parsed).value();
   }
-  std::unique_ptr<GumboOutput, GumboDeleter> doc(
-      gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size()));
-  if (!doc || !doc->root) return Status::ParseError("the page could not be parsed as HTML");
-  const GumboNode* body = FindBody(doc->root);
-  PageMetadata meta = ReadPageMetadata(doc->root);
+  HtmlTree doc(html);
+  if (!doc.root()) return Status::ParseError("the page could not be parsed as HTML");
+  const GumboNode* body = FindBody(doc.root());
+  PageMetadata meta = ReadPageMetadata(doc.root());
   std::string base = options.url;
   if (base.empty() && !meta.canonical_url.empty()) base = meta.canonical_url;
 
   ExtractedArticle article;
+  article.flattened = doc.flattened();
   article.title = ChooseTitle(meta, body);
   for (const auto& d : meta.published) {
     if (auto ms = ParseDate(dom::CollapseSpace(d))) {

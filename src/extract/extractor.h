@@ -1,6 +1,6 @@
 // Finds the article in a web page: its body, title, lead image and caption.
 //
-// ExtractArticle parses the page as HTML5 (gumbo) and picks the main content
+// ExtractArticle parses the page as HTML5 (html_tree.h: bounded) and picks the main content
 // the way good readers do: schema.org articleBody and semantic tags first,
 // then text and link density, with navigation, share bars, related-article
 // blocks, comments and ads removed. With a CSS `selector` (from the source's
@@ -34,6 +34,8 @@ struct ExtractedArticle {
   std::string lead_image;           // absolute URL, "" when none
   std::string lead_caption;         // plain text
   std::optional<int64_t> published_ms;  // from the page's metadata, when it has it
+  bool flattened = false;           // the page was nested deeper than html_tree.h's bounds:
+                                    // what lay deeper was read as text
 };
 
 // ParseError when nothing that looks like an article is found.

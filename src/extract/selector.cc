@@ -162,6 +162,7 @@ Result<CssSelector> CssSelector::Parse(std::string_view text) {
       return fail("unexpected character");
     }
   }
+  for (const Complex& alt : out.alternatives_) out.part_count_ += alt.parts.size();
   return out;
 }
 
@@ -194,38 +195,76 @@ bool CssSelector::MatchCompound(const Compound& c, const GumboNode* n) {
   return true;
 }
 
-bool CssSelector::MatchFrom(const Complex& sel, size_t index, const GumboNode* n) {
-  if (!MatchCompound(sel.parts[index], n)) return false;
-  if (index == 0) return true;
-  char comb = sel.combinators[index - 1];
-  const GumboNode* up = dom::ParentElement(n);
-  if (comb == '>') return up && MatchFrom(sel, index - 1, up);
-  for (; up; up = dom::ParentElement(up)) {
-    if (MatchFrom(sel, index - 1, up)) return true;
+// Matching runs top-down, one step per element: for every part i of every
+// alternative, whether parts 0..i match with part i at this element (`at`)
+// and at it or at an ancestor (`within`). A descendant combinator then asks
+// the parent's `within`, a child combinator its `at`: each element costs the
+// number of parts, however deep the page (matching bottom-up by trying each
+// ancestor in turn costs depth to the power of the parts when it fails).
+CssSelector::MatchState CssSelector::Step(const MatchState* parent, const GumboNode* n) const {
+  MatchState s;
+  s.at.assign(part_count_, 0);
+  s.within.assign(part_count_, 0);
+  size_t idx = 0;
+  for (const Complex& alt : alternatives_) {
+    for (size_t i = 0; i < alt.parts.size(); ++i, ++idx) {
+      bool ok = MatchCompound(alt.parts[i], n);
+      if (ok && i > 0) ok = parent && (alt.combinators[i - 1] == '>' ? parent->at[idx - 1] : parent->within[idx - 1]);
+      s.at[idx] = ok;
+      s.within[idx] = ok || (parent && parent->within[idx]);
+    }
+  }
+  return s;
+}
+
+bool CssSelector::Matched(const MatchState& s) const {
+  size_t idx = 0;
+  for (const Complex& alt : alternatives_) {
+    idx += alt.parts.size();
+    if (s.at[idx - 1]) return true;
   }
   return false;
 }
 
+// The state at `n`'s parent, from the top of the document down.
+std::optional<CssSelector::MatchState> CssSelector::StateAbove(const GumboNode* n) const {
+  std::vector<const GumboNode*> chain;
+  for (const GumboNode* up = dom::ParentElement(n); up; up = dom::ParentElement(up)) chain.push_back(up);
+  std::optional<MatchState> state;
+  for (size_t i = chain.size(); i-- > 0;) state = Step(state ? &*state : nullptr, chain[i]);
+  return state;
+}
+
 bool CssSelector::Matches(const GumboNode* element) const {
-  for (const auto& alt : alternatives_) {
-    if (MatchFrom(alt, alt.parts.size() - 1, element)) return true;
-  }
-  return false;
+  if (!dom::IsElement(element)) return false;
+  std::optional<MatchState> above = StateAbove(element);
+  return Matched(Step(above ? &*above : nullptr, element));
 }
 
 std::vector<const GumboNode*> CssSelector::SelectOutermost(const GumboNode* root) const {
   std::vector<const GumboNode*> out;
-  std::vector<const GumboNode*> stack{root};
+  if (!dom::IsElement(root)) return out;
+  // Every element visited keeps its state for its children.
+  std::vector<MatchState> states;
+  if (std::optional<MatchState> above = StateAbove(root)) states.push_back(std::move(*above));
+  struct Item {
+    const GumboNode* node;
+    long parent_state;  // index into states, -1 for none
+  };
+  std::vector<Item> stack{{root, states.empty() ? -1L : 0L}};
   while (!stack.empty()) {
-    const GumboNode* n = stack.back();
+    Item item = stack.back();
     stack.pop_back();
-    if (!dom::IsElement(n)) continue;
-    if (Matches(n)) {
-      out.push_back(n);
+    if (!dom::IsElement(item.node)) continue;
+    MatchState s = Step(item.parent_state < 0 ? nullptr : &states[static_cast<size_t>(item.parent_state)], item.node);
+    if (Matched(s)) {
+      out.push_back(item.node);
       continue;
     }
-    const GumboVector& kids = dom::Children(n);
-    for (unsigned i = kids.length; i-- > 0;) stack.push_back(dom::Child(n, i));
+    states.push_back(std::move(s));
+    long index = static_cast<long>(states.size()) - 1;
+    const GumboVector& kids = dom::Children(item.node);
+    for (unsigned i = kids.length; i-- > 0;) stack.push_back({dom::Child(item.node, i), index});
   }
   return out;
 }

@@ -7,11 +7,14 @@
 // child (`>`) combinators, and comma-separated lists. Type and attribute
 // names match case-insensitively; classes, ids and values exactly.
 // Pseudo-classes and sibling combinators are rejected with an error rather
-// than silently ignored. Immutable once parsed; thread-safe.
+// than silently ignored. Matching costs the number of parts per element,
+// however deep the page. Immutable once parsed; thread-safe.
 #pragma once
 
 #include <gumbo.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,10 +52,17 @@ class CssSelector {
     std::vector<char> combinators;   // between parts[i] and parts[i+1]: ' ' or '>'
   };
 
+  struct MatchState {
+    std::vector<uint8_t> at, within;  // per part of every alternative, in order
+  };
+
   static bool MatchCompound(const Compound& c, const GumboNode* n);
-  static bool MatchFrom(const Complex& sel, size_t index, const GumboNode* n);
+  MatchState Step(const MatchState* parent, const GumboNode* n) const;
+  bool Matched(const MatchState& s) const;
+  std::optional<MatchState> StateAbove(const GumboNode* n) const;
 
   std::vector<Complex> alternatives_;
+  size_t part_count_ = 0;
 };
 
 }  // namespace nm

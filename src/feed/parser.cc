@@ -119,6 +119,9 @@ void SetHtmlTitle(std::string html, std::string& title, std::string& title_html)
 }
 
 void AddImage(const xmlNode* at, const std::string& url, const AdapterContext& ctx, Entry& entry) {
+  // One past the cap, so that CapFeedFields sees (and reports) that there were
+  // more; the duplicate check stays cheap in an item of 100,000 thumbnails.
+  if (entry.images.size() > caps::kImages) return;
   std::string u = ResolveLink(at, url, ctx);
   if (!u.empty() && std::find(entry.images.begin(), entry.images.end(), u) == entry.images.end()) {
     entry.images.push_back(u);
@@ -163,7 +166,11 @@ Result<Feed> ParseFeed(std::string_view bytes, const ParseOptions& options) {
     ctx.base_url = JoinUrl(options.url, options.content_location);
   }
   ctx.default_zone_minutes = options.default_zone_minutes;
-  if (LooksLikeJson(bytes)) return ReadJsonFeed(bytes, ctx);
+  if (LooksLikeJson(bytes)) {
+    auto feed = ReadJsonFeed(bytes, ctx);
+    if (feed.ok()) CapFeedFields(*feed);
+    return feed;
+  }
 
   // Borrowing: `bytes` outlives the parse, and UTF-8 feeds are read in place.
   Decoded text = DecodeDocument(bytes, options.content_type, DocumentKind::kXml, /*may_borrow=*/true);
@@ -187,6 +194,7 @@ Result<Feed> ParseFeed(std::string_view bytes, const ParseOptions& options) {
   } else {
     return Status::ParseError("not a feed: the document's root element is <" + std::string(name) + ">");
   }
+  CapFeedFields(feed);
   return feed;
 }
 

@@ -4,7 +4,9 @@
 // hands the document to that format's adapter (rss.cc, rdf.cc, atom.cc).
 // Relative links are resolved against xml:base, the Content-Location header
 // and the document's URL. Broken documents are recovered where possible (see
-// xml_doc.h); a document that is not a feed at all is a ParseError.
+// xml_doc.h); a document that is not a feed at all is a ParseError. Every
+// field of the result is within the caps of entry.h (CapFeedFields), with a
+// warning naming each entry that was cut.
 #pragma once
 
 #include <string>

@@ -167,17 +167,20 @@ TEST(ParserTest, ExponentialEntitiesStayBounded) {
     dtd += "<!ENTITY a" + std::to_string(i) + " \"" + body + "\">";
   }
   dtd += "]>";
-  auto start = std::chrono::steady_clock::now();
   ParseOptions o;
   auto f = ParseFeed("<?xml version=\"1.0\"?>" + dtd +
                          "<rss version=\"2.0\"><channel><item><title>&a10;</title></item>"
                          "<item><title>harmless</title></item></channel></rss>",
                      o);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_LT(seconds, 5.0);
-  if (f.ok()) {
-    for (const Entry& e : f->entries) EXPECT_LT(e.title.size(), 2u << 20);
-  }
+  // A billion bytes of expansion is refused, not built: what comes out is
+  // small, and the harmless entry after it survives.
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  size_t total = 0;
+  for (const Entry& e : f->entries) total += e.title.size();
+  EXPECT_LT(total, 2u << 20);
+  bool harmless = false;
+  for (const Entry& e : f->entries) harmless |= e.title == "harmless";
+  EXPECT_TRUE(harmless);
 }
 
 }  // namespace

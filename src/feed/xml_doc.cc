@@ -16,6 +16,7 @@
 #include "decode/charset.h"
 #include "html/escape.h"
 #include "url/url.h"
+#include "util/text.h"
 
 namespace nm {
 
@@ -63,11 +64,51 @@ void AppendUtf8(std::string& out, unsigned cp) {
   }
 }
 
-// The elements open at the current point of RepairXml's scan.
-struct OpenElements {
-  std::vector<std::string_view> names;
-  int repairs = 0;
+// libxml2's limits, which stop the whole parse — every entry after the place
+// is lost — and which XML_PARSE_HUGE would lift only together with all the
+// others: an element nested deeper than 256, a name longer than 50,000 bytes
+// (XML_MAX_NAME_LENGTH), a text node longer than 10,000,000 bytes
+// (XML_MAX_TEXT_LENGTH). RepairXml keeps documents inside them.
+constexpr size_t kMaxDepth = 250;        // elements deeper are flattened: tags dropped, text kept
+constexpr size_t kMaxName = 50000;       // a tag with a longer name is dropped
+constexpr size_t kMaxTextRun = 9000000;  // text runs are cut (CapTextRuns)
+
+// The elements open at the current point of RepairXml's scan; those opened
+// past kMaxDepth are `dropped` (flattened), and so are their end tags.
+struct OpenElement {
+  std::string_view name;
+  bool dropped = false;
 };
+struct OpenElements {
+  std::vector<OpenElement> names;
+  size_t kept = 0;  // open elements not dropped: the depth libxml2 sees
+  int repairs = 0, flattened = 0, overlong = 0;
+  void PopTo(size_t depth) {
+    while (names.size() > depth) {
+      if (!names.back().dropped) --kept;
+      names.pop_back();
+    }
+  }
+};
+
+// Whether the tag in[from, to) holds a name (of the element or an attribute)
+// longer than libxml2 reads.
+bool HasOverlongName(std::string_view in, size_t from, size_t to) {
+  if (to - from <= kMaxName) return false;
+  size_t run = 0;
+  for (size_t k = from; k < to; ++k) {
+    char c = in[k];
+    if (c == '"' || c == '\'') {
+      size_t q = in.find(c, k + 1);
+      k = q == std::string_view::npos || q > to ? to : q;
+      run = 0;
+      continue;
+    }
+    run = IsNameChar(static_cast<unsigned char>(c)) ? run + 1 : 0;
+    if (run > kMaxName) return true;
+  }
+  return false;
+}
 
 bool IsHtmlVoid(std::string_view name) {
   // Not "link", "source" or "meta": RSS and Atom use those names with content.
@@ -85,9 +126,10 @@ bool IsHtmlVoid(std::string_view name) {
 // leaves an element open after a mismatched end tag and swallows the rest of
 // the feed into it: an end tag closes the elements left open inside its
 // element; an end tag of no open element is dropped; HTML void elements
-// (<br>, <img …>) are closed at once. `i` is at '<' outside markup
-// declarations. Returns the position after the tag, or 0 when there is no
-// tag to look at.
+// (<br>, <img …>) are closed at once. Keeps libxml2's limits (above): a tag
+// with an overlong name is dropped, elements deeper than kMaxDepth are
+// flattened. `i` is at '<' outside markup declarations. Returns the position
+// after the tag, or 0 when there is no tag to look at.
 size_t BalanceTag(std::string_view in, size_t i, OpenElements& open, std::string& out, size_t& copied,
                   bool& changed) {
   const size_t n = in.size();
@@ -108,40 +150,54 @@ size_t BalanceTag(std::string_view in, size_t i, OpenElements& open, std::string
     ++gt;
   }
   if (gt >= n || in[gt] != '>') return 0;  // a broken tag: libxml2 copes
-  auto edit = [&](size_t at) {
+  auto edit = [&](size_t at, int& count) {
     if (!changed) { out.reserve(n + 64); changed = true; }
     out.append(in.substr(copied, at - copied));
     copied = at;
-    ++open.repairs;
+    ++count;
   };
+  auto drop = [&](int& count) {
+    edit(i, count);
+    copied = gt + 1;
+    return gt + 1;
+  };
+  if (HasOverlongName(in, b, gt)) return drop(open.overlong);
   if (!end_tag) {
-    if (in[gt - 1] == '/') return gt + 1;
+    bool too_deep = open.kept >= kMaxDepth;
+    if (in[gt - 1] == '/') return too_deep ? drop(open.flattened) : gt + 1;
     if (IsHtmlVoid(name)) {
-      edit(gt);
+      if (too_deep) return drop(open.flattened);
+      edit(gt, open.repairs);
       out += "/";
       return gt + 1;
     }
-    open.names.push_back(name);
-    return gt + 1;
-  }
-  if (!open.names.empty() && open.names.back() == name) {
-    open.names.pop_back();
+    open.names.push_back({name, too_deep});
+    if (too_deep) return drop(open.flattened);
+    ++open.kept;
     return gt + 1;
   }
   // Look a little way down: the search must stay cheap in deep documents.
   constexpr size_t kReach = 64;
   size_t depth = open.names.size();
   for (size_t k = 1; k <= std::min(depth, kReach); ++k) {
-    if (open.names[depth - k] != name) continue;
-    edit(i);
-    for (size_t m = 1; m < k; ++m) out += "</" + std::string(open.names[depth - m]) + ">";
-    open.names.resize(depth - k);
+    if (open.names[depth - k].name != name) continue;
+    bool dropped = open.names[depth - k].dropped;
+    if (k > 1) {
+      edit(i, open.repairs);
+      for (size_t m = 1; m < k; ++m) {
+        if (!open.names[depth - m].dropped) out += "</" + std::string(open.names[depth - m].name) + ">";
+      }
+    }
+    open.PopTo(depth - k);
+    if (dropped) {  // the end tag of a flattened element goes with its start tag
+      if (!changed) { out.reserve(n + 64); changed = true; }
+      out.append(in.substr(copied, i - copied));
+      copied = gt + 1;
+    }
     return gt + 1;
   }
   if (depth > kReach) return gt + 1;  // too deep to tell; libxml2 decides
-  edit(i);
-  copied = gt + 1;  // drop the stray end tag
-  return gt + 1;
+  return drop(open.repairs);  // a stray end tag
 }
 
 // Where a <!DOCTYPE at `i` ends: after "]>" when it has an internal subset,
@@ -209,9 +265,10 @@ Reference ReadReference(std::string_view in, size_t i, const std::set<std::strin
     if (k > digits && k < n && in[k] == ';') {
       r.kind = Reference::kNumeric;
       r.end = k + 1;
-      // Longer numbers are out of Unicode's range anyway; libxml2 reports them.
-      if (k - digits <= 7) r.value = static_cast<char32_t>(std::strtoul(std::string(in.substr(digits, k - digits)).c_str(), nullptr, hex ? 16 : 10));
-      else r.kind = Reference::kXml;
+      // Longer numbers are out of Unicode's range: no character (0 is none either).
+      size_t significant = digits;
+      while (significant + 1 < k && in[significant] == '0') ++significant;
+      if (k - significant <= 7) r.value = static_cast<char32_t>(std::strtoul(std::string(in.substr(digits, k - digits)).c_str(), nullptr, hex ? 16 : 10));
     }
     return r;
   }
@@ -298,44 +355,80 @@ inline bool AnyEqual(uint64_t w, unsigned char b) {
   return ((x - kOnes) & ~x & kHighs) != 0;
 }
 
-inline bool ForbiddenControl(unsigned char c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+// Characters XML 1.0 does not allow anywhere in a document: C0 controls other
+// than tab, LF and CR, and U+FFFE / U+FFFF. (Lone surrogates never get here:
+// decoding made them U+FFFD, in every charset.) libxml2's recovery, meeting
+// one, loses the character references of the rest of the line, so they are
+// dropped before it sees them. The length of the one at in[i], or 0.
+size_t ForbiddenAt(std::string_view in, size_t i) {
+  unsigned char c = static_cast<unsigned char>(in[i]);
+  if (c < 0x20) return c == '\t' || c == '\n' || c == '\r' ? 0 : 1;
+  if (c == 0xEF && i + 2 < in.size() && static_cast<unsigned char>(in[i + 1]) == 0xBF &&
+      (static_cast<unsigned char>(in[i + 2]) & 0xFE) == 0xBE) {
+    return 3;
+  }
+  return 0;
+}
 
-// The first byte of in[from, to) that XML forbids (a C0 control other than
-// tab, LF and CR), or `to`. Feeds are megabytes of text with none: whole
-// words are stepped over.
-size_t FindForbiddenControl(std::string_view in, size_t from, size_t to) {
-  while (from < to) {
-    if (from + 8 <= to) {
+// The code points XML 1.0 allows (its production Char).
+bool IsXmlChar(char32_t cp) {
+  return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+         (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+// Drops the characters ForbiddenAt names; false (and `out` untouched) when
+// there are none. Feeds are megabytes of text without any: whole words are
+// stepped over, and only a 0xEF (the lead byte of U+F000-U+FFFF, also of the
+// full-width punctuation of CJK text) is looked at more closely.
+bool DropForbiddenCharacters(std::string_view in, std::string& out, std::vector<std::string>* warnings) {
+  size_t copied = 0, controls = 0, nonchars = 0;
+  const size_t n = in.size();
+  size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
       uint64_t w;
-      std::memcpy(&w, in.data() + from, 8);
-      if (!AnyBelow0x20(w)) {
-        from += 8;
+      std::memcpy(&w, in.data() + i, 8);
+      if (!AnyBelow0x20(w) && !AnyEqual(w, 0xEF)) {
+        i += 8;
         continue;
       }
     }
-    for (size_t end = std::min(from + 8, to); from < end; ++from) {
-      if (ForbiddenControl(static_cast<unsigned char>(in[from]))) return from;
+    size_t len = ForbiddenAt(in, i);
+    if (len == 0) {
+      ++i;
+      continue;
     }
+    if (copied == 0 && controls + nonchars == 0) out.reserve(n);
+    out.append(in.substr(copied, i - copied));
+    (len == 1 ? controls : nonchars) += 1;
+    i += len;
+    copied = i;
   }
-  return to;
+  if (controls + nonchars == 0) return false;
+  out.append(in.substr(copied));
+  if (warnings) {
+    if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
+    if (nonchars) warnings->push_back("dropped " + std::to_string(nonchars) + " U+FFFE / U+FFFF noncharacters");
+  }
+  return true;
 }
 
-// The first byte at or after `from` that RepairXml must look at ('<', '&' or
-// a control character), or in.size().
+// The first byte at or after `from` that RepairXml must look at ('<' or
+// '&'), or in.size().
 size_t NextRepairCandidate(std::string_view in, size_t from) {
   const size_t n = in.size();
   while (from < n) {
     if (from + 8 <= n) {
       uint64_t w;
       std::memcpy(&w, in.data() + from, 8);
-      if (!AnyBelow0x20(w) && !AnyEqual(w, '<') && !AnyEqual(w, '&')) {
+      if (!AnyEqual(w, '<') && !AnyEqual(w, '&')) {
         from += 8;
         continue;
       }
     }
     for (size_t end = std::min(from + 8, n); from < end; ++from) {
       unsigned char c = in[from];
-      if (c == '<' || c == '&' || ForbiddenControl(c)) return from;
+      if (c == '<' || c == '&') return from;
     }
   }
   return n;
@@ -363,7 +456,7 @@ bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std:
     }
   }
   bool changed = false;
-  int html_entities = 0, bare_amps = 0, controls = 0, dropped_doctypes = 0;
+  int html_entities = 0, bare_amps = 0, forbidden_refs = 0, dropped_doctypes = 0;
   OpenElements open;
   size_t copied = 0;  // in[0, copied) is already in out
   auto flush = [&](size_t upto) {
@@ -381,15 +474,7 @@ bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std:
       auto skip_to = [&](std::string_view open, std::string_view close) {
         if (in.compare(i, open.size(), open) != 0) return false;
         size_t end = in.find(close, i + open.size());
-        size_t stop = end == std::string_view::npos ? n : end + close.size();
-        // Control characters are invalid inside these too.
-        for (size_t k = FindForbiddenControl(in, i, stop); k < stop; k = FindForbiddenControl(in, k + 1, stop)) {
-          if (!changed) { out.reserve(n + 64); changed = true; }
-          flush(k);
-          copied = k + 1;
-          ++controls;
-        }
-        i = stop;
+        i = end == std::string_view::npos ? n : end + close.size();
         return true;
       };
       if (skip_to("<![CDATA[", "]]>") || skip_to("<!--", "-->") || skip_to("<?", "?>")) continue;
@@ -412,13 +497,6 @@ bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std:
       ++i;
       continue;
     }
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-      if (!changed) { out.reserve(n + 64); changed = true; }
-      flush(i);
-      copied = ++i;
-      ++controls;
-      continue;
-    }
     if (c != '&') { ++i; continue; }
     Reference ref = ReadReference(in, i, declared);
     if (ref.kind == Reference::kXml) { i = ref.end; continue; }
@@ -431,6 +509,15 @@ bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std:
       if (joined) value = joined;
       // &#146; and its kin mean the cp1252 character (as in HTML), not a C1 control.
       if (!joined) value = Windows1252ForC1(value);
+      if (!IsXmlChar(value)) {
+        // &#1; &#xFFFE; &#xD800; &#99999999;: libxml2 would lose the
+        // references after it on its line.
+        if (!changed) { out.reserve(n + 64); changed = true; }
+        flush(i);
+        copied = i = end;
+        ++forbidden_refs;
+        continue;
+      }
       if (ref.kind == Reference::kNumeric && value == ref.value) { i = end; continue; }
       if (!changed) { out.reserve(n + 64); changed = true; }
       flush(i);
@@ -451,26 +538,180 @@ bool RepairXmlInto(std::string_view in, std::vector<std::string>* warnings, std:
   if (warnings) {
     if (html_entities) warnings->push_back("replaced " + std::to_string(html_entities) + " HTML entities XML does not define");
     if (bare_amps) warnings->push_back("escaped " + std::to_string(bare_amps) + " bare '&'");
-    if (controls) warnings->push_back("dropped " + std::to_string(controls) + " control characters");
+    if (forbidden_refs) {
+      warnings->push_back("dropped " + std::to_string(forbidden_refs) + " references to characters XML does not allow");
+    }
     if (open.repairs) warnings->push_back("closed or dropped " + std::to_string(open.repairs) + " mismatched tags");
+    if (open.flattened) {
+      warnings->push_back("flattened " + std::to_string(open.flattened) + " elements nested deeper than " +
+                          std::to_string(kMaxDepth) + " (their text is kept)");
+    }
+    if (open.overlong) {
+      warnings->push_back("dropped " + std::to_string(open.overlong) + " tags with a name longer than " +
+                          std::to_string(kMaxName) + " bytes");
+    }
     if (dropped_doctypes) warnings->push_back("dropped a DOCTYPE with external, parameter or nested entities");
   }
   return true;
 }
 
+// libxml2 joins character data between two pieces of markup — CDATA
+// sections and predefined references included — into one text node, and
+// stops the whole parse at one over XML_MAX_TEXT_LENGTH (10,000,000 bytes,
+// attribute values likewise), cutting that text and losing every entry after
+// it. Runs longer than kMaxTextRun are cut here instead (the field caps of
+// feed/entry.h cut them much shorter afterwards), and attribute values that
+// long are emptied. Only documents longer than that are looked at.
+
+// The furthest point in in[from, limit] to cut text at: not inside a UTF-8
+// sequence nor inside a reference.
+size_t TextCutPoint(std::string_view in, size_t from, size_t limit) {
+  size_t p = std::max(from, Utf8CutPoint(in, limit));
+  for (size_t a = p; a > from && p - a < 48;) {
+    --a;
+    if (in[a] == ';') break;
+    if (in[a] == '&') return a;
+  }
+  return p;
+}
+
+// Where the text run going on at `from` ends: at the next '<' that starts
+// anything but a CDATA section, or the end.
+size_t RunEnd(std::string_view in, size_t from) {
+  for (;;) {
+    size_t lt = in.find('<', from);
+    if (lt == std::string_view::npos) return in.size();
+    if (in.compare(lt, 9, "<![CDATA[") != 0) return lt;
+    size_t close = in.find("]]>", lt + 9);
+    if (close == std::string_view::npos) return in.size();
+    from = close + 3;
+  }
+}
+
+// Where the markup at in[lt] == '<' (not a CDATA section) ends, or 0 when it
+// is no markup libxml2 would end a text node at (such a '<' counts as text,
+// so that runs are never undercounted).
+size_t MarkupEnd(std::string_view in, size_t lt) {
+  const size_t n = in.size();
+  auto past = [&](std::string_view terminator, size_t from) {
+    size_t at = in.find(terminator, from);
+    return at == std::string_view::npos ? n : at + terminator.size();
+  };
+  if (in.compare(lt, 4, "<!--") == 0) return past("-->", lt + 4);
+  if (in.compare(lt, 2, "<?") == 0) return past("?>", lt + 2);
+  if (in.compare(lt, 9, "<!DOCTYPE") == 0) return DoctypeEnd(in, lt);
+  size_t k = lt + 1 + (lt + 1 < n && in[lt + 1] == '/');
+  if (k >= n || !IsNameChar(static_cast<unsigned char>(in[k]))) return 0;
+  for (; k < n; ++k) {
+    if (in[k] == '>') return k + 1;
+    if (in[k] == '<') return 0;
+    if (in[k] == '"' || in[k] == '\'') {
+      size_t q = in.find(in[k], k + 1);
+      if (q == std::string_view::npos) return 0;
+      k = q;
+    }
+  }
+  return 0;
+}
+
+bool CapTextRuns(std::string_view in, std::string& out, std::vector<std::string>* warnings) {
+  const size_t n = in.size();
+  if (n <= kMaxTextRun) return false;
+  size_t copied = 0, run = 0, i = 0;
+  int cut = 0;
+  // Keeps in[copied, at) and goes on from `resume`.
+  auto keep_to = [&](size_t at, size_t resume) {
+    out.append(in.substr(copied, at - copied));
+    copied = resume;
+    ++cut;
+  };
+  while (i < n) {
+    size_t lt = std::min(in.find('<', i), n);
+    if (run + (lt - i) > kMaxTextRun) {
+      size_t end = RunEnd(in, lt);
+      keep_to(TextCutPoint(in, i, i + (kMaxTextRun - run)), end);
+      i = end;
+      run = 0;
+      continue;
+    }
+    run += lt - i;
+    if (lt == n) break;
+    if (in.compare(lt, 9, "<![CDATA[") == 0) {
+      size_t body = lt + 9, close = in.find("]]>", body);
+      size_t body_end = close == std::string_view::npos ? n : close;
+      size_t after = close == std::string_view::npos ? n : close + 3;
+      if (run + (body_end - body) > kMaxTextRun) {
+        size_t end = RunEnd(in, after);
+        keep_to(std::max(body, Utf8CutPoint(in, body + (kMaxTextRun - run))), end);
+        out += "]]>";
+        i = end;
+        run = 0;
+        continue;
+      }
+      run += body_end - body;
+      i = after;
+      continue;
+    }
+    size_t end = MarkupEnd(in, lt);
+    if (end == 0) {
+      ++run;
+      i = lt + 1;
+      continue;
+    }
+    if (end - lt > kMaxTextRun && in[lt + 1] != '!' && in[lt + 1] != '?') {
+      // A tag that long: its long attribute values are emptied.
+      for (size_t k = lt + 1; k < end; ++k) {
+        if (in[k] != '"' && in[k] != '\'') continue;
+        size_t q = in.find(in[k], k + 1);
+        if (q == std::string_view::npos || q >= end) break;
+        if (q - (k + 1) > kMaxTextRun) keep_to(k + 1, q);
+        k = q;
+      }
+    }
+    run = 0;
+    i = end;
+  }
+  if (cut == 0) return false;
+  out.append(in.substr(copied));
+  if (warnings) {
+    warnings->push_back("cut " + std::to_string(cut) + " text runs longer than " + std::to_string(kMaxTextRun) +
+                        " bytes (libxml2 stops at 10,000,000)");
+  }
+  return true;
+}
+
+// Every byte-level repair, each on the output of the one before; returns
+// the repaired text: `in` itself when nothing needed repair, else one of
+// the two buffers.
+std::string_view RepairAll(std::string_view in, std::vector<std::string>* warnings, std::string (&buffers)[2]) {
+  std::string_view text = in;
+  int next = 0;
+  auto apply = [&](auto pass) {
+    std::string& out = buffers[next];
+    out.clear();
+    if (pass(text, out)) {
+      text = out;
+      next = 1 - next;
+    }
+  };
+  apply([&](std::string_view t, std::string& out) { return DropForbiddenCharacters(t, out, warnings); });
+  apply([&](std::string_view t, std::string& out) { return RepairXmlInto(t, warnings, out); });
+  apply([&](std::string_view t, std::string& out) { return CapTextRuns(t, out, warnings); });
+  return text;
+}
+
 }  // namespace
 
 std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
-  std::string out;
-  if (!RepairXmlInto(in, warnings, out)) return std::string(in);
-  return out;
+  std::string buffers[2];
+  return std::string(RepairAll(in, warnings, buffers));
 }
 
 Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
   InitLibxml();
   XmlReadResult result;
-  std::string repaired;
-  std::string_view text = RepairXmlInto(utf8, &result.warnings, repaired) ? std::string_view(repaired) : utf8;
+  std::string buffers[2];
+  std::string_view text = RepairAll(utf8, &result.warnings, buffers);
   // The push parser: it reads CDATA sections in bulk, where the pull
   // parser (xmlReadMemory) copies them one character at a time; on feeds
   // that carry their HTML as CDATA that is most of the parse.

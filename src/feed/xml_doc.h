@@ -5,15 +5,22 @@
 // libxml2 so, whatever the document's declaration says. It never touches the
 // disk or the network (no external entities, no DTD loading, no XInclude): a
 // DOCTYPE whose entities are external, parameter or nested ones is dropped
-// whole, its references left as text. Nesting depth and sizes stay within
-// libxml2's limits, entity expansion within a budget per call and per
-// document. Broken documents are recovered: HTML entities XML does not know
-// (&nbsp; &mdash; …) become character references (&#146; the cp1252
-// character it means), a bare '&' becomes "&amp;", control characters XML
-// forbids are dropped, an end tag closes what was left open inside its
+// whole, its references left as text. Entity expansion stays within a
+// budget per call and per document. Broken documents are recovered: HTML
+// entities XML does not know (&nbsp; &mdash; …) become character references
+// (&#146; the cp1252 character it means), a bare '&' becomes "&amp;", the
+// characters XML does not allow (C0 controls, U+FFFE, U+FFFF; decoding has
+// made lone surrogates U+FFFD) and references to them (&#1; &#xFFFE;
+// &#xD800;) are dropped, an end tag closes what was left open inside its
 // element (a stray one is dropped, <br> and <img> are closed), and libxml2's
-// recovery mode reads past the rest and text after the root. What was
-// repaired is reported as warnings.
+// recovery mode reads past the rest and text after the root. Where libxml2
+// would stop the whole parse and lose every entry after the place — an
+// element nested deeper than 256, a name over 50,000 bytes, a text node over
+// 10,000,000 bytes — the document is kept inside those limits first:
+// elements deeper than 250 are flattened (tags dropped, text kept), tags
+// with such a name dropped, text runs cut at 9,000,000 bytes (at a character
+// boundary, outside references) and attribute values that long emptied. What
+// was repaired is reported as warnings.
 #pragma once
 
 #include <libxml/tree.h>
@@ -58,8 +65,9 @@ struct XmlReadResult {
 // `utf8` is the document as UTF-8 (without a byte order mark).
 Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url);
 
-// Repairs the byte-level faults listed above; returns the input unchanged
-// (and adds no warning) when there is nothing to repair.
+// Repairs the byte-level faults listed above (ReadXml does it before
+// parsing); returns the input unchanged (and adds no warning) when there is
+// nothing to repair.
 std::string RepairXml(std::string_view bytes, std::vector<std::string>* warnings);
 
 // Node helpers. Names compare the local name; a namespace of "" matches

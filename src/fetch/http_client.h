@@ -2,32 +2,48 @@
 //
 // FetchAll runs every request to completion on the calling thread: at most
 // `jobs` transfers at once and one connection per host at a time; connect and
-// total timeouts; at most `max_redirects` redirects; gzip/deflate/brotli
+// total timeouts; at most `max_redirects` redirects, each hop checked before
+// it is requested and queued under its own host; gzip/deflate/brotli
 // decoding with a cap on the decoded size; proxies from the options or the
 // usual environment variables (http_proxy, https_proxy, all_proxy, no_proxy;
 // HTTP and SOCKS5); conditional GET with a stored ETag / Last-Modified;
 // bounded retries with exponential back-off on timeouts, connection failures
-// and 5xx, obeying Retry-After. http(s):// and file:// URLs are accepted.
-// Each result reports its own failure; one failing URL never affects another.
+// and 5xx, obeying Retry-After. http(s):// URLs are fetched, and a file:// URL
+// that is the request's trusted_origin (a configured feed). Each result
+// reports its own failure; one failing URL never affects another, and one
+// server's bad answer never another's: a conditional request's connection is
+// not reused (a 304 with a body would leave it for the next request), and a
+// request that fails on a reused connection is sent once more on a new one.
 //
 // Failures, each message naming the URL: kHttpError for a final status other
 // than 2xx and 304 (the message has the code), kNetworkError for transport
 // failures (curl's reason, timeouts, refused connections, redirect loops, a
 // body cut short), kTooLarge when the decoded body passes max_bytes (the
 // transfer is aborted there, so nothing larger is ever held), kNotFound for an
-// unreadable file:// path. Retried: timeouts, connection failures, cut-short
-// bodies, HTTP 5xx, 408 and 429, waiting base * 2^n or the server's
-// Retry-After; a Retry-After above max_retry_after_ms fails at once. While a
-// retry waits the other transfers go on. Requests to one host wait in
-// newsmirror's own queue, so timeouts count only time spent on the wire.
+// unreadable file:// path, kInvalidArgument for an unusable URL and for every
+// refusal of the address policy (never retried). Retried: timeouts,
+// connection failures, cut-short bodies, HTTP 5xx, 408 and 429, waiting
+// base * 2^n or the server's Retry-After; a Retry-After above
+// max_retry_after_ms fails at once. A retry starts again from the request's
+// own URL. While a retry waits the other transfers go on. Requests to one host
+// wait in newsmirror's own queue, so timeouts count only time spent on the
+// wire (an attempt's redirect hops share its timeout).
 // A SOCKS5 proxy that resolves names itself is "socks5h://host:port".
 // With host_spacing_ms a host gets a pause between requests (politeness for
-// article pages and images). With refuse_non_public every address a transfer
-// connects to is checked (kInvalidArgument, never retried); a request's own
-// public_only does the same for that request alone. Through a proxy (the
-// configured one, or http_proxy / https_proxy / all_proxy in the environment)
-// the proxy resolves the name, so only a URL whose host is itself such an
-// address (or "localhost") can be refused.
+// article pages and images).
+//
+// Every URL a request fetches — its own and each redirect's — passes the one
+// address policy (address_policy.h) before it is requested: public addresses
+// only, except the request's trusted_origin (the configured feed's exact
+// scheme://host:port) and everything with allow_non_public. The host's text
+// is checked on every hop (IP literals in every spelling, localhost, names
+// without a dot, …), and every connection a request is sent on, new or
+// reused, must be to a public address or to the proxy. Through a proxy that
+// resolves names (HTTP, HTTPS, socks4a, socks5h; configured, or http_proxy /
+// https_proxy / all_proxy in the environment) nothing is resolved here;
+// through socks4:// or socks5://, which leave names to the client, each name
+// is resolved here, every address checked, and libcurl held to them.
+// Redirects to other schemes than http and https are refused.
 #pragma once
 
 #include <cstdint>
@@ -54,9 +70,9 @@ struct FetchOptions {
   std::string proxy;                    // "" = environment; e.g. "socks5h://127.0.0.1:1080"
   std::string user_agent;               // "" = "newsmirror/VERSION (+https://…)"
   long host_spacing_ms = 0;             // pause between the end of one request to a host and the next
-  bool refuse_non_public = false;       // refuse to connect to loopback, private, link-local
-                                        // addresses (address_policy.h), after redirects too;
-                                        // file:// is refused as well
+  bool allow_non_public = false;        // every address allowed (`add --allow-private`, and tests
+                                        // that serve several origins on loopback)
+  std::vector<std::string> resolve;     // "host:port:address" pins, as curl's --resolve
 };
 
 struct FetchRequest {
@@ -65,7 +81,9 @@ struct FetchRequest {
   std::string last_modified;            // sent as If-Modified-Since when not empty
   std::string referer;
   std::map<std::string, std::string> headers;  // extra request headers
-  bool public_only = false;             // refuse_non_public for this request alone
+  std::string trusted_origin;           // a URL, usually the configured feed's: its exact
+                                        // scheme://host:port is reached at any address
+                                        // ("" = none; a file: URL only as the request's own)
 };
 
 struct FetchResponse {

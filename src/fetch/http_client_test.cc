@@ -90,6 +90,9 @@ class HttpClientTest : public ::testing::Test {
     options_.timeout_ms = 5000;
     options_.retries = 0;
     options_.retry_base_delay_ms = 10;
+    // Transport tests: every origin here is on loopback (address_policy_test.cc
+    // holds the address policy).
+    options_.allow_non_public = true;
   }
 
   FetchResponse Get(const std::string& url) { return Fetch(Req(url), options_); }
@@ -176,6 +179,58 @@ TEST_F(HttpClientTest, ConditionalGetSendsValidatorsAndReportsNotModified) {
   EXPECT_EQ(server_.LastRequestHeader("/feed", "If-None-Match"), "\"v2\"");
   EXPECT_EQ(server_.LastRequestHeader("/feed", "If-Modified-Since"),
             "Wed, 03 Jan 2024 00:00:00 GMT");
+}
+
+// A raw answer for `path` that keeps the connection open: `head` goes out at
+// once; once the client's next request arrives on the same connection,
+// `leftover` follows, as a server that got its framing wrong would send it.
+// `reused` counts the requests that reached this connection after the first.
+void ServeThenDesync(TestHttpServer& server, const std::string& path, std::string head, std::string leftover,
+                     std::shared_ptr<std::atomic<int>> reused) {
+  server.ServeRaw(path, [head, leftover, reused](int fd, const std::string&) {
+    TestHttpServer::WriteAll(fd, head);
+    std::string next;
+    if (!TestHttpServer::ReadRequest(fd, &next)) return;
+    ++*reused;
+    TestHttpServer::WriteAll(fd, leftover);
+  });
+}
+
+TEST_F(HttpClientTest, AMalformedNotModifiedNeverAnswersTheNextRequest) {
+  // A 304 has no body by rule; this server sends one anyway (a whole answer),
+  // after the client has moved on. The next request to the host must get
+  // its own answer, not this one.
+  auto reused = std::make_shared<std::atomic<int>>(0);
+  ServeThenDesync(server_, "/a", "HTTP/1.1 304 Not Modified\r\nETag: \"a\"\r\n\r\n",
+                  "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n<rss>a</rss>", reused);
+  server_.Serve("/b", 200, "<rss>b</rss>");
+  FetchRequest a = Req(server_.Url("/a"));
+  a.etag = "\"a\"";
+  std::vector<FetchResponse> r = FetchAll({a, Req(server_.Url("/b"))}, options_);
+  ASSERT_TRUE(r[0].status.ok()) << r[0].status.message();
+  EXPECT_TRUE(r[0].not_modified);
+  ASSERT_TRUE(r[1].status.ok()) << r[1].status.message();
+  EXPECT_EQ(r[1].body, "<rss>b</rss>");
+  EXPECT_EQ(server_.Hits("/b"), 1);
+  EXPECT_EQ(*reused, 0);  // the 304's connection was not used again
+}
+
+TEST_F(HttpClientTest, ABodyLongerThanItsContentLengthNeverFailsTheNextRequest) {
+  // The excess arrives once the next request is on the wire, so the client
+  // cannot see it before reusing the connection: that request fails on the
+  // leftover bytes, and is tried again at once on a connection of its own.
+  auto reused = std::make_shared<std::atomic<int>>(0);
+  ServeThenDesync(server_, "/a", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "<p>the rest of a</p>\r\n",
+                  reused);
+  server_.Serve("/b", 200, "<rss>b</rss>");
+  std::vector<FetchResponse> r = FetchAll({Req(server_.Url("/a")), Req(server_.Url("/b"))}, options_);
+  ASSERT_TRUE(r[0].status.ok()) << r[0].status.message();
+  EXPECT_EQ(r[0].body, "hello");
+  ASSERT_TRUE(r[1].status.ok()) << r[1].status.message();
+  EXPECT_EQ(r[1].body, "<rss>b</rss>");
+  EXPECT_EQ(r[1].attempts, 1);  // not an attempt of its own: the connection's fault
+  EXPECT_EQ(*reused, 1);
+  EXPECT_EQ(server_.Hits("/b"), 1);
 }
 
 TEST_F(HttpClientTest, ServerErrorsAreRetriedWithExponentialBackOff) {
@@ -524,13 +579,19 @@ TEST_F(HttpClientTest, FileUrlsAreRead) {
   TempDir dir;
   std::string path = dir.path() + "/feed.xml";
   ASSERT_TRUE(WriteFileAtomic(path, "<feed>离线</feed>").ok());
-  FetchResponse r = Get("file://" + path);
+  // A file: URL is read only as a configured feed, its own trusted origin.
+  auto get_feed = [&](const std::string& url) {
+    FetchRequest req = Req(url);
+    req.trusted_origin = url;
+    return Fetch(req, options_);
+  };
+  FetchResponse r = get_feed("file://" + path);
   ASSERT_TRUE(r.status.ok()) << r.status.message();
   EXPECT_EQ(r.body, "<feed>离线</feed>");
   EXPECT_EQ(r.http_code, 0);
 
   options_.retries = 2;
-  FetchResponse missing = Get("file://" + dir.path() + "/nothing.xml");
+  FetchResponse missing = get_feed("file://" + dir.path() + "/nothing.xml");
   ASSERT_FALSE(missing.status.ok());
   EXPECT_EQ(missing.status.kind(), Status::Kind::kNotFound);
   EXPECT_EQ(missing.attempts, 1);

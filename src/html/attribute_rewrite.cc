@@ -4,127 +4,18 @@
 #include <cstdint>
 #include <vector>
 
+#include "html/tag_scanner.h"
 #include "util/text.h"
 
 namespace nm {
 namespace {
 
-// The HTML is scanned, not parsed: a parse-and-serialize round trip would
-// re-quote attributes, re-order them and normalize markup, and the archive
-// must keep every byte the outlet published. The scanner follows the HTML
-// tokenizer closely enough to find start tags and their attribute values,
-// and steps over comments, CDATA sections, declarations and the contents of
-// raw-text elements, where "<img" is not a tag.
+// The HTML is scanned (tag_scanner.h), not parsed: a parse-and-serialize
+// round trip would re-quote attributes, re-order them and normalize markup,
+// and the archive must keep every byte the outlet published.
 
-bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 bool IsAsciiAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsAsciiAlnum(char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
-
-bool StartsWithNoCase(std::string_view s, size_t pos, std::string_view prefix) {
-  if (s.size() - pos < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (AsciiLower(s[pos + i]) != AsciiLower(prefix[i])) return false;
-  }
-  return true;
-}
-
-// Position just past the first `terminator` at or after `pos`, or the end.
-size_t SkipPast(std::string_view html, size_t pos, std::string_view terminator) {
-  size_t found = html.find(terminator, pos);
-  return found == std::string_view::npos ? html.size() : found + terminator.size();
-}
-
-struct Attribute {
-  std::string name;       // lower-cased
-  bool has_value = false;
-  size_t value_begin = 0;  // the value's bytes, without quotes
-  size_t value_end = 0;
-  char quote = 0;          // '"', '\'' or 0 for an unquoted value
-};
-
-struct StartTag {
-  std::string name;  // lower-cased
-  std::vector<Attribute> attributes;
-  size_t end = 0;    // just past '>'
-};
-
-// Reads the start tag whose '<' is at `pos` (followed by a letter). Returns
-// nullopt when the document ends inside the tag, which a browser drops.
-std::optional<StartTag> ScanStartTag(std::string_view html, size_t pos) {
-  StartTag tag;
-  size_t i = pos + 1;
-  while (i < html.size() && !IsHtmlSpace(html[i]) && html[i] != '/' && html[i] != '>') {
-    tag.name += AsciiLower(html[i++]);
-  }
-  while (i < html.size()) {
-    char c = html[i];
-    if (IsHtmlSpace(c) || c == '/') {
-      ++i;
-      continue;
-    }
-    if (c == '>') {
-      tag.end = i + 1;
-      return tag;
-    }
-    Attribute attr;
-    // An attribute name may start with '=', and runs to space, '/', '>' or '='.
-    attr.name += AsciiLower(html[i++]);
-    while (i < html.size() && !IsHtmlSpace(html[i]) && html[i] != '/' && html[i] != '>' &&
-           html[i] != '=') {
-      attr.name += AsciiLower(html[i++]);
-    }
-    size_t j = i;
-    while (j < html.size() && IsHtmlSpace(html[j])) ++j;
-    if (j < html.size() && html[j] == '=') {
-      ++j;
-      while (j < html.size() && IsHtmlSpace(html[j])) ++j;
-      if (j >= html.size()) return std::nullopt;
-      if (html[j] == '"' || html[j] == '\'') {
-        char quote = html[j];
-        size_t close = html.find(quote, j + 1);
-        if (close == std::string_view::npos) return std::nullopt;
-        attr.has_value = true;
-        attr.quote = quote;
-        attr.value_begin = j + 1;
-        attr.value_end = close;
-        i = close + 1;
-      } else if (html[j] == '>') {
-        i = j;  // "src=>": an empty value, and the tag ends here
-      } else {
-        size_t k = j;
-        while (k < html.size() && !IsHtmlSpace(html[k]) && html[k] != '>') ++k;
-        attr.has_value = true;
-        attr.value_begin = j;
-        attr.value_end = k;
-        i = k;
-      }
-    }
-    // Browsers keep the first of duplicate attributes.
-    bool duplicate = std::any_of(tag.attributes.begin(), tag.attributes.end(),
-                                 [&attr](const Attribute& a) { return a.name == attr.name; });
-    if (!duplicate) tag.attributes.push_back(std::move(attr));
-  }
-  return std::nullopt;
-}
-
-bool IsRawTextElement(std::string_view name) {
-  return name == "script" || name == "style" || name == "textarea" || name == "title" ||
-         name == "xmp" || name == "iframe" || name == "noembed" || name == "noframes";
-}
-
-// Where the end tag `</name` closing a raw-text element starts, or the end.
-size_t FindRawTextEnd(std::string_view html, size_t pos, std::string_view name) {
-  while (true) {
-    size_t lt = html.find("</", pos);
-    if (lt == std::string_view::npos) return html.size();
-    size_t after = lt + 2 + name.size();
-    if (StartsWithNoCase(html, lt + 2, name) &&
-        (after >= html.size() || IsHtmlSpace(html[after]) || html[after] == '/' || html[after] == '>')) {
-      return lt;
-    }
-    pos = lt + 2;
-  }
-}
 
 // --- Attribute values --------------------------------------------------------
 
@@ -251,67 +142,33 @@ std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit, 
   std::string out;
   size_t copied = 0;
   int media_depth = 0;  // open <video>/<audio>: their <source> is not an image
-  size_t i = 0;
-  while ((i = html.find('<', i)) != std::string_view::npos) {
-    if (html.compare(i, 4, "<!--") == 0) {
-      // "<!-->" and "<!--->" are complete (empty) comments.
-      if (html.compare(i + 4, 1, ">") == 0) { i += 5; continue; }
-      if (html.compare(i + 4, 2, "->") == 0) { i += 6; continue; }
-      size_t end = html.find("-->", i + 4);
-      size_t bang = html.find("--!>", i + 4);
-      if (end == std::string_view::npos || (bang != std::string_view::npos && bang < end)) {
-        i = bang == std::string_view::npos ? html.size() : bang + 4;
-      } else {
-        i = end + 3;
-      }
-      continue;
+  HtmlTagScanner scanner(html);
+  HtmlTag tag;
+  while (scanner.Next(tag)) {
+    if (tag.name == "video" || tag.name == "audio") {
+      media_depth = tag.is_end ? std::max(0, media_depth - 1) : media_depth + 1;
     }
-    if (html.compare(i, 9, "<![CDATA[") == 0) {
-      i = SkipPast(html, i + 9, "]]>");
-      continue;
-    }
-    if (html.compare(i, 2, "<!") == 0 || html.compare(i, 2, "<?") == 0) {
-      i = SkipPast(html, i + 2, ">");
-      continue;
-    }
-    if (html.compare(i, 2, "</") == 0 && i + 2 < html.size() && IsAsciiAlpha(html[i + 2])) {
-      if ((StartsWithNoCase(html, i + 2, "video") || StartsWithNoCase(html, i + 2, "audio")) &&
-          i + 7 < html.size() && (IsHtmlSpace(html[i + 7]) || html[i + 7] == '>' || html[i + 7] == '/')) {
-        media_depth = std::max(0, media_depth - 1);
-      }
-      i = SkipPast(html, i + 2, ">");
-      continue;
-    }
-    if (i + 1 >= html.size() || !IsAsciiAlpha(html[i + 1])) {
-      ++i;
-      continue;
-    }
-    size_t tag_start = i;
-    std::optional<StartTag> tag = ScanStartTag(html, i);
-    if (!tag) break;
-    i = tag->end;
-    if (tag->name == "video" || tag->name == "audio") ++media_depth;
-    if (tag->name == "plaintext") break;
+    if (tag.is_end || tag.name == "plaintext") continue;
     if (insert) {
       AttributeLookup value_of = [&](std::string_view name) -> std::optional<std::string> {
-        for (const Attribute& a : tag->attributes) {
+        for (const HtmlAttribute& a : tag.attributes) {
           if (a.name == name && a.has_value) return DecodeAttributeValue(html.substr(a.value_begin, a.value_end - a.value_begin));
         }
         return std::nullopt;
       };
-      std::string extra = insert({tag->name, {}, media_depth > 0}, value_of);
+      std::string extra = insert({tag.name, {}, media_depth > 0}, value_of);
       if (!extra.empty()) {
-        size_t name_end = tag_start + 1 + tag->name.size();
+        size_t name_end = tag.begin + 1 + tag.name.size();
         out.append(html, copied, name_end - copied);
         out += " " + extra;
         copied = name_end;
       }
     }
-    for (const Attribute& attr : tag->attributes) {  // in document order
+    for (const HtmlAttribute& attr : tag.attributes) {  // in document order
       if (!attr.has_value) continue;
       std::string_view raw = html.substr(attr.value_begin, attr.value_end - attr.value_begin);
       std::string decoded = DecodeAttributeValue(raw);
-      std::optional<std::string> edited = edit({tag->name, attr.name, media_depth > 0}, decoded);
+      std::optional<std::string> edited = edit({tag.name, attr.name, media_depth > 0}, decoded);
       if (!edited || *edited == decoded) continue;
       const std::string& rewritten = *edited;
       bool used_amp = AsciiLower(raw).find("&amp;") != std::string::npos;
@@ -323,7 +180,6 @@ std::string RewriteAttributes(std::string_view html, const AttributeEdit& edit, 
       }
       copied = attr.value_end;
     }
-    if (IsRawTextElement(tag->name)) i = FindRawTextEnd(html, i, tag->name);
   }
   if (copied == 0) return std::string(html);
   out.append(html, copied);

@@ -2,6 +2,8 @@
 
 #include <gumbo.h>
 
+#include "html/html_tree.h"
+
 namespace nm {
 
 namespace {
@@ -49,10 +51,9 @@ void Walk(const GumboNode* node, std::string& out) {
 }  // namespace
 
 std::string ReadableText(std::string_view html) {
-  GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, html.data(), html.size());
+  HtmlTree tree(html);
   std::string out;
-  Walk(output->root, out);
-  gumbo_destroy_output(&kGumboDefaultOptions, output);
+  Walk(tree.root(), out);
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   size_t start = out.find_first_not_of("\n ");
   return start == std::string::npos ? std::string() : out.substr(start);

@@ -3,12 +3,11 @@
 #include <optional>
 
 #include "html/attribute_rewrite.h"
+#include "html/tag_scanner.h"
 #include "url/url.h"
 
 namespace nm {
 namespace {
-
-bool IsHtmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'; }
 
 // --- URLs --------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "html/escape.h"
+#include "html/html_tree.h"
 #include "url/url.h"
 
 namespace nm {
@@ -270,16 +271,13 @@ bool IsVideoEmbedUrl(std::string_view src) {
 }
 
 std::string SanitizeHtml(std::string_view html, const SanitizePolicy& policy) {
-  GumboOptions options = kGumboDefaultOptions;
-  options.fragment_context = GUMBO_TAG_DIV;
-  options.fragment_namespace = GUMBO_NAMESPACE_HTML;
-  options.max_errors = 100;
-  GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
+  HtmlParseOptions options;
+  options.fragment = true;
+  HtmlTree tree(html, options);
   Writer writer(policy);
   // A fragment parse puts the nodes under a synthetic <html> root.
-  const GumboNode* root = output->root;
+  const GumboNode* root = tree.root();
   if (root->type == GUMBO_NODE_ELEMENT) writer.Children(root->v.element.children);
-  gumbo_destroy_output(&options, output);
   return writer.Take();
 }
 

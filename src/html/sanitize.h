@@ -1,7 +1,8 @@
 // An allowlist HTML sanitizer for what readers are shown.
 //
-// SanitizeHtml parses a fragment as HTML5 (gumbo) and writes back only
-// allowed elements and attributes: text structure (p, br, h1–h6, lists,
+// SanitizeHtml parses a fragment as HTML5 (html_tree.h: within fixed bounds,
+// what lies deeper kept as text) and writes back only allowed elements and
+// attributes: text structure (p, br, h1–h6, lists,
 // blockquote, pre, code, em/strong/b/i/u/s, small, sub/sup, a, img, figure,
 // figcaption, table parts, div, span, hr), with href/src/srcset limited to
 // http(s) and relative URLs. Scripts, styles, event handlers, forms, SVG and

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "dates/date_parser.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "util/hash.h"
 #include "util/text.h"
@@ -18,18 +19,6 @@ constexpr std::string_view kHeader =
     "sent {recipient} {outlet} {smallest id sent}\n";
 
 std::string Time(int64_t ms) { return ms ? Rfc3339(ms) : "-"; }
-
-std::vector<std::string_view> SplitTabs(std::string_view line) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    parts.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) break;
-    start = tab + 1;
-  }
-  return parts;
-}
 
 bool ReadId(std::string_view s, int64_t* out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
@@ -68,8 +57,6 @@ bool MailState::operator==(const MailState& o) const {
   return true;
 }
 
-std::string MailStatePath() { return "state/mail.txt"; }
-
 std::string RecipientKey(std::string_view address) {
   return GitBlobId("newsmirror mail recipient\n" + AsciiLower(address)).substr(0, 16);
 }
@@ -102,10 +89,10 @@ Result<MailState> ParseMailState(std::string_view text) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
     auto bad = [&] {
-      return Status::Corruption(MailStatePath() + ":" + std::to_string(line_no) + ": cannot read '" +
+      return Status::Corruption(layout::MailStatePath() + ":" + std::to_string(line_no) + ": cannot read '" +
                                 std::string(line.substr(0, 120)) + "'");
     };
-    auto f = SplitTabs(line);
+    auto f = SplitOn(line, '\t');
     if (f[0] == "start" && f.size() == 3 && PlainField(f[1])) {
       int64_t id;
       if (!ReadId(f[2], &id)) return bad();

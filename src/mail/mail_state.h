@@ -40,9 +40,6 @@ struct MailState {
   bool operator==(const MailState&) const;
 };
 
-// "state/mail.txt", relative to the mirror's root.
-std::string MailStatePath();
-
 // 16 hex digits of a hash of the lower-cased address.
 std::string RecipientKey(std::string_view address);
 

@@ -1,7 +1,5 @@
 #include "mail/send_digests.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <set>
@@ -9,6 +7,7 @@
 #include "archive/archive_reader.h"
 #include "archive/file_name.h"
 #include "archive/list_page.h"
+#include "layout/layout.h"
 #include "mail/digest.h"
 #include "mail/mail_state.h"
 #include "mail/smtp.h"
@@ -34,26 +33,6 @@ struct Recipient {
   std::string key;
 };
 
-// `rel` read from the mirror when it is a regular file reached through no
-// symbolic link (a file of the mirror is anyone's commit).
-Result<std::string> ReadMirrorFile(const std::string& root, const std::string& rel) {
-  std::string path = root;
-  size_t start = 0;
-  while (start < rel.size()) {
-    size_t slash = rel.find('/', start);
-    path += "/" + rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    struct stat st;
-    if (::lstat(path.c_str(), &st) != 0) return Status::NotFound(rel + " is not in the mirror");
-    bool last = slash == std::string::npos;
-    if (S_ISLNK(st.st_mode) || (last ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode))) {
-      return Status::InvalidArgument(rel + " in the mirror is not a plain file");
-    }
-    if (last) break;
-    start = slash + 1;
-  }
-  return ReadFile(path);
-}
-
 std::vector<Recipient> Recipients(const std::string& root, const MailConfig& mail, MailReport& report) {
   std::vector<Recipient> out;
   std::set<std::string> keys;
@@ -63,7 +42,7 @@ std::vector<Recipient> Recipients(const std::string& root, const MailConfig& mai
   };
   for (const MailAddress& a : mail.to) add(a);
   if (!mail.to_file.empty()) {
-    auto text = ReadMirrorFile(root, mail.to_file);
+    auto text = ReadFileBelow(root, mail.to_file);
     if (!text.ok()) {
       report.warnings.push_back("[mail] to_file: " + text.status().message());
       return out;
@@ -112,8 +91,8 @@ Result<OutletTail> LoadTail(const std::string& root, const std::string& outlet, 
     std::sort(chunks.begin(), chunks.end());
     for (size_t i = 0; i < chunks.size(); ++i) {
       if (i > 0 && chunks[i] > StateChunkOf(below - 1)) break;
-      std::string rel = OutletStateChunkPath(outlet, chunks[i]);
-      auto text = ReadFile(root + "/" + rel);
+      std::string rel = layout::OutletStateChunkPath(outlet, chunks[i]);
+      auto text = ReadFileBelow(root, rel);
       if (!text.ok()) return text.status();
       auto parsed = ParseOutletState(*text);
       if (!parsed.ok()) return parsed.status().With(rel);
@@ -158,7 +137,7 @@ MailReport SendDigests(const std::string& root, const Config& config, const std:
   const std::string today = LocalDay(now, offset);
 
   std::vector<Recipient> recipients = Recipients(root, mail, report);
-  auto state_text = ReadFile(root + "/" + MailStatePath());
+  auto state_text = ReadFileBelow(root, layout::MailStatePath());
   MailState state;
   if (state_text.ok()) {
     auto parsed = ParseMailState(*state_text);
@@ -229,7 +208,7 @@ MailReport SendDigests(const std::string& root, const Config& config, const std:
   dopts.copies = config.archive.mirrors;
   if (!mail.attach.empty()) {
     std::string rel = FillAttach(mail.attach, now, offset);
-    auto bytes = ReadMirrorFile(root, rel);
+    auto bytes = ReadFileBelow(root, rel);
     if (!bytes.ok()) {
       report.warnings.push_back("[mail] attach: " + bytes.status().message() + "; digests go without it");
     } else if (static_cast<int64_t>(bytes->size()) > mail.attach_max_bytes) {
@@ -253,9 +232,9 @@ MailReport SendDigests(const std::string& root, const Config& config, const std:
 
   auto save_state = [&]() -> Status {
     std::string text = FormatMailState(state);
-    auto on_disk = ReadFile(root + "/" + MailStatePath());
+    auto on_disk = ReadFileBelow(root, layout::MailStatePath());
     if (on_disk.ok() && *on_disk == text) return Status::Ok();
-    return save({MailStatePath(), std::move(text)});
+    return save({layout::MailStatePath(), std::move(text)});
   };
 
   // Recipients with the same marks get the same digest, composed once.

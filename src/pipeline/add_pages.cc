@@ -1,8 +1,5 @@
 #include "pipeline/add_pages.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <chrono>
 #include <map>
 #include <memory>
@@ -10,8 +7,8 @@
 #include "archive/article.h"
 #include "complete/complete.h"
 #include "complete/rewrite_rules.h"
-#include "fetch/address_policy.h"
 #include "fetch/http_client.h"
+#include "layout/layout.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
@@ -32,27 +29,6 @@ bool AddReport::AllSucceeded() const {
   return true;
 }
 
-Status CheckPublicHost(const std::string& host) {
-  std::string name = host;
-  if (name.size() > 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
-  if (rc != 0) return Status::NetworkError("cannot resolve " + host + ": " + gai_strerror(rc));
-  std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-  for (addrinfo* a = found; a; a = a->ai_next) {
-    if (IsNonPublicAddress(a->ai_addr)) {
-      char text[NI_MAXHOST] = "?";
-      getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST);
-      return Status::InvalidArgument("refused " + host + ": it resolves to " + text +
-                                     ", a loopback, private or link-local address (--allow-private allows it)");
-    }
-  }
-  return Status::Ok();
-}
-
 AddReport AddPages(const Config& base_config, const AddOptions& options) {
   AddReport report;
   const std::string& root = options.out_dir;
@@ -62,19 +38,29 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   Config config = base_config;
-  config.fetch.refuse_non_public = !options.allow_private;
+  // The URLs come from outside: no trusted origin, every hop public
+  // (fetch/address_policy.h), unless the operator says otherwise.
+  config.fetch.allow_non_public = options.allow_private;
 
   // The source whose settings apply, or one named after the page's host.
-  const SourceConfig* named = nullptr;
-  for (const SourceConfig& s : config.sources) {
-    if (s.name == options.source) named = &s;
-  }
-  if (!options.source.empty() && !named) {
-    if (std::string why = OutletNameProblem(options.source); !why.empty()) {
-      report.status = Status::InvalidArgument("--source '" + options.source + "' cannot be a folder name: " + why);
+  std::string source;
+  if (!options.source.empty()) {
+    auto name = layout::NormalizeOutletName(options.source);
+    if (!name.ok()) {
+      report.status = Status::InvalidArgument("--source '" + options.source +
+                                              "' cannot be a folder name: " + name.status().message());
       return report;
     }
+    source = std::move(name).value();
   }
+  const SourceConfig* named = nullptr;
+  for (const SourceConfig& s : config.sources) {
+    if (s.name == source) named = &s;
+  }
+  // A page's outlet may not meet another outlet's paths (layout.h): those of
+  // the mirror, the configured ones and the other pages' new ones.
+  std::vector<std::string> outlets = layout::OutletsInMirror(root);
+  for (const SourceConfig& s : config.sources) outlets.push_back(s.name);
 
   // Fetch every page first: nothing is locked while the network is slow.
   std::vector<FetchRequest> requests;
@@ -90,17 +76,18 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
       continue;
     }
     page.url = *url;
-    if (!options.allow_private) {
-      if (Status s = CheckPublicHost(UrlHost(*url)); !s.ok()) {
-        page.status = s;
-        continue;
-      }
-    }
-    page.outlet = named ? named->name : !options.source.empty() ? options.source : UrlHost(*url);
-    if (std::string why = OutletNameProblem(page.outlet); !why.empty()) {
-      page.status = Status::InvalidArgument("'" + page.outlet + "' cannot be a folder name: " + why);
+    page.outlet = named ? named->name : !source.empty() ? source : UrlHost(*url);
+    auto outlet = layout::NormalizeOutletName(page.outlet);
+    if (!outlet.ok()) {
+      page.status = Status::InvalidArgument("'" + page.outlet + "' cannot be a folder name: " + outlet.status().message());
       continue;
     }
+    page.outlet = std::move(outlet).value();
+    if (Status s = layout::OutletNameSet::CheckBeside(page.outlet, outlets); !s.ok()) {
+      page.status = s;
+      continue;
+    }
+    outlets.push_back(page.outlet);
     FetchRequest req;
     req.url = *url;
     req.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5";
@@ -124,6 +111,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
       page.status = article.status().With(page.url);
       continue;
     }
+    if (article->flattened) page.warnings.push_back(FlattenedPageWarning(article->title));
     Entry e;
     e.title = article->title.empty() ? page.url : article->title;
     e.link = resp.effective_url.empty() ? page.url : resp.effective_url;
@@ -167,6 +155,7 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     SourceConfig sc = named ? *named : SourceConfig{};
     sc.name = outlet;
     sc.full_text = FullTextMode::kFeed;
+    sc.url.clear();  // a page on request has no feed: no origin of its images is trusted
     sources.push_back(sc);
     ++n;
   }
@@ -182,21 +171,24 @@ AddReport AddPages(const Config& base_config, const AddOptions& options) {
     if (archive) {
       std::vector<bool> known;
       for (const Entry& e : list) known.push_back(archive->FindEntry(e) != nullptr);
-      archive->Merge(list, now_ms, ArchiveOptionsFor(sources[n], config));
+      MergeStats merged = archive->Merge(list, now_ms, ArchiveOptionsFor(sources[n], config));
       const std::vector<size_t>& pages = page_of[outlet];
       for (size_t k = 0; k < pages.size(); ++k) {
         AddedPage& page = report.pages[pages[k]];
         page.already_archived = known[k];
-        page.warnings = warnings[n];
-        if (const ArticleRecord* r = archive->FindEntry(list[k])) page.path = "articles/" + outlet + "/" + r->file;
+        page.warnings.insert(page.warnings.end(), warnings[n].begin(), warnings[n].end());
+        for (const QuarantineNotice& q : merged.quarantined) {
+          if (q.link == list[k].link) page.status = Status::Internal("could not archive it: " + q.reason).With(page.url);
+        }
+        if (const ArticleRecord* r = archive->FindEntry(list[k])) page.path = layout::ArticlePath(outlet, r->file);
       }
       for (PlannedWrite& w : archive->TakeWrites(config.archive)) writes.push_back(std::move(w));
     }
     ++n;
   }
-  std::vector<std::string> outlets;
-  for (const auto& [outlet, list] : entries) outlets.push_back(outlet);
-  PlanIndexFiles(root, config, writes, outlets);
+  std::vector<std::string> written_outlets;
+  for (const auto& [outlet, list] : entries) written_outlets.push_back(outlet);
+  PlanIndexFiles(root, config, writes, written_outlets);
   if (Status s = ApplyWrites(root, writes); !s.ok()) {
     report.status = s;
     return report;

@@ -6,10 +6,12 @@
 // archived twice. The outlet is the named source (its selector, rewrite rules
 // and image mode apply) or, without one, the page's host. Pages arrive from
 // outside (an issue on the mirror's repository), so unless allow_private is
-// set every address is checked: a host that resolves to a loopback, private
-// or link-local address (any of its addresses), and a redirect into such a
-// range, are refused — images of the page included. The files are written as
-// one atomic step under the run lock, then committed and pushed when asked.
+// set every request — the page, each redirect, its images — passes the
+// address policy with no trusted origin (fetch/address_policy.h): public
+// addresses only; through a proxy the proxy resolves the names and the
+// literal rules refuse what names this machine. A refused page fails alone.
+// The files are written as one atomic step under the run lock, then
+// committed and pushed when asked.
 #pragma once
 
 #include <cstdint>
@@ -54,8 +56,5 @@ struct AddReport {
 };
 
 AddReport AddPages(const Config& config, const AddOptions& options);
-
-// Ok when every address `host` resolves to is public (address_policy.h).
-Status CheckPublicHost(const std::string& host);
 
 }  // namespace nm

@@ -1,17 +1,16 @@
 #include "pipeline/index_files.h"
 
-#include <filesystem>
 #include <set>
 
 #include "archive/list_page.h"
 #include "archive/mirror_copies.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "state/outlet_state.h"
 #include "util/fs.h"
 
 namespace nm {
 
-namespace fs = std::filesystem;
 
 // Every outlet the mirror knows: the configured ones first, in order, then
 // those that only the archive still holds (sources removed from the config).
@@ -29,12 +28,12 @@ std::vector<std::string> KnownOutlets(const std::string& root, const Config& con
   for (const std::string& name : ListStateOutlets(root)) {
     if (!seen.count(name)) others.insert(name);
   }
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/lists", ec), end; !ec && it != end; it.increment(ec)) {
-    fs::path p = it->path();
-    if (!it->is_regular_file() || p.extension() != ".md") continue;
-    std::string name = p.stem().string();
-    if (!seen.count(name)) others.insert(name);
+  if (auto entries = ListFolderBelow(root, layout::ListsDir()); entries.ok()) {
+    for (const FolderEntry& e : *entries) {
+      auto page = layout::ParseMirrorPath(layout::ListsDir() + "/" + e.name);
+      if (e.kind != PathKind::kFile || !page || page->kind != layout::MirrorFile::Kind::kListPage) continue;
+      if (!seen.count(page->outlet)) others.insert(page->outlet);
+    }
   }
   out.insert(out.end(), others.begin(), others.end());
   return out;
@@ -44,11 +43,11 @@ namespace {
 
 // feeds/all.xml exists and names the same self link the configuration gives.
 bool MirrorFeedsCurrent(const std::string& root, std::string base) {
-  auto all = ReadFile(root + "/feeds/all.xml");
+  auto all = ReadFileBelow(root, layout::AllFeedPath());
   if (!all.ok()) return false;
   if (base.empty()) return all->find("rel=\"self\"") == std::string::npos;
   if (base.back() != '/') base += '/';
-  return all->find("rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(base + "feeds/all.xml") +
+  return all->find("rel=\"self\" type=\"application/atom+xml\" href=\"" + XmlEscape(base + layout::AllFeedPath()) +
                    "\"") != std::string::npos;
 }
 
@@ -58,15 +57,15 @@ bool MirrorFeedsCurrent(const std::string& root, std::string base) {
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
                     const std::vector<std::string>& also, bool whole_mirror) {
   std::string readme = FormatReadme(KnownOutlets(root, config, also), MirrorCopiesMarkdown(config.archive.mirrors));
-  auto existing = ReadFile(root + "/README.md");
-  if (!existing.ok() || *existing != readme) writes.push_back({"README.md", readme});
-  const std::string ignore_line = ".newsmirror/";
-  auto gitignore = ReadFile(root + "/.gitignore");
+  auto existing = ReadFileBelow(root, layout::ReadmePath());
+  if (!existing.ok() || *existing != readme) writes.push_back({layout::ReadmePath(), readme});
+  const std::string ignore_line = layout::WorkDir() + "/";
+  auto gitignore = ReadFileBelow(root, layout::GitignorePath());
   std::string text = gitignore.ok() ? *gitignore : std::string();
   if (text.find(ignore_line + "\n") == std::string::npos && text != ignore_line) {
     if (!text.empty() && text.back() != '\n') text += '\n';
     text += "# newsmirror's lock, journal and caches\n" + ignore_line + "\n";
-    writes.push_back({".gitignore", text});
+    writes.push_back({layout::GitignorePath(), text});
   }
   // The feeds of the mirror, from the archive as these writes leave it.
   FileOverlay overlay;

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <charconv>
 #include <set>
-#include <filesystem>
 
+#include "layout/layout.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -76,34 +76,27 @@ bool Deserialize(std::string_view text, std::vector<PlannedWrite>& writes) {
     } else if (!ReadData(text, nl, w.data)) {
       return false;
     }
-    // Paths come from this program, but a damaged journal must never write
-    // outside the mirror.
-    if (w.path.empty() || w.path[0] == '/' || w.path.find("..") != std::string::npos) return false;
+    // Paths come from this program: a journal naming any other path than the
+    // mirror's own files (layout.h) is damaged or hostile, and none of it is
+    // replayed.
+    if (!layout::ParseMirrorPath(w.path)) return false;
     writes.push_back(std::move(w));
   }
   return false;
 }
 
-std::string TmpDir(const std::string& root) { return root + "/.newsmirror/tmp"; }
-
 Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes) {
-  std::string tmp_dir = TmpDir(root);
-  if (Status s = MakeDirs(tmp_dir); !s.ok()) return s;
   for (size_t i = 0; i < writes.size(); ++i) {
     const PlannedWrite& w = writes[i];
     if (i == writes.size() / 2) TestPausePoint("mid-write");
-    std::string path = root + "/" + w.path;
     if (w.remove) {
       // Replaying a journal may delete a file a second time.
-      if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::IoError("cannot remove " + path);
+      if (Status s = RemoveFileBelow(root, w.path); !s.ok()) return s;
       continue;
     }
-    Status s = MakeDirs(std::filesystem::path(path).parent_path().string());
-    if (!s.ok()) return s;
     // No fsync per file: the journal already holds the bytes, and one syncfs
     // below covers them all.
-    s = WriteFileAtomic(path, w.data, /*sync=*/false, tmp_dir);
-    if (!s.ok()) return s;
+    if (Status s = WriteFileBelow(root, w.path, w.data, /*sync=*/false, layout::TmpDir()); !s.ok()) return s;
   }
   int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
@@ -113,7 +106,30 @@ Status WriteAll(const std::string& root, const std::vector<PlannedWrite>& writes
   return Status::Ok();
 }
 
-std::string UncommittedPath(const std::string& root) { return root + "/.newsmirror/uncommitted"; }
+// Each path is one of the mirror's files (layout.h), no two are a file and a
+// folder at once, and nothing on the disk stands in the way: a link or a file
+// where a folder belongs, a link or a folder where the file goes. Checked
+// before the journal, so a write that could never be carried out leaves no
+// journal that every later run would fail to replay.
+Status CheckWrites(const std::string& root, const std::vector<PlannedWrite>& writes) {
+  std::set<std::string_view> files;
+  for (const PlannedWrite& w : writes) files.insert(w.path);
+  for (const PlannedWrite& w : writes) {
+    if (!layout::ParseMirrorPath(w.path)) {
+      return Status::Internal("refused to write " + w.path + ": it is not a path of the mirror's layout");
+    }
+    for (size_t slash = w.path.find('/'); slash != std::string::npos; slash = w.path.find('/', slash + 1)) {
+      if (files.count(std::string_view(w.path).substr(0, slash))) {
+        return Status::Internal("refused to write " + w.path + ": " + w.path.substr(0, slash) +
+                                " is written as a file too");
+      }
+    }
+    auto kind = KindBelow(root, w.path);
+    if (!kind.ok()) return kind.status();
+    if (*kind != PathKind::kMissing && *kind != PathKind::kFile) return RefusedEntry(root, w.path, *kind);
+  }
+  return Status::Ok();
+}
 
 Status AddUncommitted(const std::string& root, const std::vector<PlannedWrite>& writes) {
   auto known = UncommittedFiles(root);
@@ -124,14 +140,14 @@ Status AddUncommitted(const std::string& root, const std::vector<PlannedWrite>& 
   if (paths.size() == before) return Status::Ok();
   std::string text;
   for (const std::string& p : paths) text += p + "\n";
-  return WriteFileAtomic(UncommittedPath(root), text, /*sync=*/true, TmpDir(root));
+  return WriteFileBelow(root, layout::UncommittedPath(), text, /*sync=*/true, layout::TmpDir());
 }
 
 }  // namespace
 
 Result<std::vector<std::string>> UncommittedFiles(const std::string& root) {
   std::vector<std::string> paths;
-  auto text = ReadFile(UncommittedPath(root));
+  auto text = ReadFileBelow(root, layout::UncommittedPath());
   if (!text.ok()) {
     if (text.status().kind() == Status::Kind::kNotFound) return paths;
     return text.status();
@@ -140,32 +156,29 @@ Result<std::vector<std::string>> UncommittedFiles(const std::string& root) {
   while (start < text->size()) {
     size_t nl = text->find('\n', start);
     if (nl == std::string::npos) nl = text->size();
-    // A path outside the mirror can only come from a damaged file.
+    // Only the mirror's own files are committed: any other path comes from a
+    // damaged or hostile list.
     std::string p = text->substr(start, nl - start);
-    if (!p.empty() && p[0] != '/' && p.find("..") == std::string::npos) paths.push_back(std::move(p));
+    if (layout::ParseMirrorPath(p)) paths.push_back(std::move(p));
     start = nl + 1;
   }
   return paths;
 }
 
-Status ForgetUncommitted(const std::string& root) {
-  std::string path = UncommittedPath(root);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Status::IoError("cannot remove " + path);
-  return Status::Ok();
-}
-
-std::string JournalPath(const std::string& root) { return root + "/.newsmirror/journal"; }
+Status ForgetUncommitted(const std::string& root) { return RemoveFileBelow(root, layout::UncommittedPath()); }
 
 Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& writes) {
   if (writes.empty()) return Status::Ok();
-  Status s = MakeDirs(TmpDir(root));
+  Status s = CheckWrites(root, writes);
+  if (!s.ok()) return s.With("the mirror cannot be written (nothing was changed)");
+  s = MakeDirsBelow(root, layout::TmpDir());
   if (!s.ok()) return s;
-  std::string journal = JournalPath(root);
+  std::string journal = root + "/" + layout::JournalPath();
   s = AddUncommitted(root, writes);
   if (!s.ok()) return s.With("cannot record the files to commit (nothing was changed)");
   TestPausePoint("before-journal");
   std::vector<std::string> sizes;
-  s = WriteFileAtomic(journal, Serialize(writes, sizes), /*sync=*/true, TmpDir(root));
+  s = WriteFileBelow(root, layout::JournalPath(), Serialize(writes, sizes), /*sync=*/true, layout::TmpDir());
   if (!s.ok()) return s.With("cannot write the run's journal (nothing was changed)");
   TestPausePoint("journal-written");
   s = WriteAll(root, writes);
@@ -174,17 +187,15 @@ Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& wri
                   " is kept and the next run completes it");
   }
   TestPausePoint("files-written");
-  if (::unlink(journal.c_str()) != 0) return Status::IoError("cannot remove " + journal);
-  return Status::Ok();
+  return RemoveFileBelow(root, layout::JournalPath());
 }
 
 Status RecoverJournal(const std::string& root, int* replayed) {
   *replayed = 0;
   // Temporary files of a killed run: nothing refers to them.
-  std::error_code ec;
-  std::filesystem::remove_all(TmpDir(root), ec);
-  std::string journal = JournalPath(root);
-  auto text = ReadFile(journal);
+  (void)RemoveTreeBelow(root, layout::TmpDir());
+  std::string journal = root + "/" + layout::JournalPath();
+  auto text = ReadFileBelow(root, layout::JournalPath());
   if (!text.ok()) {
     return text.status().kind() == Status::Kind::kNotFound ? Status::Ok() : text.status();
   }
@@ -194,8 +205,7 @@ Status RecoverJournal(const std::string& root, int* replayed) {
     if (!s.ok()) return s.With("cannot complete the interrupted run from " + journal);
     *replayed = static_cast<int>(writes.size());
   }
-  if (::unlink(journal.c_str()) != 0) return Status::IoError("cannot remove " + journal);
-  return Status::Ok();
+  return RemoveFileBelow(root, layout::JournalPath());
 }
 
 }  // namespace nm

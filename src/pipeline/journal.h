@@ -23,8 +23,6 @@ Status ApplyWrites(const std::string& root, const std::vector<PlannedWrite>& wri
 // one). Sets *replayed to the number of files restored.
 Status RecoverJournal(const std::string& root, int* replayed);
 
-std::string JournalPath(const std::string& root);
-
 // Files written but not yet committed, kept in .newsmirror/uncommitted so the
 // commit stages exactly these (git_repo.h, CommitOptions::files) instead of
 // scanning the whole archive — also after a run killed between writing and

@@ -14,11 +14,13 @@
 #include "complete/complete.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
+#include "layout/layout.h"
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
 #include "search/search_index.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/test_pause.h"
 
@@ -63,6 +65,20 @@ std::string CommitMessage(const RunReport& report) {
     head = "Update the mirror's index and state";
   }
   return lines.empty() ? head + "\n" : head + "\n\n" + lines;
+}
+
+std::string QuarantineWarning(const QuarantineNotice& q) {
+  std::string entry = "\"" + q.title + "\" (" + q.link + ")";
+  if (!q.tried) {
+    return "skipped " + entry + ": quarantined after " + std::to_string(q.attempts) + " failed attempts (" +
+           q.reason + "); tried again when the entry changes";
+  }
+  std::string next = q.attempts < kQuarantineAttempts
+                         ? "tried again next run (attempt " + std::to_string(q.attempts) + " of " +
+                               std::to_string(kQuarantineAttempts) + ")"
+                         : "not tried again while it stays as it is (attempt " + std::to_string(q.attempts) +
+                               " of " + std::to_string(kQuarantineAttempts) + ")";
+  return "could not archive " + entry + ": " + q.reason + "; quarantined, " + next;
 }
 
 namespace {
@@ -144,12 +160,17 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
     if (archives[i]->taken_over()) {
       sr.warnings.push_back("took over " + std::to_string(archives[i]->records().size()) +
-                            " existing articles from articles/" + sr.name);
+                            " existing articles from " + layout::ArticleDir(sr.name));
     }
     return true;
   };
   std::vector<FetchRequest> requests;
   report.sources.resize(selected.size());
+  // A source whose paths would meet those of another outlet in the mirror
+  // (layout.h: lists/x.md beside lists/x.md/, …) fails before any of its
+  // files is read or written; the configuration's own names were checked
+  // against each other when it was read.
+  const std::vector<std::string> on_disk = layout::OutletsInMirror(root);
   for (size_t i = 0; i < selected.size(); ++i) {
     SourceReport& sr = report.sources[i];
     sr.name = selected[i]->name;
@@ -158,6 +179,14 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     sr.url = WithoutCredentials(selected[i]->url);
     FetchRequest req;
     req.url = selected[i]->url;
+    // The operator's own choice; its redirects elsewhere are checked.
+    req.trusted_origin = selected[i]->url;
+    if (Status s = layout::OutletNameSet::CheckBeside(sr.name, on_disk); !s.ok()) {
+      sr.error = s.message();
+      unusable[i] = true;
+      requests.push_back(std::move(req));
+      continue;
+    }
     Result<FeedValidators> validators = ReadFeedValidators(root, sr.name);
     if (!validators.ok()) {
       if (load(i)) validators = archives[i]->validators();
@@ -188,10 +217,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   auto merge = [&](size_t i, const std::vector<Entry>& entries) {
     SourceReport& sr = report.sources[i];
     MergeStats m = archives[i]->Merge(entries, now_ms, ArchiveOptionsFor(*selected[i], config));
+    archives[i]->ForgetQuarantinedNotIn(entries);
     sr.new_articles = m.new_articles;
     sr.updated = m.updated;
     sr.unchanged = m.unchanged;
     for (const std::string& w : m.warnings) sr.warnings.push_back(w);
+    for (const QuarantineNotice& q : m.quarantined) sr.warnings.push_back(QuarantineWarning(q));
+    sr.quarantined = std::move(m.quarantined);
     sr.outcome = SourceReport::Outcome::kArchived;
     obs.SourceFetched(sr, ++done, selected.size());
   };
@@ -212,7 +244,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       popts.content_type = resp.content_type;
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
-      auto feed = ParseFeed(resp.body, popts);
+      Result<Feed> feed = Status::Internal("not parsed");
+      Status contained = Contain([&] { feed = ParseFeed(resp.body, popts); });
+      if (!contained.ok()) feed = contained;
       // The feed is parsed: its bytes need not wait for the other sources.
       std::string().swap(resp.body);
       if (!feed.ok()) {
@@ -273,7 +307,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   const std::string copies_footer = MirrorCopiesMarkdown(config.archive.mirrors);
   for (size_t i = 0; i < selected.size(); ++i) {
     if (archives[i] || unusable[i]) continue;
-    auto page = ReadFile(root + "/lists/" + selected[i]->name + ".md");
+    auto page = ReadFileBelow(root, layout::ListPagePath(selected[i]->name));
     if (!page.ok() || ListPageHasFooter(*page, selected[i]->name, copies_footer)) continue;
     auto loaded = OutletArchive::Load(root, selected[i]->name);
     if (loaded.ok()) archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());

@@ -9,7 +9,10 @@
 // [mail], an unsharded run sends the digests that are due before its commit,
 // which carries what they sent (mail/send_digests.h). A source
 // that fails (network, HTTP, unreadable feed) is reported and skipped; the
-// others are archived and published all the same.
+// others are archived and published all the same. Within a source, an entry
+// that cannot be archived is quarantined (outlet_archive.h) and the others go
+// on; what a library throws while one feed or page is read fails that feed or
+// page only (util/contain.h).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/outlet_archive.h"
 #include "config/config.h"
 #include "mail/send_digests.h"
 #include "pipeline/mirror_session.h"
@@ -52,6 +56,9 @@ struct SourceReport {
   int pages_failed = 0;                // pages that could not be read (the feed's text kept)
   int images_stored = 0;               // images downloaded into assets/ (images = local/both)
   int images_failed = 0;
+  // Entries that could not be archived (outlet_archive.h): tried and failed
+  // this run, or skipped as their attempts are used up.
+  std::vector<QuarantineNotice> quarantined;
   std::vector<std::string> warnings;
   std::string encoding;
   double seconds = 0;                  // fetching time
@@ -82,6 +89,9 @@ struct RunObserver {
 };
 
 RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver* observer = nullptr);
+
+// The warning line for a quarantined entry.
+std::string QuarantineWarning(const QuarantineNotice& q);
 
 // The commit message for a run: a summary line, then one line per outlet;
 // articles an earlier run left uncommitted are counted and listed apart.

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "layout/layout.h"
 #include "util/fs.h"
 
 namespace nm {
@@ -31,11 +32,12 @@ Result<RunLock> RunLock::Acquire(const std::string& root) {
   int64_t before_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  Status s = MakeDirs(root + "/.newsmirror");
-  if (!s.ok()) return s;
-  std::string path = root + "/.newsmirror/lock";
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  std::string path = root + "/" + layout::LockPath();
+  // Opened without following a link: a lock linked to another file would
+  // have that file truncated below.
+  auto opened = OpenFileBelow(root, layout::LockPath(), O_RDWR | O_CREAT);
+  if (!opened.ok()) return opened.status();
+  int fd = *opened;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
     ::close(fd);

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 
+#include "util/fs.h"
 #include "util/test_pause.h"
 
 namespace nm {
@@ -147,11 +148,31 @@ Status StageAll(git_index* index, const std::string& dir) {
   if (git_index_update_all(index, nullptr, nullptr, nullptr) < 0) {
     return Status::IoError("cannot stage deletions in " + dir + ": " + LastGitError());
   }
+  // A mirror holds no symbolic links (util/fs.h never follows one): a link in
+  // the work tree (articles/x -> elsewhere) is not part of the archive and is
+  // never committed in its place.
+  std::vector<std::string> links;
+  for (size_t i = 0, n = git_index_entrycount(index); i < n; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index, i);
+    if (e && e->mode == GIT_FILEMODE_LINK) links.emplace_back(e->path);
+  }
+  for (const std::string& link : links) {
+    if (git_index_remove(index, link.c_str(), 0) < 0) {
+      return Status::IoError("cannot leave the link " + link + " out of the commit in " + dir + ": " + LastGitError());
+    }
+  }
   return Status::Ok();
 }
 
 Status StageFiles(git_index* index, const std::string& dir, const std::vector<std::string>& files) {
   for (const std::string& f : files) {
+    // What is staged is read through the same path: a link on the way or in
+    // the file's place is refused, never followed.
+    auto kind = KindBelow(dir, f);
+    if (!kind.ok()) return kind.status().With("cannot stage " + f);
+    if (*kind != PathKind::kMissing && *kind != PathKind::kFile) {
+      return RefusedEntry(dir, f, *kind).With("cannot stage " + f);
+    }
     struct stat st;
     if (::lstat((dir + "/" + f).c_str(), &st) == 0) {
       if (git_index_add_bypath(index, f.c_str()) < 0) {

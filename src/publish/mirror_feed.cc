@@ -1,34 +1,18 @@
 #include "publish/mirror_feed.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
 
+#include "dates/date_parser.h"
 #include "html/sanitize.h"
+#include "layout/layout.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 
 namespace nm {
 
-std::string Rfc3339(int64_t ms) {
-  using namespace std::chrono;
-  sys_time<milliseconds> t{milliseconds(ms)};
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<milliseconds> hms{t - day};
-  char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(ymd.year()),
-                        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                        static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                        static_cast<int>(hms.seconds().count()));
-  if (hms.subseconds().count()) {
-    std::snprintf(buf + n, sizeof buf - n, ".%03dZ", static_cast<int>(hms.subseconds().count()));
-  } else {
-    std::snprintf(buf + n, sizeof buf - n, "Z");
-  }
-  return buf;
-}
+std::string Rfc3339(int64_t ms) { return FormatRfc3339(ms); }
 
 std::string XmlEscape(std::string_view s) {
   std::string out;
@@ -121,7 +105,7 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
   AtomFeed feed;
   feed.id = "tag:newsmirror,2024:feeds/" + EncodeUriComponent(name);
   feed.title = name == "all" ? "newsmirror" : name;
-  if (!base.empty()) feed.self = base + "feeds/" + EncodeUriComponent(name) + ".xml";
+  if (!base.empty()) feed.self = base + layout::OutletFeedPath(EncodeUriComponent(name));
   for (const Picked& p : picked) {
     AtomEntry e;
     const ArticleRecord& r = *p.record;
@@ -135,7 +119,10 @@ AtomFeed MirrorAtomFeed(const MirrorView& view, const std::string& name, const A
     if (doc.ok()) {
       SanitizePolicy policy;
       policy.base_url = r.link;
-      e.content_html = SanitizeHtml(doc->content, policy);
+      // One article whose HTML cannot be read (over the parser's memory
+      // budget) says so; the feed and the run go on.
+      Status read = Contain([&] { e.content_html = SanitizeHtml(doc->content, policy); });
+      if (!read.ok()) e.content_html = "<p>" + XmlEscape("the article cannot be shown: " + read.message()) + "</p>";
     }
     feed.entries.push_back(std::move(e));
   }
@@ -151,7 +138,7 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   std::string base = raw_base_url;
   if (!base.empty() && base.back() != '/') base += '/';
   ArticleLinker link_of = [&](const std::string& outlet, const ArticleRecord& r) {
-    std::string rel = "articles/" + EncodeUriComponent(outlet) + "/" + EncodeUriComponent(r.file);
+    std::string rel = layout::ArticlePath(EncodeUriComponent(outlet), EncodeUriComponent(r.file));
     return base.empty() ? "../" + rel : base + rel;
   };
   std::vector<std::string> names;
@@ -159,16 +146,14 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   for (const MirrorOutlet& o : view->outlets) {
     // A missing feed is written too, by a run of the whole mirror (a shard
     // keeps to its own outlets).
-    std::error_code ec;
-    if (!only || only->count(o.name) ||
-        (with_all && !std::filesystem::exists(root + "/feeds/" + o.name + ".xml", ec))) {
+    if (!only || only->count(o.name) || (with_all && !FileExistsBelow(root, layout::OutletFeedPath(o.name)))) {
       names.push_back(o.name);
     }
   }
   for (const std::string& name : names) {
-    std::string path = "feeds/" + name + ".xml";
+    std::string path = name == "all" ? layout::AllFeedPath() : layout::OutletFeedPath(name);
     std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));
-    auto existing = ReadFile(root + "/" + path);
+    auto existing = ReadFileBelow(root, path);
     if (!existing.ok() || *existing != text) writes.push_back({path, std::move(text)});
   }
   return writes;

@@ -48,7 +48,8 @@ struct AtomFeed {
 
 std::string FormatAtomFeed(const AtomFeed& feed);
 
-// "2023-01-04T14:39:05Z" (milliseconds shown only when not zero).
+// "2023-01-04T14:39:05Z" (milliseconds shown only when not zero): FormatRfc3339
+// of dates/date_parser.h, so any instant an archive holds has a four-digit year.
 std::string Rfc3339(int64_t ms);
 
 // Text escaped for XML content and attribute values, with characters XML 1.0

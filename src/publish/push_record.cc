@@ -4,8 +4,10 @@
 #include <map>
 
 #include "dates/date_parser.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "util/fs.h"
+#include "util/text.h"
 
 namespace nm {
 
@@ -31,29 +33,13 @@ std::string Field(std::string_view s) {
   std::string out;
   for (char c : s) out += c == '\t' || c == '\n' || c == '\r' ? ' ' : c;
   if (out.size() > kMaxErrorBytes) {
-    size_t cut = kMaxErrorBytes;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out.resize(cut);
+    out.resize(Utf8CutPoint(out, kMaxErrorBytes));
     out += "…";
   }
   return out.empty() ? "-" : out;
 }
 
-std::vector<std::string_view> SplitTabs(std::string_view line) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    parts.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) break;
-    start = tab + 1;
-  }
-  return parts;
-}
-
 }  // namespace
-
-std::string PushRecordPath() { return "state/pushes.txt"; }
 
 std::string FormatPushRecords(const std::vector<PushRecord>& records) {
   std::string out(kHeader);
@@ -73,7 +59,7 @@ std::vector<PushRecord> ParsePushRecords(std::string_view text) {
     std::string_view line = text.substr(start, end - start);
     start = end + 1;
     if (line.empty() || line[0] == '#') continue;
-    auto parts = SplitTabs(line);
+    auto parts = SplitOn(line, '\t');
     if (parts.size() != 5 || parts[0].empty() || parts[0] == "-") continue;
     PushRecord r;
     r.remote = std::string(parts[0]);
@@ -87,7 +73,7 @@ std::vector<PushRecord> ParsePushRecords(std::string_view text) {
 }
 
 std::vector<PushRecord> ReadPushRecords(const std::string& root) {
-  auto text = ReadFile(root + "/" + PushRecordPath());
+  auto text = ReadFileBelow(root, layout::PushRecordPath());
   return text.ok() ? ParsePushRecords(*text) : std::vector<PushRecord>();
 }
 
@@ -125,18 +111,15 @@ std::vector<PushRecord> UpdatePushRecords(const std::vector<PushRecord>& old, co
 
 Status WritePushRecords(const std::string& root, const std::vector<PushRecord>& records) {
   std::string text = FormatPushRecords(records);
-  std::string path = root + "/" + PushRecordPath();
-  auto existing = ReadFile(path);
+  auto existing = ReadFileBelow(root, layout::PushRecordPath());
   if (existing.ok() && *existing == text) return Status::Ok();
-  if (Status s = MakeDirs(root + "/state"); !s.ok()) return s;
-  if (Status s = MakeDirs(root + "/.newsmirror/tmp"); !s.ok()) return s;
-  return WriteFileAtomic(path, text, true, root + "/.newsmirror/tmp");
+  return WriteFileBelow(root, layout::PushRecordPath(), text, /*sync=*/true, layout::TmpDir());
 }
 
 std::optional<PlannedWrite> PushRecordWrite(const std::string& root) {
-  auto text = ReadFile(root + "/" + PushRecordPath());
+  auto text = ReadFileBelow(root, layout::PushRecordPath());
   if (!text.ok()) return std::nullopt;
-  return PlannedWrite{PushRecordPath(), std::move(text).value()};
+  return PlannedWrite{layout::PushRecordPath(), std::move(text).value()};
 }
 
 bool PushRecordStale(const PushRecord& r, int64_t now_ms, int warn_hours) {

@@ -35,9 +35,6 @@ struct PushRecord {
   std::string error;               // the first error since failing_since_ms
 };
 
-// "state/pushes.txt", relative to the mirror's root.
-std::string PushRecordPath();
-
 std::string FormatPushRecords(const std::vector<PushRecord>& records);
 // Lines that cannot be read are skipped (the record only informs).
 std::vector<PushRecord> ParsePushRecords(std::string_view text);

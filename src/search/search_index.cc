@@ -10,6 +10,8 @@
 #include <map>
 
 #include "html/html_text.h"
+#include "layout/layout.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/text.h"
@@ -229,8 +231,6 @@ SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
   return *this;
 }
 
-std::string SearchIndexPath(const std::string& root) { return root + "/.newsmirror/search.sqlite"; }
-
 Result<SearchIndex> SearchIndex::Open(const std::string& path) {
   if (!path.empty()) {
     if (Status s = MakeDirs(fs::path(path).parent_path().string()); !s.ok()) return s;
@@ -349,19 +349,21 @@ Status SearchIndex::Sync(const MirrorView& view, SyncStats* stats) {
       }
       auto doc = ReadArticle(view.root, o.name, r);
       std::string title = doc.ok() ? doc->title : r.title;
-      std::string body = doc.ok() ? ReadableText(doc->content) : std::string();
+      std::string body;
+      // An article whose HTML cannot be read is indexed by its title alone.
+      if (doc.ok()) (void)Contain([&] { body = ReadableText(doc->content); });
       add_doc.Bind(1, o.name).Bind(2, r.file).Bind(3, r.id).Bind(4, r.published_ms).Bind(5, title);
       add_doc.Bind(6, doc.ok() ? doc->link : r.link).Bind(7, body).Bind(8, r.blob);
       add_doc.Step();
       bool ok = add_doc.Done();
       add_doc.Reset();
-      if (!ok) return DbError(db_, "adding " + ArticlePath(o.name, r.file));
+      if (!ok) return DbError(db_, "adding " + layout::ArticlePath(o.name, r.file));
       int64_t rowid = sqlite3_last_insert_rowid(db_);
       add_fts.Bind(1, rowid).Bind(2, CjkBigrams(title)).Bind(3, CjkBigrams(body));
       add_fts.Step();
       ok = add_fts.Done();
       add_fts.Reset();
-      if (!ok) return DbError(db_, "indexing " + ArticlePath(o.name, r.file));
+      if (!ok) return DbError(db_, "indexing " + layout::ArticlePath(o.name, r.file));
       ++st.indexed;
     }
     for (const auto& [file, row] : have) remove(row.rowid, row.title, row.body);
@@ -446,11 +448,22 @@ namespace {
 // read-only mount even for root).
 bool Writable(const std::string& dir) { return ::access(dir.c_str(), W_OK) == 0; }
 
+// SQLite opens the index by its path: the mirror's own index is opened only
+// when no link stands on the way or in its place.
+Status CheckIndexPath(const std::string& root) {
+  auto kind = KindBelow(root, layout::SearchIndexPath());
+  if (!kind.ok()) return kind.status();
+  if (*kind != PathKind::kMissing && *kind != PathKind::kFile) {
+    return RefusedEntry(root, layout::SearchIndexPath(), *kind);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string SearchIndexLocation(const std::string& root) {
   std::error_code ec;
-  std::string own = SearchIndexPath(root);
+  std::string own = root + "/" + layout::SearchIndexPath();
   std::string state_dir = root + "/.newsmirror";
   bool own_ok = fs::is_directory(state_dir, ec) ? Writable(state_dir) && (!fs::exists(own, ec) || Writable(own))
                                                 : Writable(root);
@@ -469,6 +482,7 @@ std::string SearchIndexLocation(const std::string& root) {
 
 Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats, std::string* location) {
   if (Status s = CheckIsMirror(root); !s.ok()) return s;
+  if (Status s = CheckIndexPath(root); !s.ok()) return s;
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
   std::string first = SearchIndexLocation(root);
@@ -492,11 +506,10 @@ Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats, s
 }
 
 Status UpdateSearchIndexIfPresent(const std::string& root) {
-  std::error_code ec;
-  if (!fs::exists(SearchIndexPath(root), ec)) return Status::Ok();
+  if (!FileExistsBelow(root, layout::SearchIndexPath())) return Status::Ok();
   auto view = LoadMirror(root);
   if (!view.ok()) return view.status();
-  auto idx = SearchIndex::Open(SearchIndexPath(root));
+  auto idx = SearchIndex::Open(root + "/" + layout::SearchIndexPath());
   if (!idx.ok()) return idx.status();
   return idx->Sync(*view);
 }

@@ -77,18 +77,17 @@ class SearchIndex {
   bool created_ = false;     // reported by the first Sync()
 };
 
-// "{root}/.newsmirror/search.sqlite".
-std::string SearchIndexPath(const std::string& root);
-
 // Where the readers (search, serve) keep the index of the mirror at `root`:
-// SearchIndexPath(root) when the mirror's .newsmirror/ can be written; for a
+// {root}/.newsmirror/search.sqlite (layout::SearchIndexPath) when the
+// mirror's .newsmirror/ can be written; for a
 // mirror that cannot (a read-only mount, another user's checkout) a cache
 // outside it, $XDG_CACHE_HOME (else ~/.cache) /newsmirror/search/{hash of
 // the mirror's absolute path}.sqlite; and "" when neither can be written:
 // the index is then built in memory for this process only.
 std::string SearchIndexLocation(const std::string& root);
 
-// Refuses a folder that is not a mirror (CheckIsMirror), opens the index at
+// Refuses a folder that is not a mirror (CheckIsMirror) and a link at the
+// mirror's own index, opens the index at
 // SearchIndexLocation (building it when missing; a location that fails falls
 // back to the next one) and syncs it. *location: the file used, "" in memory.
 Result<SearchIndex> OpenMirrorIndex(const std::string& root, SyncStats* stats = nullptr,

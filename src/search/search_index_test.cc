@@ -6,6 +6,7 @@
 #include <set>
 
 #include "support/mirror_builder.h"
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
@@ -138,7 +139,7 @@ TEST_F(SearchIndexTest, SyncIsIncremental) {
 
 TEST_F(SearchIndexTest, AnUnreadableIndexIsRebuilt) {
   ASSERT_TRUE(MakeDirs(root_ + "/.newsmirror").ok());
-  ASSERT_TRUE(WriteFileAtomic(SearchIndexPath(root_), std::string(4096, 'x'), false).ok());
+  ASSERT_TRUE(WriteFileAtomic(root_ + "/" + layout::SearchIndexPath(), std::string(4096, 'x'), false).ok());
   SyncStats stats;
   ASSERT_TRUE(OpenMirrorIndex(root_, &stats).ok());
   EXPECT_TRUE(stats.rebuilt);
@@ -220,11 +221,11 @@ TEST(SearchMirrorCheckTest, AFolderThatIsNotAMirrorIsRefusedAndLeftAlone) {
 TEST(SearchMirrorCheckTest, AWritableMirrorKeepsItsIndexInside) {
   TempDir dir;
   AddToMirror(dir.path(), "BBC", {{"x", "标题", kJan, "<p>正文</p>"}});
-  EXPECT_EQ(SearchIndexLocation(dir.path()), SearchIndexPath(dir.path()));
+  EXPECT_EQ(SearchIndexLocation(dir.path()), dir.path() + "/" + layout::SearchIndexPath());
   std::string where = "unset";
   ASSERT_TRUE(OpenMirrorIndex(dir.path(), nullptr, &where).ok());
-  EXPECT_EQ(where, SearchIndexPath(dir.path()));
-  EXPECT_TRUE(fs::exists(SearchIndexPath(dir.path())));
+  EXPECT_EQ(where, dir.path() + "/" + layout::SearchIndexPath());
+  EXPECT_TRUE(fs::exists(dir.path() + "/" + layout::SearchIndexPath()));
   auto memory = SearchIndex::Open("");
   ASSERT_TRUE(memory.ok()) << memory.status().message();
   auto view = LoadMirror(dir.path());

@@ -1,13 +1,16 @@
 #include "site/pages.h"
 
 #include <algorithm>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "archive/list_page.h"
 #include "html/sanitize.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "site/assets.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/hash.h"
 #include "util/text.h"
 
@@ -58,7 +61,7 @@ std::string PageNav(size_t pages, size_t current, const std::function<std::strin
 }  // namespace
 
 std::string ArticlePagePath(const std::string& outlet, int64_t id) {
-  return "outlets/" + outlet + "/" + std::to_string(id) + ".html";
+  return layout::SiteOutletDir(outlet) + "/" + std::to_string(id) + ".html";
 }
 
 std::string SiteContentType(const std::string& path) {
@@ -82,19 +85,14 @@ bool IsStoredImageName(std::string_view file) {
   return ext == "jpg" || ext == "png" || ext == "gif" || ext == "webp" || ext == "avif";
 }
 
-std::string SiteImagePath(std::string_view outlet, std::string_view file) {
-  return "images/" + std::string(outlet) + "/" + std::string(file);
-}
-
 bool ParseSiteImagePath(std::string_view path, std::string* outlet, std::string* file) {
   constexpr std::string_view kPrefix = "images/";
   if (path.substr(0, kPrefix.size()) != kPrefix) return false;
-  path.remove_prefix(kPrefix.size());
-  size_t slash = path.find('/');
-  if (slash == std::string_view::npos || slash == 0) return false;
-  std::string_view name = path.substr(0, slash), f = path.substr(slash + 1);
-  if (!IsStoredImageName(f) || name == "." || name == ".." || name.find('\\') != std::string_view::npos ||
-      name.find('\0') != std::string_view::npos) {
+  std::string_view rest = path.substr(kPrefix.size());
+  size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return false;
+  std::string_view name = rest.substr(0, slash), f = rest.substr(slash + 1);
+  if (!IsStoredImageName(f) || !layout::CheckOutletName(name).ok() || layout::SiteImagePath(name, f) != path) {
     return false;
   }
   *outlet = std::string(name);
@@ -111,7 +109,7 @@ std::optional<std::string> MapStoredImageUrl(std::string_view url, const std::st
   if (slash == std::string_view::npos) return std::nullopt;
   std::string_view file = url.substr(slash + 1);
   if (PercentDecode(url.substr(0, slash)) != outlet || !IsStoredImageName(file)) return std::nullopt;
-  if (images) images->push_back(SiteImagePath(outlet, file));
+  if (images) images->push_back(layout::SiteImagePath(outlet, file));
   return "../../images/" + Enc(outlet) + "/" + std::string(file);
 }
 
@@ -136,13 +134,14 @@ const SitePages::OutletPages* SitePages::FindOutlet(const std::string& name) con
 }
 
 std::vector<std::string> SitePages::Paths() const {
-  std::vector<std::string> paths = {"index.html", "search.html", "assets/site.css", "assets/search.js",
-                                    "feeds/all.xml"};
+  std::vector<std::string> paths = {layout::SiteHomePath(), layout::SiteSearchPagePath(),
+                                    layout::SiteStyleSheetPath(), layout::SiteSearchScriptPath(),
+                                    layout::SiteAllFeedPath()};
   for (const auto& [path, text] : SearchFiles()) paths.push_back(path);
   for (const OutletPages& o : outlets_) {
     const std::string& name = o.outlet->name;
-    std::string dir = "outlets/" + name + "/";
-    paths.push_back("feeds/" + name + ".xml");
+    std::string dir = layout::SiteOutletDir(name) + "/";
+    paths.push_back(layout::SiteFeedPath(name));
     for (size_t p = 0; p < Pages(o.outlet->records.size(), kPageSize); ++p) paths.push_back(dir + OutletFile(p));
     for (const Month& m : o.months) {
       for (size_t p = 0; p < Pages(m.items.size(), kMonthPageSize); ++p) paths.push_back(dir + MonthFile(m.name, p));
@@ -161,7 +160,9 @@ const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* 
   if (file.empty() || file.find_first_not_of("0123456789") != std::string::npos) return nullptr;
   const MirrorOutlet* o = view_.Find(name);
   if (!o) return nullptr;
-  int64_t id = std::stoll(file);
+  int64_t id = 0;  // a number too long for an id names no article (never an exception)
+  auto [end, ec] = std::from_chars(file.data(), file.data() + file.size(), id);
+  if (ec != std::errc() || end != file.data() + file.size()) return nullptr;
   for (const ArticleRecord& r : o->records) {
     if (r.id == id) {
       if (outlet) *outlet = name;
@@ -172,16 +173,16 @@ const ArticleRecord* SitePages::ArticleOf(const std::string& path, std::string* 
 }
 
 std::optional<std::string> SitePages::Render(const std::string& path, std::vector<std::string>* images) const {
-  if (path == "index.html") return RenderHome();
-  if (path == "search.html") return RenderSearch("", nullptr);
+  if (path == layout::SiteHomePath()) return RenderHome();
+  if (path == layout::SiteSearchPagePath()) return RenderSearch("", nullptr);
   if (path.rfind("search/", 0) == 0) {
     const auto& files = SearchFiles();
     auto it = files.find(path);
     if (it == files.end()) return std::nullopt;
     return it->second;
   }
-  if (path == "assets/site.css") return std::string(kSiteCss);
-  if (path == "assets/search.js") return std::string(kSearchJs);
+  if (path == layout::SiteStyleSheetPath()) return std::string(kSiteCss);
+  if (path == layout::SiteSearchScriptPath()) return std::string(kSearchJs);
   if (path.rfind("feeds/", 0) == 0 && EndsWith(path, ".xml")) {
     std::string name = path.substr(6, path.size() - 10);
     if (name != "all" && !FindOutlet(name)) return std::nullopt;
@@ -312,7 +313,11 @@ std::string SitePages::RenderArticle(const MirrorOutlet& o, const ArticleRecord&
     policy.base_url = link;
     // Stored images: the page sits at the article file's depth, so the copy is linked as the file links it.
     policy.map_relative = [&](std::string_view url) { return MapStoredImageUrl(url, o.name, images); };
-    body += SanitizeHtml(doc->content, policy);
+    std::string html;
+    // An article whose HTML cannot be read (over the parser's memory budget)
+    // says so; the other pages go on.
+    Status read = Contain([&] { html = SanitizeHtml(doc->content, policy); });
+    body += read.ok() ? html : "<p class=\"muted\">" + Esc("the article cannot be shown: " + read.message()) + "</p>";
   } else {
     body += "<p class=\"muted\">" + Esc(doc.status().message()) + "</p>";
   }

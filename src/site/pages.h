@@ -123,16 +123,15 @@ std::string SiteContentType(const std::string& path);
 // A file name a stored image can have: {40 hex digits}.{jpg|png|gif|webp|avif}
 // (complete/local_images.h names them by content hash and type).
 bool IsStoredImageName(std::string_view file);
-// "images/{outlet}/{file}": the site's copy of the mirror's assets/{outlet}/{file}.
-std::string SiteImagePath(std::string_view outlet, std::string_view file);
-// The outlet and file of a site path images/{outlet}/{file} whose file is a
-// stored image's name and outlet a plain folder name; false for anything else.
+// The outlet and file of a site path layout::SiteImagePath(outlet, file)
+// whose file is a stored image's name and outlet a name the layout accepts
+// (layout::CheckOutletName); false for anything else.
 bool ParseSiteImagePath(std::string_view path, std::string* outlet, std::string* file);
 // A relative URL, as an archived article under articles/{outlet}/ holds it,
 // of an image stored in the mirror ("../../assets/{outlet, percent-encoded}/{file}")
 // mapped to the site's copy as an article page links it
 // ("../../images/{outlet, percent-encoded}/{file}"); nullopt for any other URL.
-// Only `outlet`'s own images map. Adds the copy's SiteImagePath to `images`.
+// Only `outlet`'s own images map. Adds the copy's layout::SiteImagePath to `images`.
 std::optional<std::string> MapStoredImageUrl(std::string_view url, const std::string& outlet,
                                              std::vector<std::string>* images);
 

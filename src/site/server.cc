@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "complete/local_images.h"
+#include "layout/layout.h"
 #include "search/search_index.h"
 #include "site/http_server.h"
 #include "url/url.h"
@@ -117,13 +118,7 @@ class Server : public ReaderServer {
   HttpResponse Image(const Snapshot& snap, const std::string& path) {
     std::string outlet, file;
     if (!ParseSiteImagePath(path, &outlet, &file) || !snap.view.Find(outlet)) return NotFound();
-    std::string rel = AssetPath(outlet, file);
-    std::error_code ec;
-    for (const std::string& part : {std::string("assets"), "assets/" + outlet, rel}) {
-      fs::file_status st = fs::symlink_status(options_.archive + "/" + part, ec);
-      if (part == rel ? !fs::is_regular_file(st) : !fs::is_directory(st)) return NotFound();
-    }
-    auto bytes = ReadFile(options_.archive + "/" + rel);
+    auto bytes = ReadFileBelow(options_.archive, layout::AssetPath(outlet, file));
     if (!bytes.ok()) return NotFound();
     HttpResponse res;
     res.content_type = SiteContentType(file);

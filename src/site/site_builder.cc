@@ -1,27 +1,26 @@
 #include "site/site_builder.h"
 
-#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "complete/local_images.h"
+#include "dates/date_parser.h"
 #include "html/escape.h"
 #include "html/sanitize.h"
+#include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "url/url.h"
+#include "util/contain.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
 namespace nm {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 // Bump when the pages' HTML changes, so unchanged articles are rendered again.
 constexpr const char* kRendererVersion = "site-1";
-constexpr const char* kManifest = ".newsmirror-site.tsv";
 
 struct ManifestEntry {
   std::string blob;
@@ -29,9 +28,13 @@ struct ManifestEntry {
   std::string images;  // the images/… paths an article page shows, space-separated
 };
 
-std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
+// The entries of the manifest in the site folder `out`. The manifest is a
+// cache in a folder other people may commit to (a Pages repository): an
+// entry whose path is not a page of the site (layout.h: "../victim.txt",
+// "/etc/x", a hidden file) is left out, so it is neither kept nor removed.
+std::map<std::string, ManifestEntry> ReadManifest(const std::string& out_dir) {
   std::map<std::string, ManifestEntry> out;
-  auto text = ReadFile(path);
+  auto text = ReadFileBelow(out_dir, layout::SiteManifestPath());
   if (!text.ok()) return out;
   size_t start = 0;
   while (start < text->size()) {
@@ -40,7 +43,7 @@ std::map<std::string, ManifestEntry> ReadManifest(const std::string& path) {
     std::string line = text->substr(start, end - start);
     start = end + 1;
     size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
-    if (t2 == std::string::npos) continue;
+    if (t2 == std::string::npos || !layout::CheckSitePath(line.substr(0, t1)).ok()) continue;
     size_t t3 = line.find('\t', t2 + 1);
     out[line.substr(0, t1)] = {line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1, t3 - (t2 + 1)),
                                t3 == std::string::npos ? std::string() : line.substr(t3 + 1)};
@@ -70,30 +73,18 @@ Status CopyImage(const SiteBuildOptions& options, const std::string& image,
     return Status::Ok();
   }
   std::string hash = file.substr(0, file.find('.'));
-  std::string target = options.out + "/" + image;
-  std::error_code ec;
   auto it = old.find(image);
-  if (it != old.end() && it->second.blob == hash && fs::is_regular_file(fs::symlink_status(target, ec))) {
+  if (it != old.end() && it->second.blob == hash && FileExistsBelow(options.out, image)) {
     now[image] = it->second;
     ++stats.images;
     return Status::Ok();
   }
-  std::string rel = AssetPath(outlet, file);
-  for (const std::string& part : {std::string("assets"), "assets/" + outlet, rel}) {
-    fs::file_status st = fs::symlink_status(options.archive + "/" + part, ec);
-    bool want_file = part == rel;
-    if (want_file ? !fs::is_regular_file(st) : !fs::is_directory(st)) {
-      ++stats.images_missing;
-      return Status::Ok();
-    }
-  }
-  auto bytes = ReadFile(options.archive + "/" + rel);
+  auto bytes = ReadFileBelow(options.archive, layout::AssetPath(outlet, file));
   if (!bytes.ok() || GitBlobId(*bytes) != hash) {
     ++stats.images_missing;
     return Status::Ok();
   }
-  if (Status s = MakeDirs(fs::path(target).parent_path().string()); !s.ok()) return s;
-  if (Status s = WriteFileAtomic(target, *bytes, false); !s.ok()) return s;
+  if (Status s = WriteFileBelow(options.out, image, *bytes, false); !s.ok()) return s;
   now[image] = {hash, "image", ""};
   ++stats.images;
   ++stats.written;
@@ -123,19 +114,22 @@ std::string JekyllPost(const std::string& outlet, const ArticleRecord& r, const 
     if (images) images->push_back(found.front());
     return root + "images/" + EncodeUriComponent(outlet) + found.front().substr(found.front().rfind('/'));
   };
+  std::string html;
+  Status read = Contain([&] { html = SanitizeHtml(doc.content, policy); });
+  if (!read.ok()) html = "<p>" + XmlEscape("the article cannot be shown: " + read.message()) + "</p>";
   return "---\nlayout: post\ntitle: " + q(doc.title) + "\ndate: " + Local(doc.published_ms, utc_offset_minutes) +
          "\ncategories: [" + q(outlet) + "]\noriginal_url: " + q(ArchiveLink(doc.link)) + "\nnewsmirror_id: " +
-         std::to_string(r.id) + "\n---\n" + SanitizeHtml(doc.content, policy) + "\n";
+         std::to_string(r.id) + "\n---\n" + html + "\n";
 }
 
 Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   if (Status s = CheckIsMirror(options.archive); !s.ok()) return s;
+  if (Status s = layout::CheckSiteFolder(options.archive, options.out); !s.ok()) return s;
   auto view = LoadMirror(options.archive);
   if (!view.ok()) return view.status();
   if (Status s = MakeDirs(options.out); !s.ok()) return s;
   SitePages pages(*view, options.site);
-  std::string manifest_path = options.out + "/" + kManifest;
-  std::map<std::string, ManifestEntry> old = ReadManifest(manifest_path);
+  std::map<std::string, ManifestEntry> old = ReadManifest(options.out);
   std::map<std::string, ManifestEntry> now;
   SiteBuildStats stats;
   std::string settings = GitBlobId(std::string(kRendererVersion) + "\n" + options.site.base_url + "\n" +
@@ -144,14 +138,11 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
 
   auto put = [&](const std::string& path, const std::string& text, const std::string& source) -> Status {
     std::string blob = GitBlobId(text);
-    std::string full = options.out + "/" + path;
-    std::error_code ec;
     auto it = old.find(path);
-    if (it != old.end() && it->second.blob == blob && fs::exists(full, ec)) {
+    if (it != old.end() && it->second.blob == blob && FileExistsBelow(options.out, path)) {
       ++stats.unchanged;
     } else {
-      if (Status s = MakeDirs(fs::path(full).parent_path().string()); !s.ok()) return s;
-      if (Status s = WriteFileAtomic(full, text, false); !s.ok()) return s;
+      if (Status s = WriteFileBelow(options.out, path, text, false); !s.ok()) return s;
       ++stats.written;
     }
     now[path] = {blob, source};
@@ -169,8 +160,7 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   // An article page whose source and renderer are unchanged is kept as it is.
   auto unchanged_source = [&](const std::string& path, const std::string& source) {
     auto it = old.find(path);
-    std::error_code ec;
-    if (it == old.end() || it->second.source != source || !fs::exists(options.out + "/" + path, ec)) return false;
+    if (it == old.end() || it->second.source != source || !FileExistsBelow(options.out, path)) return false;
     now[path] = it->second;
     for (size_t start = 0; start < it->second.images.size();) {
       size_t space = it->second.images.find(' ', start);
@@ -196,8 +186,8 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   if (options.jekyll_posts) {
     for (const MirrorOutlet& o : view->outlets) {
       for (const ArticleRecord& r : o.records) {
-        std::string path = "_posts/" + Rfc3339(r.published_ms + int64_t{options.site.utc_offset_minutes} * 60000).substr(0, 10) +
-                           "-" + o.name + "-" + std::to_string(r.id) + ".html";
+        std::string path = layout::SitePostPath(FormatLocalDate(r.published_ms, options.site.utc_offset_minutes),
+                                                o.name, r.id);
         ++stats.pages;
         std::string source = GitBlobId(settings + "jekyll" + r.blob);
         if (!r.blob.empty() && unchanged_source(path, source)) continue;
@@ -213,16 +203,17 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   for (const std::string& image : shown_images) {
     if (Status s = CopyImage(options, image, old, now, stats); !s.ok()) return s;
   }
+  // Only files of the site's own, reached without links, are removed.
   for (const auto& [path, entry] : old) {
     if (now.count(path)) continue;
-    std::error_code ec;
-    if (fs::remove(options.out + "/" + path, ec)) ++stats.removed;
+    auto kind = KindBelow(options.out, path);
+    if (kind.ok() && *kind == PathKind::kFile && RemoveFileBelow(options.out, path).ok()) ++stats.removed;
   }
   std::string manifest;
   for (const auto& [path, entry] : now) {
     manifest += path + "\t" + entry.blob + "\t" + entry.source + (entry.images.empty() ? "" : "\t" + entry.images) + "\n";
   }
-  if (Status s = WriteFileAtomic(manifest_path, manifest, false); !s.ok()) return s;
+  if (Status s = WriteFileBelow(options.out, layout::SiteManifestPath(), manifest, false); !s.ok()) return s;
   return stats;
 }
 

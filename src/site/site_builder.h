@@ -11,7 +11,10 @@
 // checked against the content hash its name carries, never through a
 // symbolic link — and removed (through the manifest) once no page shows
 // them. The archive is only read. With jekyll_posts, _posts/ gets one file per article with
-// front matter (title, date, outlet, original URL) for Jekyll sites.
+// front matter (title, date, outlet, original URL) for Jekyll sites. The site
+// folder may not be the archive, inside it, or hold it (InvalidArgument);
+// nothing in it is written or removed through a symbolic link, and only
+// manifest entries that are pages of a site (layout.h) are ever removed.
 #pragma once
 
 #include <string>

@@ -247,6 +247,47 @@ TEST_F(SiteBuilderTest, JekyllPostsHaveFrontMatter) {
   ExpectNoScriptVectors(post, "jekyll post");
 }
 
+TEST_F(SiteBuilderTest, AManifestEntryThatIsNoPageOfTheSiteIsNeitherKeptNorRemoved) {
+  ASSERT_TRUE(BuildSite(options_).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/victim.txt", "precious\n").ok());
+  ASSERT_TRUE(MakeDirs(dir_.path() + "/outside").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/outside/page.html", "precious\n").ok());
+  fs::create_directory_symlink(dir_.path() + "/outside", site_ + "/linked");
+  std::string manifest = *ReadFile(site_ + "/.newsmirror-site.tsv");
+  manifest += "../victim.txt\tb\ts\n" + dir_.path() + "/victim.txt\tb\ts\nlinked/page.html\tb\ts\n.git/config\tb\ts\n";
+  ASSERT_TRUE(WriteFileAtomic(site_ + "/.newsmirror-site.tsv", manifest).ok());
+  auto stats = BuildSite(options_);
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  EXPECT_EQ(stats->removed, 0);
+  EXPECT_EQ(*ReadFile(dir_.path() + "/victim.txt"), "precious\n");
+  EXPECT_EQ(*ReadFile(dir_.path() + "/outside/page.html"), "precious\n");
+  std::string now = *ReadFile(site_ + "/.newsmirror-site.tsv");
+  EXPECT_EQ(now.find("victim"), std::string::npos);
+  EXPECT_EQ(now.find("linked/"), std::string::npos);
+  EXPECT_EQ(now.find(".git"), std::string::npos);
+}
+
+TEST_F(SiteBuilderTest, APageIsNeverWrittenThroughALinkInTheSite) {
+  ASSERT_TRUE(MakeDirs(dir_.path() + "/outside").ok());
+  ASSERT_TRUE(MakeDirs(site_).ok());
+  fs::create_directory_symlink(dir_.path() + "/outside", site_ + "/outlets");
+  auto stats = BuildSite(options_);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_NE(stats.status().message().find("outlets is a symbolic link"), std::string::npos) << stats.status().message();
+  EXPECT_TRUE(fs::is_empty(dir_.path() + "/outside"));
+}
+
+TEST_F(SiteBuilderTest, TheSiteFolderIsNeitherTheArchiveNorAroundIt) {
+  for (const std::string& out : {mirror_, mirror_ + "/site", dir_.path(), std::string("/")}) {
+    options_.out = out;
+    auto stats = BuildSite(options_);
+    ASSERT_FALSE(stats.ok()) << out;
+    EXPECT_EQ(stats.status().kind(), Status::Kind::kInvalidArgument) << out;
+  }
+  EXPECT_FALSE(fs::exists(mirror_ + "/index.html"));
+  EXPECT_FALSE(fs::exists(mirror_ + "/.newsmirror-site.tsv"));
+}
+
 }  // namespace
 }  // namespace nm
 

@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <filesystem>
 
+#include "layout/layout.h"
 #include "util/fs.h"
 
 namespace nm {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -62,6 +60,21 @@ void AppendMeta(std::string& out, const FeedValidators& v) {
   meta("url", v.url);
   meta("etag", v.etag);
   meta("last_modified", v.last_modified);
+}
+
+void AppendQuarantine(std::string& out, const std::map<std::string, QuarantinedEntry>& quarantine) {
+  for (const auto& [key, q] : quarantine) {
+    out += "@quarantine";
+    for (std::string_view f : {std::string_view(key), std::string_view(q.content_hash)}) {
+      out.push_back('\t');
+      AppendEscaped(out, f);
+    }
+    out.push_back('\t');
+    out += std::to_string(q.attempts);
+    out.push_back('\t');
+    AppendEscaped(out, q.reason);
+    out.push_back('\n');
+  }
 }
 
 void AppendRecord(std::string& out, const ArticleRecord& r) {
@@ -131,6 +144,26 @@ std::optional<int64_t> ChunkOfFileName(std::string_view name) {
   return chunk;
 }
 
+// The .tsv files (path → size) of the state folder `dir` on disk: none when
+// there is no folder there (or a file, as a damaged mirror may hold). A link,
+// in the folder's place or under a .tsv name in it, is an error: its records
+// would be read from outside the mirror, and rewritten there.
+Result<std::map<std::string, int64_t>> StateFolderFiles(const std::string& root, const std::string& dir) {
+  std::map<std::string, int64_t> files;
+  auto kind = KindBelow(root, dir);
+  if (!kind.ok()) return kind.status();
+  if (*kind == PathKind::kMissing || *kind == PathKind::kFile) return files;
+  if (*kind != PathKind::kFolder) return RefusedEntry(root, dir, *kind);
+  auto entries = ListFolderBelow(root, dir);
+  if (!entries.ok()) return entries.status();
+  for (const FolderEntry& e : *entries) {
+    if (!EndsWith(e.name, ".tsv") || e.kind == PathKind::kFolder) continue;
+    if (e.kind != PathKind::kFile) return RefusedEntry(root, dir + "/" + e.name, e.kind);
+    files[dir + "/" + e.name] = e.size;
+  }
+  return files;
+}
+
 // The summary of one chunk file's text and records; nullopt when a record
 // belongs to another chunk (such a file is always read in full).
 std::optional<ChunkSummary> Summarize(int64_t chunk, size_t bytes, const std::vector<ArticleRecord>& records) {
@@ -149,29 +182,12 @@ int64_t StateChunkOf(int64_t id) {
   return id % kStateChunkSize < 0 ? q - 1 : q;
 }
 
-std::string OutletStateDir(std::string_view outlet) { return "state/" + std::string(outlet); }
-
-std::string OutletFeedStatePath(std::string_view outlet) { return OutletStateDir(outlet) + "/feed.tsv"; }
-
-std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk) {
-  return OutletStateDir(outlet) + "/" + std::to_string(chunk) + ".tsv";
-}
-
-std::string LegacyOutletStatePath(std::string_view outlet) {
-  return "state/" + std::string(outlet) + ".tsv";
-}
-
 std::optional<std::string> OutletOfStatePath(std::string_view path) {
-  constexpr std::string_view kPrefix = "state/";
-  if (path.substr(0, kPrefix.size()) != kPrefix || !EndsWith(path, ".tsv")) return std::nullopt;
-  std::string_view rest = path.substr(kPrefix.size());
-  size_t slash = rest.find('/');
-  if (slash == std::string_view::npos) {
-    if (rest.size() <= 4) return std::nullopt;
-    return std::string(rest.substr(0, rest.size() - 4));
-  }
-  if (slash == 0 || rest.find('/', slash + 1) != std::string_view::npos) return std::nullopt;
-  return std::string(rest.substr(0, slash));
+  auto file = layout::ParseMirrorPath(path);
+  if (!file) return std::nullopt;
+  using Kind = layout::MirrorFile::Kind;
+  if (file->kind != Kind::kStateFile && file->kind != Kind::kLegacyState) return std::nullopt;
+  return file->outlet;
 }
 
 std::string SerializeOutletState(const OutletState& state) {
@@ -179,15 +195,18 @@ std::string SerializeOutletState(const OutletState& state) {
   out.reserve(128 + state.records.size() * 200);
   out.append(kHeader).push_back('\n');
   AppendMeta(out, state.validators);
+  AppendQuarantine(out, state.quarantine);
   for (const ArticleRecord& r : state.records) AppendRecord(out, r);
   return out;
 }
 
-std::string SerializeFeedState(const FeedValidators& validators, const std::map<int64_t, ChunkSummary>& chunks) {
+std::string SerializeFeedState(const FeedValidators& validators, const std::map<int64_t, ChunkSummary>& chunks,
+                               const std::map<std::string, QuarantinedEntry>& quarantine) {
   std::string out(kFeedHeader);
   out.push_back('\n');
   AppendMeta(out, validators);
   AppendChunks(out, chunks);
+  AppendQuarantine(out, quarantine);
   return out;
 }
 
@@ -233,6 +252,14 @@ Result<OutletState> ParseOutletState(std::string_view text) {
       start = tab + 1;
     }
     if (line[0] == '@') {
+      int64_t attempts = 0;
+      if (fields[0] == "@quarantine" && count == 5 && ParseInt(fields[3], attempts) && attempts > 0) {
+        QuarantinedEntry& q = state.quarantine[Unescape(fields[1])];
+        q.content_hash = Unescape(fields[2]);
+        q.attempts = static_cast<int>(std::min<int64_t>(attempts, 1000));
+        q.reason = Unescape(fields[4]);
+        continue;
+      }
       if (count != 2) continue;  // a key a later version added; skip
       std::string_view key = fields[0].substr(1);
       std::string value = Unescape(fields[1]);
@@ -248,6 +275,12 @@ Result<OutletState> ParseOutletState(std::string_view text) {
     }
     r.blob = Unescape(fields[2]);
     r.file = Unescape(fields[3]);
+    // The file column names articles/{outlet}/{file}: checked on read as on
+    // write (layout.h), so a hostile row cannot point a write outside.
+    if (Status s = layout::CheckFileName(r.file); !s.ok()) {
+      return Status::Corruption("line " + std::to_string(line_no) + ": the file column \"" + r.file +
+                                "\" cannot be an article's file name: " + s.message());
+    }
     r.guid = Unescape(fields[4]);
     r.link = Unescape(fields[5]);
     r.title = Unescape(fields[6]);
@@ -261,16 +294,18 @@ Result<OutletState> ParseOutletState(std::string_view text) {
 
 Result<std::string> ReadThroughOverlay(const std::string& root, const std::string& rel, const FileOverlay& overlay) {
   if (auto it = overlay.find(rel); it != overlay.end()) return std::string(it->second);
-  return ReadFile(root + "/" + rel);
+  return ReadFileBelow(root, rel);
 }
 
 std::set<std::string> ListStateOutlets(const std::string& root, const FileOverlay& overlay) {
   std::set<std::string> names;
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/state", ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (it->is_directory(ec)) names.insert(name);
-    else if (auto outlet = OutletOfStatePath("state/" + name)) names.insert(*outlet);
+  // Only names the layout accepts are outlets; a link is none.
+  if (auto entries = ListFolderBelow(root, layout::StateDir()); entries.ok()) {
+    for (const FolderEntry& e : *entries) {
+      if (e.kind == PathKind::kFolder && layout::CheckOutletName(e.name).ok()) names.insert(e.name);
+      if (e.kind != PathKind::kFile) continue;
+      if (auto outlet = OutletOfStatePath(layout::StateDir() + "/" + e.name)) names.insert(*outlet);
+    }
   }
   for (const auto& [path, text] : overlay) {
     if (auto outlet = OutletOfStatePath(path)) names.insert(*outlet);
@@ -279,8 +314,8 @@ std::set<std::string> ListStateOutlets(const std::string& root, const FileOverla
 }
 
 Result<FeedValidators> ReadFeedValidators(const std::string& root, std::string_view outlet) {
-  const std::string path = OutletFeedStatePath(outlet);
-  auto text = ReadFile(root + "/" + path);
+  const std::string path = layout::OutletFeedStatePath(outlet);
+  auto text = ReadFileBelow(root, path);
   if (!text.ok()) return text.status();
   auto parsed = ParseOutletState(*text);
   if (!parsed.ok()) return parsed.status().With(path);
@@ -289,22 +324,17 @@ Result<FeedValidators> ReadFeedValidators(const std::string& root, std::string_v
 
 Result<OutletState> ReadOutletState(const std::string& root, std::string_view outlet, const FileOverlay& overlay,
                                     StateLayout* layout) {
-  const std::string dir = OutletStateDir(outlet);
+  const std::string dir = layout::OutletStateDir(outlet);
   const std::string prefix = dir + "/";
   std::set<std::string> files;
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (EndsWith(name, ".tsv") && it->is_regular_file(ec)) files.insert(prefix + name);
-  }
-  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
-    return Status::IoError("cannot read folder " + root + "/" + dir + ": " + ec.message());
-  }
+  auto on_disk = StateFolderFiles(root, dir);
+  if (!on_disk.ok()) return on_disk.status();
+  for (const auto& [path, size] : *on_disk) files.insert(path);
   for (auto it = overlay.lower_bound(prefix); it != overlay.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     if (OutletOfStatePath(it->first)) files.insert(it->first);
   }
   if (files.empty()) {
-    std::string legacy = LegacyOutletStatePath(outlet);
+    std::string legacy = layout::LegacyOutletStatePath(outlet);
     auto text = ReadThroughOverlay(root, legacy, overlay);
     if (!text.ok()) {
       if (layout) *layout = StateLayout::kNone;
@@ -326,6 +356,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
       if (auto summary = Summarize(*chunk, text->size(), parsed->records)) state.chunks[*chunk] = *summary;
     } else if (*it == prefix + "feed.tsv") {
       state.stored_chunks = std::move(parsed->chunks);
+      state.quarantine = std::move(parsed->quarantine);
     }
     if (!parsed->validators.url.empty() || !parsed->validators.etag.empty() ||
         !parsed->validators.last_modified.empty()) {
@@ -349,27 +380,18 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
 
 Result<std::vector<StateFile>> ListOutletStateFiles(const std::string& root, std::string_view outlet,
                                                     const FileOverlay& overlay, OutletState* feed) {
-  const std::string dir = OutletStateDir(outlet);
+  const std::string dir = layout::OutletStateDir(outlet);
   const std::string prefix = dir + "/";
   // Path → size, the overlay before the disk.
-  std::map<std::string, int64_t> sizes;
-  std::error_code ec;
-  for (fs::directory_iterator it(root + "/" + dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string name = it->path().filename().string();
-    if (!EndsWith(name, ".tsv") || !it->is_regular_file(ec)) continue;
-    std::error_code size_ec;
-    uintmax_t size = it->file_size(size_ec);
-    sizes[prefix + name] = size_ec ? -1 : static_cast<int64_t>(size);
-  }
-  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
-    return Status::IoError("cannot read folder " + root + "/" + dir + ": " + ec.message());
-  }
+  auto on_disk = StateFolderFiles(root, dir);
+  if (!on_disk.ok()) return on_disk.status();
+  std::map<std::string, int64_t> sizes = std::move(on_disk).value();
   for (auto it = overlay.lower_bound(prefix); it != overlay.end() && it->first.rfind(prefix, 0) == 0; ++it) {
     if (OutletOfStatePath(it->first)) sizes[it->first] = static_cast<int64_t>(it->second.size());
   }
   if (sizes.empty()) return Status::NotFound("no state folder " + dir);
   *feed = OutletState();
-  const std::string feed_path = OutletFeedStatePath(outlet);
+  const std::string feed_path = layout::OutletFeedStatePath(outlet);
   if (sizes.count(feed_path)) {
     auto text = ReadThroughOverlay(root, feed_path, overlay);
     if (!text.ok()) return text.status();

@@ -23,6 +23,10 @@
 // still rewrites only the newest chunk, and one that changes nothing writes
 // nothing. Older versions skip the line.
 //
+// feed.tsv also lists the feed's entries that could not be archived, one
+// "@quarantine\t{entry key}\t{content hash}\t{attempts}\t{reason}" line each
+// (outlet_archive.h says when they are tried again); older versions skip them.
+//
 // Mirrors written before the split hold one file, state/{outlet}.tsv (header,
 // @ lines, all records). It is still read when the folder does not exist; the
 // folder wins when both do (a run converts the outlet at its next write and
@@ -64,8 +68,18 @@ struct ChunkSummary {
   bool operator==(const ChunkSummary&) const = default;
 };
 
+// A feed entry that could not be archived (archive/outlet_archive.h), kept
+// in feed.tsv as "@quarantine" lines so the next runs know it.
+struct QuarantinedEntry {
+  std::string content_hash;   // the entry as it failed; a changed entry is tried afresh
+  int attempts = 0;
+  std::string reason;
+  bool operator==(const QuarantinedEntry&) const = default;
+};
+
 struct OutletState {
   FeedValidators validators;
+  std::map<std::string, QuarantinedEntry> quarantine;  // by entry key (in feed.tsv)
   std::vector<ArticleRecord> records;  // descending id
   // By chunk. ParseOutletState fills it from an "@chunks" line as stored;
   // ReadOutletState replaces it with the summary of the chunk files it read
@@ -87,24 +101,22 @@ int64_t StateChunkOf(int64_t id);
 
 // The whole state as one text (the old single-file format; also what
 // ParseOutletState reads from any state file: feed.tsv, a chunk or an old file).
+// A record whose file column is no file name of the mirror (layout.h:
+// "../x", "a/b", …) is an error naming its line, like a damaged one.
 std::string SerializeOutletState(const OutletState& state);
 Result<OutletState> ParseOutletState(std::string_view text);
 
-// feed.tsv's text: header, validators and the chunk summaries.
+// feed.tsv's text: header, validators, the chunk summaries and the
+// quarantined entries.
 std::string SerializeFeedState(const FeedValidators& validators,
-                               const std::map<int64_t, ChunkSummary>& chunks = {});
+                               const std::map<int64_t, ChunkSummary>& chunks = {},
+                               const std::map<std::string, QuarantinedEntry>& quarantine = {});
 // One chunk file's text: header and the records of `state` in `chunk`;
 // `summary` (optional) receives its size and newest record.
 std::string SerializeStateChunk(const OutletState& state, int64_t chunk, ChunkSummary* summary = nullptr);
 
-// "state/{outlet}" — the outlet's state folder, relative to the mirror's root.
-std::string OutletStateDir(std::string_view outlet);
-// "state/{outlet}/feed.tsv".
-std::string OutletFeedStatePath(std::string_view outlet);
-// "state/{outlet}/{chunk}.tsv".
-std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk);
-// "state/{outlet}.tsv": the single file of mirrors written before the split.
-std::string LegacyOutletStatePath(std::string_view outlet);
+// The files' paths are named by layout/layout.h (OutletStateDir,
+// OutletFeedStatePath, OutletStateChunkPath, LegacyOutletStatePath).
 
 // The outlet a path relative to the root belongs to when it is one of the
 // state files above (not the completion state), else nullopt.

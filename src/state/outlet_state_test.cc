@@ -2,13 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <limits>
+#include <set>
 
+#include "layout/layout.h"
 #include "support/temp_dir.h"
 #include "util/fs.h"
 
 namespace nm {
 namespace {
+
+namespace fs = std::filesystem;
 
 TEST(OutletStateTest, RoundTripsWithEscapes) {
   OutletState s;
@@ -80,7 +85,7 @@ TEST(OutletStateTest, ChunksOfExtremeIdsFromADamagedFile) {
 TEST(OutletStateTest, StatePathsNameTheirOutlet) {
   EXPECT_EQ(OutletOfStatePath("state/VOA (中文).tsv"), "VOA (中文)");
   EXPECT_EQ(OutletOfStatePath("state/VOA/feed.tsv"), "VOA");
-  EXPECT_EQ(OutletOfStatePath(OutletStateChunkPath("a.b", 10485)), "a.b");
+  EXPECT_EQ(OutletOfStatePath(layout::OutletStateChunkPath("a.b", 10485)), "a.b");
   EXPECT_EQ(OutletOfStatePath("state/VOA.complete.txt"), std::nullopt);
   EXPECT_EQ(OutletOfStatePath("state/a/b/c.tsv"), std::nullopt);
   EXPECT_EQ(OutletOfStatePath("lists/VOA.tsv"), std::nullopt);
@@ -194,6 +199,60 @@ TEST(OutletStateTest, AWholeReadSummarizesEachChunkFileAsItIs) {
     }
   }
   EXPECT_EQ(ListOutletStateFiles(dir.path(), "none", {}, &feed).status().kind(), Status::Kind::kNotFound);
+}
+
+TEST(OutletStateTest, LinkedStateIsRefusedNotRead) {
+  TempDir dir;
+  TempDir outside;
+  OutletState s;
+  s.records.push_back({1048574, 1, "b", "1048574_x.md", "g", "l", "t"});
+  ASSERT_TRUE(WriteFileAtomic(outside.path() + "/10485.tsv", SerializeStateChunk(s, 10485)).ok());
+  fs::create_directories(dir.path() + "/state/V");
+  fs::create_symlink(outside.path() + "/10485.tsv", dir.path() + "/state/V/10485.tsv");
+  auto read = ReadOutletState(dir.path(), "V");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("state/V/10485.tsv is a symbolic link"), std::string::npos)
+      << read.status().message();
+  // A linked folder is no outlet of the mirror, and reading it is refused.
+  fs::create_directory_symlink(outside.path(), dir.path() + "/state/L");
+  EXPECT_EQ(ListStateOutlets(dir.path()), (std::set<std::string>{"V"}));
+  EXPECT_FALSE(ReadOutletState(dir.path(), "L").ok());
+  EXPECT_FALSE(ReadFeedValidators(dir.path(), "L").ok());
+}
+
+TEST(OutletStateTest, OnlyNamesTheLayoutAcceptsAreOutlets) {
+  TempDir dir;
+  for (const char* folder : {"state/V", "state/.hidden", "state/CON", "state/x.complete.txt"}) {
+    fs::create_directories(dir.path() + "/" + folder);
+  }
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/old.tsv", "").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/state/nul.tsv", "").ok());
+  EXPECT_EQ(ListStateOutlets(dir.path()), (std::set<std::string>{"V", "old", "x.complete.txt"}));
+  EXPECT_EQ(OutletOfStatePath("state/../x.tsv"), std::nullopt);
+  EXPECT_EQ(OutletOfStatePath("state/a/b/c.tsv"), std::nullopt);
+  EXPECT_EQ(OutletOfStatePath("state/V/10485.tsv"), "V");
+  EXPECT_EQ(OutletOfStatePath("state/old.tsv"), "old");
+}
+
+TEST(OutletStateTest, AFileColumnThatIsNoFileNameIsAnErrorNamingItsLine) {
+  const std::string header = "# newsmirror state v2: id\tpublished_ms\tblob\tfile\tguid\tlink\ttitle\n";
+  for (const char* file : {"../../../victim.txt", "a/b.md", "..", ".hidden.md", "", "x.", "CON.md"}) {
+    auto parsed = ParseOutletState(header + "1048575\t0\tb\t1048575.md\tg\tl\tt\n1048574\t0\tb\t" + file +
+                                   "\tg\tl\tt\n");
+    ASSERT_FALSE(parsed.ok()) << file;
+    EXPECT_EQ(parsed.status().kind(), Status::Kind::kCorruption);
+    EXPECT_NE(parsed.status().message().find("line 3: the file column \"" + std::string(file) + "\""),
+              std::string::npos)
+        << parsed.status().message();
+  }
+  // Read from a chunk: the message names the file too.
+  TempDir dir;
+  ASSERT_TRUE(MakeDirs(dir.path() + "/m/state/V").ok());
+  ASSERT_TRUE(WriteFileAtomic(dir.path() + "/m/state/V/10485.tsv", header + "1048574\t0\tb\t../x.md\tg\tl\tt\n").ok());
+  auto read = ReadOutletState(dir.path() + "/m", "V");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("state/V/10485.tsv: line 2: the file column \"../x.md\""), std::string::npos)
+      << read.status().message();
 }
 
 }  // namespace

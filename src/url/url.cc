@@ -708,11 +708,6 @@ std::string UrlHost(std::string_view url) {
   return AsciiLower(s);
 }
 
-bool SameHost(std::string_view a, std::string_view b) {
-  std::string host = UrlHost(a);
-  return !host.empty() && host == UrlHost(b);
-}
-
 std::string ArchiveLink(std::string_view url) {
   std::optional<std::string> normalized = NormalizeUrl(url);
   if (!normalized || (normalized->rfind("http://", 0) != 0 && normalized->rfind("https://", 0) != 0)) return "";

@@ -43,8 +43,6 @@ bool IsSafeLinkScheme(std::string_view url);
 
 // The lower-cased host of an absolute URL ("" when there is none).
 std::string UrlHost(std::string_view url);
-// Whether two URLs name the same host (false when either has none).
-bool SameHost(std::string_view a, std::string_view b);
 
 // The form in which an entry's link is stored and published (DESIGN.md,
 // "link"): normalized as above (so without user name or password), only for

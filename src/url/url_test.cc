@@ -233,14 +233,6 @@ TEST(IsSafeLinkScheme, RejectsScriptAndDataEvenWhenObfuscated) {
   EXPECT_FALSE(IsSafeLinkScheme("vbscript:msgbox"));
 }
 
-TEST(SameHost, ComparesHostsNotPortsOrPaths) {
-  EXPECT_TRUE(SameHost("http://127.0.0.1:8080/feed", "http://127.0.0.1:9090/a/1.html"));
-  EXPECT_TRUE(SameHost("https://WWW.voachinese.com/a", "http://www.voachinese.com/b"));
-  EXPECT_FALSE(SameHost("http://localhost:8080/a", "http://127.0.0.1:8080/feed"));
-  EXPECT_FALSE(SameHost("file:feed.xml", "file:other.xml"));
-  EXPECT_FALSE(SameHost("", ""));
-}
-
 TEST(UrlHost, ReturnsLowerCasedHost) {
   EXPECT_EQ(UrlHost("https://Images.Weserv.NL?url={url_noscheme}"), "images.weserv.nl");
   EXPECT_EQ(UrlHost("http://user:pw@Example.com:8080/x"), "example.com");

@@ -1,12 +1,14 @@
 // Small text helpers several modules share: ASCII case folding that keeps
-// byte offsets, reading UTF-8 one code point at a time, and text made safe
-// to print on a terminal.
+// byte offsets, reading UTF-8 one code point at a time, cutting UTF-8 at a
+// character boundary, text made safe to print on a terminal, and splitting a
+// line into its fields.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace nm {
 
@@ -41,5 +43,14 @@ std::string TerminalSafe(std::string_view s);
 // as \ufffd: the same JSON value (such code points only occur in strings),
 // safe on a terminal.
 std::string TerminalSafeJson(std::string_view json);
+
+// The largest n <= max_bytes at which s can be cut without splitting a UTF-8
+// sequence (s.size() when it fits): continuation bytes before the cut are
+// stepped back over, at most three of them.
+size_t Utf8CutPoint(std::string_view s, size_t max_bytes);
+
+// The parts of `s` between each `sep` (one more than there are separators;
+// an empty `s` is one empty part): a line of a tab-separated state file.
+std::vector<std::string_view> SplitOn(std::string_view s, char sep);
 
 }  // namespace nm

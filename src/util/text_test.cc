@@ -30,6 +30,22 @@ TEST(TextTest, DecodesCodePointsAndReadsBrokenBytesAlone) {
   EXPECT_EQ(len, 1u);
 }
 
+TEST(TextTest, CutsUtf8AtACharacterBoundary) {
+  // "岸田" is E5 B2 B8 E7 94 B0: every cut inside a character steps back to its start.
+  const std::string s = "a岸田";
+  EXPECT_EQ(Utf8CutPoint(s, 100), s.size());
+  EXPECT_EQ(Utf8CutPoint(s, 7), 7u);
+  EXPECT_EQ(Utf8CutPoint(s, 6), 4u);
+  EXPECT_EQ(Utf8CutPoint(s, 5), 4u);
+  EXPECT_EQ(Utf8CutPoint(s, 4), 4u);
+  EXPECT_EQ(Utf8CutPoint(s, 3), 1u);
+  EXPECT_EQ(Utf8CutPoint(s, 1), 1u);
+  EXPECT_EQ(Utf8CutPoint(s, 0), 0u);
+  EXPECT_EQ(Utf8CutPoint("\xF0\x9F\x93\xB0!", 3), 0u);
+  // Broken input: a run of continuation bytes is stepped back over three at most.
+  EXPECT_EQ(Utf8CutPoint(std::string(10, '\x80'), 8), 5u);
+}
+
 }  // namespace
 }  // namespace nm
 
@@ -63,6 +79,14 @@ TEST(TerminalSafeTest, JsonKeepsItsValueAndLosesTheControls) {
   std::string dump = "{\"title\": \"a\xC2\x9B" "b\xE2\x80\xAE" "c\x7f" "d\xff\", \"n\": 1}\n";
   EXPECT_EQ(TerminalSafeJson(dump), "{\"title\": \"a\\u009bb\\u202ec\\u007fd\\ufffd\", \"n\": 1}\n");
   EXPECT_EQ(TerminalSafeJson("{\"中文\": \"标题\"}"), "{\"中文\": \"标题\"}");
+}
+
+TEST(SplitOnTest, GivesEveryFieldEmptyOnesIncluded) {
+  using V = std::vector<std::string_view>;
+  EXPECT_EQ(SplitOn("a\tb\tc", '\t'), (V{"a", "b", "c"}));
+  EXPECT_EQ(SplitOn("\ta\t", '\t'), (V{"", "a", ""}));
+  EXPECT_EQ(SplitOn("", '\t'), (V{""}));
+  EXPECT_EQ(SplitOn("no tab", '\t'), (V{"no tab"}));
 }
 
 }  // namespace

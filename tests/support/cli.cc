@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -63,6 +64,29 @@ CliResult RunNewsmirror(const std::vector<std::string>& args, const std::vector<
   ::waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+ServeProcess StartServe(const std::string& archive) {
+  ServeProcess serve;
+  int out[2];
+  if (::pipe(out) != 0) return serve;
+  pid_t pid = ::fork();
+  if (pid < 0) return serve;
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::execl(NEWSMIRROR_BINARY, NEWSMIRROR_BINARY, "serve", "--archive", archive.c_str(), "--port", "0",
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  serve.pid = pid;
+  char c;
+  while (::read(out[0], &c, 1) == 1 && c != '\n') serve.first_line += c;
+  ::close(out[0]);
+  size_t at = serve.first_line.find("127.0.0.1:");
+  if (at != std::string::npos) serve.port = std::atoi(serve.first_line.c_str() + at + 10);
+  return serve;
 }
 
 const std::vector<std::string>& TestGitEnv() {

@@ -46,9 +46,10 @@ const char* Reason(int status) {
   }
 }
 
-// Reads the request head (and a body announced by Content-Length) with a
-// deadline so a silent client cannot hold a thread forever.
-bool ReadRequest(int fd, std::string* out) {
+}  // namespace
+
+// With a deadline, so that a silent client cannot hold a thread forever.
+bool TestHttpServer::ReadRequest(int fd, std::string* out) {
   constexpr size_t kMaxHead = 64 * 1024;
   char buf[4096];
   size_t head_end = std::string::npos;
@@ -75,8 +76,6 @@ bool ReadRequest(int fd, std::string* out) {
   }
   return true;
 }
-
-}  // namespace
 
 TestHttpServer::TestHttpServer() {
   // A client that hangs up must not kill the test process.

@@ -1,7 +1,7 @@
 // A tiny HTTP/1.1 server on 127.0.0.1 for tests.
 //
 // TestHttpServer binds a free loopback port and answers in background threads
-// (one accept loop, one thread per connection; every answer closes the
+// (one accept loop, one thread per connection; every fixed answer closes the
 // connection). A path gets either fixed answers (Serve, ServeSequence) or a
 // raw handler that writes whatever bytes it likes to the socket (ServeRaw: for
 // truncated bodies, slow trickles, broken encodings). Unknown paths get 404.
@@ -76,6 +76,10 @@ class TestHttpServer {
 
   // Writes all of `data` (no SIGPIPE); false when the peer is gone.
   static bool WriteAll(int fd, std::string_view data);
+  // For raw handlers that keep their connection open (no Connection: close):
+  // appends the next request's head, and a body announced by Content-Length,
+  // to `out`; false when the peer closed or sent nothing for 5 s.
+  static bool ReadRequest(int fd, std::string* out);
   // A complete response with Content-Length and Connection: close.
   static std::string FormatResponse(int status, std::string_view body,
                                     const std::map<std::string, std::string>& headers = {});

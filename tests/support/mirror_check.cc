@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "archive/article.h"
+#include "layout/layout.h"
 #include "state/outlet_state.h"
 #include "support/cli.h"
 #include "util/fs.h"
@@ -16,7 +17,7 @@ namespace {
 
 void CheckOutlet(const std::string& mirror, const std::string& outlet, const std::set<std::string>& want,
                  std::vector<std::string>& problems) {
-  std::string where = OutletStateDir(outlet);
+  std::string where = layout::OutletStateDir(outlet);
   StateLayout layout = StateLayout::kNone;
   auto state = ReadOutletState(mirror, outlet, {}, &layout);
   if (!state.ok()) {
@@ -26,8 +27,8 @@ void CheckOutlet(const std::string& mirror, const std::string& outlet, const std
     return;
   }
   std::error_code exists_ec;
-  if (layout == StateLayout::kFolder && fs::exists(mirror + "/" + LegacyOutletStatePath(outlet), exists_ec)) {
-    problems.push_back(LegacyOutletStatePath(outlet) + " is left beside " + where + "/");
+  if (layout == StateLayout::kFolder && fs::exists(mirror + "/" + layout::LegacyOutletStatePath(outlet), exists_ec)) {
+    problems.push_back(layout::LegacyOutletStatePath(outlet) + " is left beside " + where + "/");
   }
   // feed.tsv's summary is true for all chunks but at most kStaleChunkSummaries.
   if (layout == StateLayout::kFolder) {
@@ -47,7 +48,7 @@ void CheckOutlet(const std::string& mirror, const std::string& outlet, const std
     if (name == "feed.tsv") continue;
     auto chunk = ParseOutletState(*ReadFile(it->path().string()));
     for (const ArticleRecord& r : chunk.ok() ? chunk->records : std::vector<ArticleRecord>{}) {
-      if (OutletStateChunkPath(outlet, StateChunkOf(r.id)) != where + "/" + name) {
+      if (layout::OutletStateChunkPath(outlet, StateChunkOf(r.id)) != where + "/" + name) {
         problems.push_back(where + "/" + name + ": record " + std::to_string(r.id) + " belongs to another chunk");
       }
     }
