@@ -38,6 +38,7 @@ test_packages=(
   clang-14 libclang-rt-14-dev    # libFuzzer and the sanitizers for scripts/fuzz.sh
   chromium fonts-wqy-microhei python3-feedparser sqlite3    # browser test, feed test, CJK screenshots, sqlite3 CLI
   epubcheck    # the offline bundles' EPUB check (tests run it with java -jar)
+  python3-aiosmtpd openssl    # the mail test's SMTP server on loopback and its certificate
 )
 package_packages=(
   "${build_packages[@]}"

@@ -61,7 +61,8 @@ void AppendItems(std::string& out, std::string_view outlet, const std::vector<Li
 }  // namespace
 
 std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>& items,
-                           int utc_offset_minutes, const std::vector<std::string>& months) {
+                           int utc_offset_minutes, const std::vector<std::string>& months,
+                           std::string_view footer) {
   std::string segment = MarkdownPathSegment(outlet);
   std::string out;
   out.reserve(64 + items.size() * 160 + months.size() * 48);
@@ -76,24 +77,35 @@ std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>&
     out += "\n\n";
   }
   out += Link("查看更多", "/articles/" + segment) + "\n";
+  out += footer;
   return out;
 }
 
+bool ListPageHasFooter(std::string_view page, std::string_view outlet, std::string_view footer) {
+  std::string tail = "\n" + Link("查看更多", "/articles/" + MarkdownPathSegment(outlet)) + "\n" + std::string(footer);
+  return page.size() >= tail.size() && page.substr(page.size() - tail.size()) == tail;
+}
+
 std::string FormatMonthPage(std::string_view outlet, std::string_view month,
-                            const std::vector<ListItem>& items, int utc_offset_minutes) {
+                            const std::vector<ListItem>& items, int utc_offset_minutes,
+                            std::string_view footer) {
   std::string out;
   out.reserve(64 + items.size() * 160);
   out.append(MarkdownHeadingText(std::string(outlet) + " " + std::string(month))).append("\n------\n\n");
   AppendItems(out, outlet, items, utc_offset_minutes);
   out += Link(outlet, "/lists/" + MarkdownPathSegment(outlet) + ".md") + "\n";
+  out += footer;
   return out;
 }
 
-std::string FormatReadme(const std::vector<std::string>& outlets) {
+std::string FormatReadme(const std::vector<std::string>& outlets, std::string_view footer) {
   std::string out = "# newsmirror\n\n";
   for (const std::string& outlet : outlets) {
     out += Link(outlet, "/lists/" + MarkdownPathSegment(outlet) + ".md") + "\n\n";
   }
+  // The README's links end with a blank line; the footer's own starts it.
+  if (!footer.empty()) out.pop_back();
+  out += footer;
   return out;
 }
 

@@ -26,13 +26,19 @@ struct ListItem {
 // `items` must already be in the order to show (newest first); `months`
 // ("YYYY-MM", newest first) are linked above the last line, none when empty.
 std::string FormatListPage(std::string_view outlet, const std::vector<ListItem>& items,
-                           int utc_offset_minutes, const std::vector<std::string>& months = {});
+                           int utc_offset_minutes, const std::vector<std::string>& months = {},
+                           std::string_view footer = {});
 
 // lists/{outlet}/{month}.md: every article of the month, newest first.
 std::string FormatMonthPage(std::string_view outlet, std::string_view month,
-                            const std::vector<ListItem>& items, int utc_offset_minutes);
+                            const std::vector<ListItem>& items, int utc_offset_minutes,
+                            std::string_view footer = {});
 
-std::string FormatReadme(const std::vector<std::string>& outlets);
+// Whether `page` (a list page of `outlet` as it is on disk) ends as
+// FormatListPage ends it with `footer`: false once the copies changed.
+bool ListPageHasFooter(std::string_view page, std::string_view outlet, std::string_view footer);
+
+std::string FormatReadme(const std::vector<std::string>& outlets, std::string_view footer = {});
 
 // An outlet name as a path segment of a Markdown link: characters that would
 // end the segment or break the link are percent-encoded, everything else

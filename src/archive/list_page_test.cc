@@ -58,6 +58,24 @@ TEST(ListPageTest, MonthPageListsItsArticlesAndLinksBack) {
             "美国之音 2023-01\n------\n\n1-4 [T](/articles/美国之音/1_T.md)\n\n[美国之音](/lists/美国之音.md)\n");
 }
 
+TEST(ListPageTest, EveryPageEndsWithTheMirrorsCopiesWhenThereAreAny) {
+  std::vector<ListItem> items = {{1672843145000, "T", "1_T.md"}};
+  const std::string footer = "\n## 其他镜像\n\n若本页被封锁，请访问：\n\n- [GitHub](https://github.com/u/r)\n";
+  std::string plain = FormatListPage("美国之音", items, 8 * 60, {"2023-01"});
+  std::string with = FormatListPage("美国之音", items, 8 * 60, {"2023-01"}, footer);
+  EXPECT_EQ(with, plain + footer);
+  EXPECT_EQ(FormatMonthPage("美国之音", "2023-01", items, 8 * 60, footer),
+            FormatMonthPage("美国之音", "2023-01", items, 8 * 60) + footer);
+  EXPECT_EQ(FormatReadme({"美国之音"}, footer), "# newsmirror\n\n[美国之音](/lists/美国之音.md)\n" + footer);
+  EXPECT_EQ(FormatReadme({"美国之音"}), "# newsmirror\n\n[美国之音](/lists/美国之音.md)\n\n");
+  // A page on disk tells whether it names the copies as configured.
+  EXPECT_TRUE(ListPageHasFooter(with, "美国之音", footer));
+  EXPECT_TRUE(ListPageHasFooter(plain, "美国之音", ""));
+  EXPECT_FALSE(ListPageHasFooter(plain, "美国之音", footer));
+  EXPECT_FALSE(ListPageHasFooter(with, "美国之音", ""));
+  EXPECT_FALSE(ListPageHasFooter(with, "美国之音", footer + "- [GitLab](https://gitlab.com/u/r)\n"));
+}
+
 TEST(ListPageTest, YearMonthFollowsTheZone) {
   EXPECT_EQ(YearMonth(1672502400000, 8 * 60), "2023-01");  // 2022-12-31 16:00 UTC
   EXPECT_EQ(YearMonth(1672502400000, 0), "2022-12");

@@ -684,7 +684,12 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   }
   month_begin.push_back(sorted.size());
   // Only months that gained or changed an article are formatted again, and
-  // those whose page is missing (an archive written before monthly pages).
+  // those whose page is missing (an archive written before monthly pages);
+  // every month when the mirror's copies changed, which the list page shows.
+  const std::string list_path = layout::ListPagePath(outlet_);
+  const std::string footer = MirrorCopiesMarkdown(options.mirrors);
+  auto list_page = ReadFileBelow(root_, list_path);
+  if (list_page.ok() && !ListPageHasFooter(*list_page, outlet_, footer)) all_months_dirty_ = true;
   for (size_t m = 0; m < months.size(); ++m) {
     std::string path = layout::MonthPagePath(outlet_, months[m]);
     if (all_months_dirty_ || dirty_months_.count(months[m]) || !FileExistsBelow(root_, path)) {
@@ -693,7 +698,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
       for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
         items.push_back({sorted[k]->published_ms, sorted[k]->title, sorted[k]->file});
       }
-      plan(path, FormatMonthPage(outlet_, months[m], items, offset));
+      plan(path, FormatMonthPage(outlet_, months[m], items, offset, footer));
     }
   }
   all_months_dirty_ = false;
@@ -703,7 +708,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<ListItem> items;
   items.reserve(n);
   for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
-  plan(layout::ListPagePath(outlet_), FormatListPage(outlet_, items, offset, months));
+  std::string page = FormatListPage(outlet_, items, offset, months, footer);
+  if (!list_page.ok() || *list_page != page) writes.push_back({list_path, std::move(page)});
   return writes;
 }
 

@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "archive/mirror_copies.h"
 #include "feed/entry.h"
 #include "state/outlet_state.h"
 #include "util/status.h"
@@ -47,6 +48,9 @@ struct ArchiveOptions {
   int list_size = 300;
   int list_utc_offset_minutes = 8 * 60;
   std::string image_proxy = "https://images.weserv.nl?url={url_noscheme}";
+  // [publish] mirrors: named at the end of the README, every list page and
+  // every monthly page (and by the site and the digests).
+  std::vector<MirrorCopy> mirrors;
 };
 
 // A file to write, relative to the mirror's root — or, with `remove`, to
@@ -122,8 +126,9 @@ class OutletArchive {
   void SaveKeyCache() const;
 
   // The files this outlet needs written (articles, state, list page, the
-  // monthly pages of months that changed); empty when nothing changed.
-  // Clears the pending set.
+  // monthly pages of months that changed — all of them when the list page on
+  // disk does not end with the copies `options` names); empty when nothing
+  // changed. Clears the pending set.
   std::vector<PlannedWrite> TakeWrites(const ArchiveOptions& options);
 
  private:

@@ -1,6 +1,7 @@
 // newsmirror run: the main job.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "cli/publish_messages.h"
 #include "config/config.h"
 #include "pipeline/run.h"
+#include "publish/mirror_feed.h"
 
 namespace nm::cli {
 
@@ -23,7 +25,7 @@ struct RunArgs {
   std::string shard;
   std::string bundle_folder;
   int jobs = 0;
-  bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false;
+  bool commit = false, push = false, dry_run = false, json = false, quiet = false, verbose = false, no_mail = false;
 };
 
 std::string Describe(const SourceReport& s) {
@@ -89,7 +91,14 @@ class Progress : public RunObserver {
   bool tty_, quiet_, verbose_;
 };
 
-nlohmann::json ToJson(const RunReport& r) {
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+nlohmann::json TimeOrNull(int64_t ms) { return ms ? nlohmann::json(Rfc3339(ms)) : nlohmann::json(nullptr); }
+
+nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
   nlohmann::json j;
   j["ok"] = r.AllSucceeded();
   if (!r.status.ok()) j["error"] = r.status.message();
@@ -132,11 +141,38 @@ nlohmann::json ToJson(const RunReport& r) {
   j["commit"] = r.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.commit);
   if (!r.commit_status.ok()) j["commit_error"] = r.commit_status.message();
   j["pushes"] = nlohmann::json::array();
+  int64_t now = NowMs();
   for (const PushOutcome& p : r.pushes) {
-    j["pushes"].push_back({{"remote", p.remote},
-                           {"ok", p.status.ok()},
-                           {"rejected", p.rejected},
-                           {"error", p.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(p.status.message())}});
+    nlohmann::json jp = {{"remote", p.remote},
+                         {"ok", p.status.ok()},
+                         {"rejected", p.rejected},
+                         {"error", p.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(p.status.message())}};
+    // What state/pushes.txt now says of the remote.
+    for (const PushRecord& rec : r.push_records) {
+      if (rec.remote != p.remote) continue;
+      jp["last_success"] = TimeOrNull(rec.last_ok_ms);
+      jp["last_success_commit"] = rec.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(rec.commit);
+      jp["failing_since"] = TimeOrNull(rec.failing_since_ms);
+      jp["stale"] = PushRecordStale(rec, now, push_warn_hours);
+    }
+    j["pushes"].push_back(std::move(jp));
+  }
+  if (r.mail.ran || !r.mail.status.ok() || !r.mail.warnings.empty()) {
+    nlohmann::json jm;
+    jm["ok"] = r.mail.AllSent();
+    jm["error"] = r.mail.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(r.mail.status.message());
+    jm["recipients"] = nlohmann::json::array();
+    for (const DigestReport& d : r.mail.recipients) {
+      jm["recipients"].push_back({{"id", d.key},
+                                  {"to", d.to},
+                                  {"due", d.due},
+                                  {"sent", d.sent},
+                                  {"articles", d.articles},
+                                  {"waiting", d.waiting},
+                                  {"error", d.status.ok() ? nlohmann::json(nullptr) : nlohmann::json(d.status.message())}});
+    }
+    jm["warnings"] = r.mail.warnings;
+    j["mail"] = std::move(jm);
   }
   return j;
 }
@@ -163,9 +199,10 @@ int Execute(const RunArgs& a) {
   opts.push = a.push;
   opts.dry_run = a.dry_run;
   opts.bundle_folder = a.bundle_folder;
+  opts.mail = !a.no_mail;
   Progress progress(isatty(STDERR_FILENO) == 1, a.quiet, a.verbose);
   RunReport report = RunMirror(*config, opts, &progress);
-  if (a.json) PrintJson(ToJson(report));
+  if (a.json) PrintJson(ToJson(report, config->publish.push_warn_hours));
   if (!report.status.ok()) {
     Print(stderr, "newsmirror: %s\n", report.status.message().c_str());
     return report.status.kind() == Status::Kind::kInvalidArgument ? kExitUsage : kExitFailed;
@@ -179,6 +216,31 @@ int Execute(const RunArgs& a) {
   int push_failed = ReportPublishFailures(report.commit_status, report.pushes);
   if (push_failed < 0) return kExitFailed;
   for (const std::string& e : report.bundle_errors) Print(stderr, "newsmirror: %s\n", e.c_str());
+  // A remote that has refused every push for long is named even with -q: its copy of the mirror is going stale.
+  int64_t now = NowMs();
+  for (const PushRecord& rec : report.push_records) {
+    if (!PushRecordStale(rec, now, config->publish.push_warn_hours)) continue;
+    Print(stderr,
+                 "newsmirror: remote %s has failed every push for %lld hours (since %s; last success: %s): %s\n",
+                 rec.remote.c_str(), static_cast<long long>((now - rec.failing_since_ms) / 3600000),
+                 Rfc3339(rec.failing_since_ms).c_str(), rec.last_ok_ms ? Rfc3339(rec.last_ok_ms).c_str() : "never",
+                 rec.error.c_str());
+  }
+  int mail_failed = 0, mailed = 0;
+  if (!report.mail.status.ok()) {
+    ++mail_failed;
+    Print(stderr, "newsmirror: mail: %s\n", report.mail.status.message().c_str());
+  }
+  for (const DigestReport& d : report.mail.recipients) {
+    if (d.sent) ++mailed;
+    if (!d.due || d.sent) continue;
+    ++mail_failed;
+    Print(stderr, "newsmirror: digest to %s (%s) failed, sent again next run: %s\n", d.to.c_str(),
+                 d.key.c_str(), d.status.message().c_str());
+  }
+  if (!a.quiet) {
+    for (const std::string& w : report.mail.warnings) Print(stderr, "newsmirror: mail: %s\n", w.c_str());
+  }
   if (!a.quiet) {
     std::string what = a.dry_run ? "would write" : "wrote";
     Print(stderr, "newsmirror: %zu sources, %d failed; %d new, %d updated articles; %s %zu files%s%s\n",
@@ -188,8 +250,13 @@ int Execute(const RunArgs& a) {
                                        : ("; pushed to " + std::to_string(report.pushes.size() - push_failed) +
                                           " of " + std::to_string(report.pushes.size()) + " remotes")
                                              .c_str());
+    if (report.mail.ran) {
+      Print(stderr, "newsmirror: mailed %d digests%s\n", mailed,
+                   mail_failed ? ("; " + std::to_string(mail_failed) + " failed").c_str() : "");
+    }
   }
-  return failed > 0 || push_failed > 0 || !report.bundle_errors.empty() ? kExitPartial : kExitOk;
+  return failed > 0 || push_failed > 0 || mail_failed > 0 || !report.bundle_errors.empty() ? kExitPartial
+                                                                                             : kExitOk;
 }
 
 }  // namespace
@@ -199,10 +266,13 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Fetch every configured source, archive new and changed articles into the mirror,\n"
-      "rewrite the list pages and README, write the offline bundles of [bundle] whose period\n"
-      "changed, and (with --commit/--push) publish the mirror.\n"
-      "Exit status: 0 success; 1 usage or configuration error; 2 some sources, remotes or\n"
-      "bundles failed (the rest was archived and published); 3 the run could not be carried out.");
+      "rewrite the list pages and README (each naming the mirror's copies, [publish] mirrors),\n"
+      "write the offline bundles of [bundle] whose period changed, mail the due [mail] digests,\n"
+      "and (with --commit/--push) publish the mirror, keeping each remote's last successful\n"
+      "push in state/pushes.txt.\n"
+      "Exit status: 0 success; 1 usage or configuration error; 2 some sources, remotes,\n"
+      "bundles or digests failed (the rest was archived and published); 3 the run could not\n"
+      "be carried out.");
   cmd->add_option("-c,--config", args->config, "Configuration file (TOML)")->capture_default_str();
   cmd->add_option("-o,--out", args->out, "The mirror repository's root folder (created if missing)")
       ->capture_default_str();
@@ -217,12 +287,13 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                 "Commit the files the run wrote to the mirror's git repository (what you staged stays staged)");
   cmd->add_flag("--push", args->push,
                 "Push to every remote in [publish] remotes (a shallow clone pushes; a remote that is ahead\n"
-                "is reported as rejected: fetch, merge and push again)");
+                "is reported as rejected: fetch, merge and push again); recorded in state/pushes.txt");
   cmd->add_flag("-n,--dry-run", args->dry_run,
                 "Fetch and compare, but write nothing (no folder, no lock, no journal replayed)");
   cmd->add_option("--bundle-folder", args->bundle_folder,
                   "Write [bundle]'s offline bundles into this folder (e.g. for a release) instead of\n"
                   "the mirror's bundles/; bundles/index.tsv in the mirror still records them");
+  cmd->add_flag("--no-mail", args->no_mail, "Send no [mail] digests this run (they go out with a later one)");
   cmd->add_flag("--json", args->json,
                 "Print a summary of the run as JSON on standard output (per source: counts, warnings,\n"
                 "failure, and the entries that could not be archived: \"quarantined\")");

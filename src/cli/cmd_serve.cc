@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "config/config.h"
 #include "site/server.h"
 
 namespace nm::cli {
@@ -33,6 +34,7 @@ sigset_t StopSignals() {
 
 void AddServeCommand(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ServeOptions>();
+  auto config_path = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
       "serve",
       "Read the mirror in a browser: outlets, months, articles (sanitized as on the static\n"
@@ -54,8 +56,21 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
                   "Open connections at most; beyond, the longest-waiting idle one is closed")
       ->default_val(512)
       ->check(CLI::Range(8, 100000));
-  cmd->callback([&exit_code, opts] {
+  cmd->add_option("-c,--config", *config_path,
+                  "Read the list zone ([archive]) and the mirror's copies ([publish] mirrors) from this configuration");
+  cmd->callback([&exit_code, opts, config_path] {
     opts->site.footer = ReaderFooterFor(nullptr);
+    if (!config_path->empty()) {
+      auto config = LoadConfig(*config_path);
+      if (!config.ok()) {
+        PrintText(stderr, "newsmirror: " + config.status().message() + "\n");
+        exit_code = kExitUsage;
+        return;
+      }
+      opts->site.utc_offset_minutes = config->archive.list_utc_offset_minutes;
+      opts->site.mirrors = config->archive.mirrors;
+      opts->site.footer = ReaderFooterFor(&*config);
+    }
     sigset_t stop = StopSignals();
     sigset_t old_mask;
     pthread_sigmask(SIG_BLOCK, &stop, &old_mask);

@@ -28,7 +28,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("-a,--archive", args->archive, "The mirror repository's root")->default_val("mirror");
   cmd->add_option("-o,--out", args->out, "The site's folder (created; not the archive, inside it or holding it)")->required();
   cmd->add_option("--base-url", args->base_url, "The site's public URL, for absolute links in its feeds ([site] base_url)");
-  cmd->add_option("-c,--config", args->config, "Read [site] and [archive] settings from this configuration");
+  cmd->add_option("-c,--config", args->config, "Read [site], [archive] and [publish] mirrors from this configuration");
   cmd->add_flag("--jekyll-posts", args->jekyll, "Also write Jekyll _posts/ with front matter ([site] jekyll_posts)");
   cmd->callback([&exit_code, args] {
     SiteBuildOptions opts;
@@ -46,6 +46,7 @@ void AddSiteCommand(CLI::App& app, int& exit_code) {
       opts.site.utc_offset_minutes = config->archive.list_utc_offset_minutes;
       opts.jekyll_posts = config->site.jekyll_posts;
       opts.site.footer = ReaderFooterFor(&*config);
+      opts.site.mirrors = config->archive.mirrors;
     }
     if (!args->base_url.empty()) opts.site.base_url = args->base_url;
     if (args->jekyll) opts.jekyll_posts = true;

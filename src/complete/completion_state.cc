@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "layout/layout.h"
+#include "util/text.h"
 
 namespace nm {
 namespace {
@@ -12,17 +13,6 @@ namespace {
 constexpr std::string_view kHeader =
     "# newsmirror completion state v1: page {link key} {feed hash} | image {url} {file} | "
     "retry {url} {attempts} {article link} | pagefail {link key} {attempts}\n";
-
-std::vector<std::string_view> Fields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    out.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) return out;
-    start = tab + 1;
-  }
-}
 
 // A field that is a whole decimal number.
 std::optional<int> Count(std::string_view field) {
@@ -66,7 +56,7 @@ Result<CompletionState> ParseCompletionState(std::string_view text) {
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string_view> f = Fields(line);
+    std::vector<std::string_view> f = SplitOn(line, '\t');
     auto bad = [&] {
       return Status::Corruption("line " + std::to_string(line_no) + " is not a completion record: " +
                                 std::string(line.substr(0, 80)));

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -102,6 +103,29 @@ class Reader {
     }
   }
 
+  // mirrors = [{ name = "…", url = "…", article = "…" }, …]
+  void Mirrors(const toml::table& t, std::vector<MirrorCopy>& out) {
+    const toml::node* n = t.get("mirrors");
+    if (!n) return;
+    const toml::array* list = n->as_array();
+    if (!list) return Fail(n, "'mirrors' in [publish] must be a list of { name = \"…\", url = \"…\" }");
+    std::set<std::string> names;
+    for (const toml::node& item : *list) {
+      const toml::table* mt = item.as_table();
+      if (!mt) return Fail(&item, "each of 'mirrors' must be a table { name = \"…\", url = \"…\" }");
+      CheckKeys(*mt, "a mirror", {"name", "url", "article"});
+      MirrorCopy copy;
+      Str(*mt, "name", "a mirror", copy.name);
+      Str(*mt, "url", "a mirror", copy.url);
+      Str(*mt, "article", "a mirror", copy.article);
+      if (failed()) return;
+      if (!mt->get("name") || !mt->get("url")) return Fail(&item, "a mirror needs both 'name' and 'url'");
+      if (Status s = CheckMirrorCopy(copy); !s.ok()) return Fail(mt->get("url"), s.message());
+      if (!names.insert(copy.name).second) return Fail(mt->get("name"), "two mirrors are named '" + copy.name + "'");
+      out.push_back(std::move(copy));
+    }
+  }
+
   const toml::table* Table(const toml::table& root, const char* key) {
     const toml::node* n = root.get(key);
     if (!n) return nullptr;
@@ -116,6 +140,24 @@ class Reader {
   std::string origin_;
   Status error_;
 };
+
+// Why `url` cannot be [mail] server, or "".
+std::string SmtpServerProblem(std::string_view url) {
+  size_t scheme = url.rfind("smtps://", 0) == 0 ? 8 : url.rfind("smtp://", 0) == 0 ? 7 : 0;
+  if (!scheme) return "it must start with smtps:// (TLS) or smtp:// (STARTTLS, required)";
+  std::string_view rest = url.substr(scheme);
+  size_t end = rest.find('/');
+  std::string_view authority = rest.substr(0, end);
+  if (authority.empty() || authority.front() == ':') return "it names no host";
+  if (authority.find('@') != std::string_view::npos) {
+    return "it holds a user name or password: give them in NEWSMIRROR_SMTP_USER and NEWSMIRROR_SMTP_PASSWORD instead";
+  }
+  if (end != std::string_view::npos && end + 1 != rest.size()) return "it must be just smtps://host[:port]";
+  for (unsigned char c : url) {
+    if (c <= 0x20 || c == 0x7F || c == '?' || c == '#') return "it must be just smtps://host[:port]";
+  }
+  return {};
+}
 
 }  // namespace
 
@@ -143,7 +185,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   Config cfg;
   cfg.path = origin;
   Reader r(origin);
-  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "bundle", "source"});
+  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "bundle", "mail", "source"});
 
   if (const toml::table* a = r.Table(root, "archive")) {
     r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb"});
@@ -183,7 +225,9 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     r.Str(*f, "user_agent", "[fetch]", cfg.fetch.user_agent);
   }
   if (const toml::table* p = r.Table(root, "publish")) {
-    r.CheckKeys(*p, "[publish]", {"remotes", "raw_base_url"});
+    r.CheckKeys(*p, "[publish]", {"remotes", "raw_base_url", "mirrors", "push_warn_hours"});
+    r.Int(*p, "push_warn_hours", "[publish]", 1, 24 * 365, cfg.publish.push_warn_hours);
+    r.Mirrors(*p, cfg.archive.mirrors);
     r.Str(*p, "raw_base_url", "[publish]", cfg.publish.raw_base_url);
     const std::string& raw = cfg.publish.raw_base_url;
     if (!raw.empty() && raw.rfind("http://", 0) != 0 && raw.rfind("https://", 0) != 0) {
@@ -271,6 +315,69 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     r.Str(*b, "epub_font", "[bundle]", bc.epub_font);
     r.Str(*b, "folder", "[bundle]", bc.folder);
   }
+  if (const toml::table* m = r.Table(root, "mail")) {
+    MailConfig& mail = cfg.mail;
+    mail.enabled = true;
+    r.CheckKeys(*m, "[mail]", {"server", "from", "to", "to_file", "schedule", "max_kb", "excerpt_chars", "subject",
+                               "attach", "attach_max_mb", "ca_file", "timeout"});
+    auto address = [&](const toml::node* n, MailAddress& out) {
+      if (!n->is_string()) return r.Fail(n, "addresses in [mail] must be strings");
+      auto parsed = ParseMailAddress(*n->value<std::string>());
+      if (!parsed.ok()) return r.Fail(n, "[mail]: " + parsed.status().message());
+      out = std::move(parsed).value();
+    };
+    r.Str(*m, "server", "[mail]", mail.server);
+    if (m->get("server") && !r.failed()) {
+      if (std::string why = SmtpServerProblem(mail.server); !why.empty()) r.Fail(m->get("server"), "server in [mail]: " + why);
+    }
+    if (const toml::node* n = m->get("from")) address(n, mail.from);
+    if (const toml::node* n = m->get("to")) {
+      if (!n->is_array()) {
+        r.Fail(n, "'to' in [mail] must be a list of addresses");
+      } else {
+        for (const toml::node& item : *n->as_array()) {
+          MailAddress a;
+          address(&item, a);
+          if (r.failed()) break;
+          mail.to.push_back(std::move(a));
+        }
+      }
+    }
+    r.Str(*m, "to_file", "[mail]", mail.to_file);
+    if (!mail.to_file.empty() && !r.failed()) {
+      if (Status why = layout::CheckUserFilePath(mail.to_file); !why.ok()) {
+        r.Fail(m->get("to_file"), "to_file in [mail]: " + why.message());
+      }
+    }
+    std::string schedule;
+    r.Str(*m, "schedule", "[mail]", schedule);
+    if (schedule == "each-run") mail.schedule = MailConfig::Schedule::kEachRun;
+    else if (m->get("schedule") && schedule != "daily") r.Fail(m->get("schedule"), "schedule in [mail] must be \"daily\" or \"each-run\"");
+    long max_kb = static_cast<long>(mail.max_bytes / 1024);
+    r.Int(*m, "max_kb", "[mail]", 16, 10240, max_kb);
+    mail.max_bytes = static_cast<int64_t>(max_kb) * 1024;
+    r.Int(*m, "excerpt_chars", "[mail]", 0, 5000, mail.excerpt_chars);
+    r.Str(*m, "subject", "[mail]", mail.subject);
+    r.Str(*m, "attach", "[mail]", mail.attach);
+    if (!mail.attach.empty() && !r.failed()) {
+      std::string probe = mail.attach;
+      for (const char* p : {"{today}", "{yesterday}", "{month}"}) {
+        for (size_t at; (at = probe.find(p)) != std::string::npos;) probe.replace(at, std::strlen(p), "x");
+      }
+      if (probe.find_first_of("{}") != std::string::npos) {
+        r.Fail(m->get("attach"), "attach in [mail] may use {today}, {yesterday} and {month}, nothing else in braces");
+      } else if (Status why = layout::CheckUserFilePath(probe); !why.ok()) {
+        r.Fail(m->get("attach"), "attach in [mail]: " + why.message());
+      }
+    }
+    long attach_mb = static_cast<long>(mail.attach_max_bytes >> 20);
+    r.Int(*m, "attach_max_mb", "[mail]", 1, 100, attach_mb);
+    mail.attach_max_bytes = static_cast<int64_t>(attach_mb) << 20;
+    r.Str(*m, "ca_file", "[mail]", mail.ca_file);
+    r.Int(*m, "timeout", "[mail]", 5, 600, mail.timeout_s);
+    if (!r.failed() && (!m->get("server") || !m->get("from"))) r.Fail(m, "[mail] needs a server and a from address");
+    if (!r.failed() && mail.to.empty() && mail.to_file.empty()) r.Fail(m, "[mail] needs 'to' (a list of addresses) or 'to_file'");
+  }
   if (const toml::node* s = root.get("source")) {
     if (!s->is_array_of_tables()) {
       r.Fail(s, "'source' must be written as [[source]] tables");
@@ -356,6 +463,7 @@ Result<Config> LoadConfig(const std::string& path) {
   // "file:relative/path" names a file beside the configuration, so a bundled
   // example works from any working folder.
   std::filesystem::path dir = std::filesystem::absolute(path).parent_path();
+  if (!cfg->mail.ca_file.empty()) cfg->mail.ca_file = (dir / cfg->mail.ca_file).lexically_normal().string();
   for (SourceConfig& s : cfg->sources) {
     if (s.url.rfind("file:", 0) == 0 && s.url.rfind("file://", 0) != 0) {
       s.url = "file://" + (dir / s.url.substr(5)).lexically_normal().string();

@@ -3,10 +3,12 @@
 //   [archive]  list_size, list_utc_offset, image_proxy, images, image_max_mb
 //   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent,
 //              page_spacing_ms
-//   [publish]  remotes, raw_base_url
+//   [publish]  remotes, raw_base_url, mirrors [{ name, url, article }], push_warn_hours
 //   [site]     base_url, jekyll_posts
 //   [bundle]   formats, periods, outlets, keep_days, keep_months, current,
 //              max_mb, epub_font, folder
+//   [mail]     server, from, to, to_file, schedule, max_kb, excerpt_chars, subject,
+//              attach, attach_max_mb, ca_file, timeout
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
 //              language, [[source.rewrite]] match, replace
 //
@@ -24,6 +26,7 @@
 #include "bundle/bundle.h"
 #include "complete/options.h"
 #include "fetch/http_client.h"
+#include "mail/message.h"
 #include "util/status.h"
 
 namespace nm {
@@ -46,6 +49,10 @@ struct PublishConfig {
   // "https://raw.githubusercontent.com/USER/REPO/main/": feeds/*.xml link
   // their entries there. "" links them relative to feeds/.
   std::string raw_base_url;
+  // A remote whose last successful push (state/pushes.txt) is older than
+  // this is named in the run's summary. The mirror's copies, [publish]
+  // mirrors, are read into ArchiveOptions::mirrors.
+  int push_warn_hours = 24;
 };
 
 struct SiteConfig {
@@ -70,6 +77,27 @@ struct BundleScheduleConfig {
   std::string folder;            // "" = bundles/ in the mirror; else this folder, resolved beside the configuration
 };
 
+// [mail]: e-mail digests of the new articles (mail/send_digests.h). Present
+// means on. Credentials never come from here: NEWSMIRROR_SMTP_USER and
+// NEWSMIRROR_SMTP_PASSWORD in the environment.
+struct MailConfig {
+  bool enabled = false;
+  std::string server;            // smtps://host[:port], or smtp://host[:port] with STARTTLS required
+  MailAddress from;
+  std::vector<MailAddress> to;
+  std::string to_file;           // a file of the mirror (relative to its root): one address a line
+  enum class Schedule { kDaily, kEachRun } schedule = Schedule::kDaily;
+  int64_t max_bytes = 100 * 1024;          // the text and HTML bodies together
+  int excerpt_chars = 300;                 // first paragraphs of each article
+  std::string subject = "newsmirror";      // first in the subject and the heading
+  // A file of the mirror to attach, with {today}, {yesterday} and {month}
+  // (list zone): "bundles/all/{yesterday}.epub". "" = none.
+  std::string attach;
+  int64_t attach_max_bytes = 15 << 20;
+  std::string ca_file;           // certificate authorities of the server ("" = the system's); beside the configuration
+  int timeout_s = 60;
+};
+
 struct Config {
   std::string path;              // where it was read from (for messages)
   ArchiveOptions archive;
@@ -78,6 +106,7 @@ struct Config {
   PublishConfig publish;
   SiteConfig site;
   BundleScheduleConfig bundle;
+  MailConfig mail;
   std::vector<SourceConfig> sources;
 };
 

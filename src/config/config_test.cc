@@ -241,5 +241,46 @@ TEST(ConfigTest, InvalidSelectorsAreErrorsWithFileLineKeyAndWhy) {
   }
 }
 
+TEST(ConfigTest, ReadsMailAndRefusesWhatWouldLeakOrMisroute) {
+  const std::string source = "[[source]]\nname = \"a\"\nurl = \"https://a.example/\"\n";
+  auto cfg = ParseConfig("[mail]\nserver = \"smtp://mail.example:587\"\nfrom = \"镜像 <d@mirror.example>\"\n"
+                         "to = [\"r@example.org\", \"Bob <b@example.org>\"]\nschedule = \"each-run\"\nmax_kb = 64\n"
+                         "attach = \"bundles/{yesterday}.epub\"\n" + source,
+                         "m.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_TRUE(cfg->mail.enabled);
+  EXPECT_EQ(cfg->mail.server, "smtp://mail.example:587");
+  EXPECT_EQ(cfg->mail.from.name, "镜像");
+  EXPECT_EQ(cfg->mail.from.address, "d@mirror.example");
+  ASSERT_EQ(cfg->mail.to.size(), 2u);
+  EXPECT_EQ(cfg->mail.to[1].address, "b@example.org");
+  EXPECT_EQ(cfg->mail.schedule, MailConfig::Schedule::kEachRun);
+  EXPECT_EQ(cfg->mail.max_bytes, 64 * 1024);
+  EXPECT_FALSE(ParseConfig(source, "m.toml")->mail.enabled) << "no [mail], no mail";
+
+  struct Case {
+    std::string mail, why;
+  } cases[] = {
+      {"server = \"smtp://u:p@mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\n", "NEWSMIRROR_SMTP_USER"},
+      {"server = \"http://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\n", "smtps://"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\n", "needs 'to'"},
+      {"server = \"smtps://mail.example\"\nto = [\"r@e.org\"]\n", "needs a server and a from address"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\\r\\nBcc: x@e.org\"]\n", "m.toml:4"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\nschedule = \"hourly\"\n", "schedule"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto_file = \"../x\"\n", "to_file"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto_file = \".git/config\"\n", "to_file"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\nattach = \".newsmirror/{today}\"\n",
+       "attach"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\nattach = \"{home}/x\"\n", "attach"},
+      {"server = \"smtps://mail.example\"\nfrom = \"d@m.example\"\nto = [\"r@e.org\"]\npassword = \"x\"\n", "password"},
+  };
+  for (const Case& c : cases) {
+    auto bad = ParseConfig("[mail]\n" + c.mail + source, "m.toml");
+    ASSERT_FALSE(bad.ok()) << c.mail;
+    EXPECT_NE(bad.status().message().find("m.toml:"), std::string::npos) << bad.status().message();
+    EXPECT_NE(bad.status().message().find(c.why), std::string::npos) << c.mail << " → " << bad.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace nm

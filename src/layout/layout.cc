@@ -143,6 +143,8 @@ std::vector<Derived> DerivedPaths(std::string_view name) {
 const std::vector<Derived>& ReservedPaths() {
   static const std::vector<Derived> reserved = {
       {"m:" + AllFeedPath(), AllFeedPath(), "the feed of every outlet"},
+      {"m:" + PushRecordPath(), PushRecordPath(), "the record of the pushes"},
+      {"m:" + MailStatePath(), MailStatePath(), "the record of the e-mail digests"},
       {"s:" + SiteAllFeedPath(), SiteAllFeedPath(), "the site's feed of every outlet"},
       {"s:" + SiteStyleSheetPath(), SiteStyleSheetPath(), "the site's style sheet"},
       {"s:" + SiteSearchScriptPath(), SiteSearchScriptPath(), "the site's search script"},
@@ -344,6 +346,8 @@ std::string LegacyOutletStatePath(std::string_view outlet) { return StateDir() +
 std::string CompletionStatePath(std::string_view outlet) {
   return StateDir() + "/" + std::string(outlet) + ".complete.txt";
 }
+std::string PushRecordPath() { return StateDir() + "/pushes.txt"; }
+std::string MailStatePath() { return StateDir() + "/mail.txt"; }
 std::string AssetsDir() { return "assets"; }
 std::string AssetDir(std::string_view outlet) { return AssetsDir() + "/" + std::string(outlet); }
 std::string AssetPath(std::string_view outlet, std::string_view file) {
@@ -397,6 +401,8 @@ std::optional<MirrorFile> ParseMirrorPath(std::string_view rel) {
     if (top == ListsDir()) {
       if (auto o = strip(".md")) return make(Kind::kListPage, *o);
     } else if (top == StateDir()) {
+      if (rel == PushRecordPath()) return make(Kind::kPushRecord);
+      if (rel == MailStatePath()) return make(Kind::kMailState);
       if (auto o = strip(".complete.txt")) return make(Kind::kCompletionState, *o);
       if (auto o = strip(".tsv")) return make(Kind::kLegacyState, *o);
     } else if (top == FeedsDir()) {
@@ -442,7 +448,10 @@ std::string SitePostPath(std::string_view day, std::string_view outlet, int64_t 
   return "_posts/" + std::string(day) + "-" + std::string(outlet) + "-" + std::to_string(id) + ".html";
 }
 
-Status CheckSitePath(std::string_view rel) {
+namespace {
+
+// Relative, each component passing CheckFileName.
+Status CheckPlainPath(std::string_view rel) {
   if (Status s = CheckRelativePath(rel); !s.ok()) return s;
   for (size_t start = 0;;) {
     size_t slash = rel.find('/', start);
@@ -455,6 +464,12 @@ Status CheckSitePath(std::string_view rel) {
   }
   return Status::Ok();
 }
+
+}  // namespace
+
+Status CheckSitePath(std::string_view rel) { return CheckPlainPath(rel); }
+
+Status CheckUserFilePath(std::string_view rel) { return CheckPlainPath(rel); }
 
 Status CheckSiteFolder(const std::string& archive, const std::string& out) {
   namespace fs = std::filesystem;

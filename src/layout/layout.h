@@ -109,6 +109,11 @@ std::string OutletFeedStatePath(std::string_view outlet);         // state/{outl
 std::string OutletStateChunkPath(std::string_view outlet, int64_t chunk);  // state/{outlet}/{chunk}.tsv
 std::string LegacyOutletStatePath(std::string_view outlet);       // state/{outlet}.tsv (before the split)
 std::string CompletionStatePath(std::string_view outlet);         // state/{outlet}.complete.txt
+// Files of the whole mirror in state/, named so that no outlet's state
+// (state/{o}/, state/{o}.tsv, state/{o}.complete.txt) can be one of them: an
+// outlet named "pushes.txt" or "mail.txt" is refused (OutletNameSet).
+std::string PushRecordPath();                                     // state/pushes.txt (run --push)
+std::string MailStatePath();                                      // state/mail.txt ([mail] digests)
 std::string AssetsDir();                                          // assets
 std::string AssetDir(std::string_view outlet);                    // assets/{outlet}
 std::string AssetPath(std::string_view outlet, std::string_view file);     // assets/{outlet}/{file}
@@ -131,6 +136,12 @@ std::string BundlesDir();                                         // bundles
 std::string BundleIndexPath();                                    // bundles/index.tsv
 std::string BundlePath(std::string_view scope, std::string_view file);     // bundles/{scope}/{file}
 
+// Ok when `rel` can name a file the mirror's users keep in it and the
+// configuration names for newsmirror to read ([mail] to_file, attach):
+// relative, each component passing CheckFileName (so no "..", nothing under
+// .git/ or .newsmirror/). It is read through ReadFileBelow.
+Status CheckUserFilePath(std::string_view rel);
+
 // A file of the mirror that newsmirror writes, as ParseMirrorPath reads its path.
 struct MirrorFile {
   enum class Kind {
@@ -142,6 +153,8 @@ struct MirrorFile {
     kStateFile,        // outlet, file ("feed.tsv", "{chunk}.tsv")
     kLegacyState,      // outlet
     kCompletionState,  // outlet
+    kPushRecord,
+    kMailState,
     kAsset,            // outlet, file
     kOutletFeed,       // outlet
     kAllFeed,

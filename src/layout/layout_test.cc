@@ -142,6 +142,41 @@ TEST(LayoutTest, OutletsWhosePathsMeetAreRefusedBeforeAnythingIsWritten) {
   EXPECT_TRUE(set.Add("search.js").ok());
 }
 
+TEST(LayoutTest, TheMirrorsOwnStateFilesAreNoOutletsStateFolder) {
+  // state/pushes.txt and state/mail.txt belong to the whole mirror: an outlet
+  // whose state folder would be one of them (in any case) is refused.
+  for (const char* name : {"pushes.txt", "mail.txt", "Mail.TXT"}) {
+    ASSERT_TRUE(CheckOutletName(name).ok()) << name;
+    OutletNameSet set;
+    Status s = set.Add(name);
+    ASSERT_FALSE(s.ok()) << name;
+    EXPECT_NE(s.message().find("the mirror's own files"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("state/"), std::string::npos) << s.message();
+  }
+  OutletNameSet set;
+  EXPECT_TRUE(set.Add("pushes").ok());
+  EXPECT_TRUE(set.Add("mail.txt.example").ok());
+  EXPECT_EQ(PushRecordPath(), "state/pushes.txt");
+  EXPECT_EQ(MailStatePath(), "state/mail.txt");
+  ASSERT_TRUE(ParseMirrorPath(PushRecordPath()));
+  EXPECT_EQ(ParseMirrorPath(PushRecordPath())->kind, MirrorFile::Kind::kPushRecord);
+  ASSERT_TRUE(ParseMirrorPath(MailStatePath()));
+  EXPECT_EQ(ParseMirrorPath(MailStatePath())->kind, MirrorFile::Kind::kMailState);
+  for (const char* path : {"state/mail.md", "state/x/mail.txt", "mail.txt", "state/Pushes.txt"}) {
+    EXPECT_FALSE(ParseMirrorPath(path)) << path;
+  }
+}
+
+TEST(LayoutTest, FilesTheUsersKeepInTheMirrorAreNamedInsideIt) {
+  for (const char* path : {"bundles/2024-01-01.epub", "recipients.txt", "离线/全部.zip"}) {
+    EXPECT_TRUE(CheckUserFilePath(path).ok()) << path << ": " << CheckUserFilePath(path).message();
+  }
+  for (const char* path : {"../x", "/etc/passwd", "a/../../x", ".git/config", ".newsmirror/journal", "a//b", "",
+                           "a\\b", "x\n"}) {
+    EXPECT_FALSE(CheckUserFilePath(path).ok()) << path;
+  }
+}
+
 TEST(LayoutTest, OutletsThatDoNotMeetLiveTogether) {
   OutletNameSet set;
   for (const char* name : {"news.example", "news.example.org", "news.example.mdx", "x", "x.complete", "美国之音",

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "archive/list_page.h"
+#include "archive/mirror_copies.h"
 #include "layout/layout.h"
 #include "publish/mirror_feed.h"
 #include "state/outlet_state.h"
@@ -55,7 +56,7 @@ bool MirrorFeedsCurrent(const std::string& root, std::string base) {
 // Planned writes for files outside any outlet: README.md and .gitignore.
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
                     const std::vector<std::string>& also, bool whole_mirror) {
-  std::string readme = FormatReadme(KnownOutlets(root, config, also));
+  std::string readme = FormatReadme(KnownOutlets(root, config, also), MirrorCopiesMarkdown(config.archive.mirrors));
   auto existing = ReadFileBelow(root, layout::ReadmePath());
   if (!existing.ok() || *existing != readme) writes.push_back({layout::ReadmePath(), readme});
   const std::string ignore_line = layout::WorkDir() + "/";

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "archive/list_page.h"
+#include "archive/mirror_copies.h"
 #include "archive/outlet_archive.h"
 #include "bundle/schedule.h"
 #include "complete/complete.h"
@@ -37,7 +38,7 @@ bool RunReport::AllSucceeded() const {
   for (const PushOutcome& p : pushes) {
     if (!p.status.ok()) return false;
   }
-  return bundle_errors.empty();
+  return bundle_errors.empty() && mail.AllSent();
 }
 
 std::string CommitMessage(const RunReport& report) {
@@ -304,6 +305,18 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     feeds[i].reset();
   }
 
+  // An outlet whose list page does not name the mirror's copies as the
+  // configuration does has its pages written again (TakeWrites), also when
+  // its feed brought nothing new.
+  const std::string copies_footer = MirrorCopiesMarkdown(config.archive.mirrors);
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (archives[i] || unusable[i]) continue;
+    auto page = ReadFileBelow(root, layout::ListPagePath(selected[i]->name));
+    if (!page.ok() || ListPageHasFooter(*page, selected[i]->name, copies_footer)) continue;
+    auto loaded = OutletArchive::Load(root, selected[i]->name);
+    if (loaded.ok()) archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
+    else report.sources[i].warnings.push_back("pages not updated to the mirror's copies: " + loaded.status().message());
+  }
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!archives[i]) continue;
     for (PlannedWrite& w : archives[i]->TakeWrites(config.archive)) writes.push_back(std::move(w));
@@ -311,6 +324,14 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   PlanIndexFiles(root, config, writes, {}, options.shard.count == 1);
   for (const PlannedWrite& w : writes) report.written.push_back(w.path);
   if (options.dry_run) return report;
+  // The record of the last run's pushes goes into the commit of a run that
+  // commits something (push_record.h).
+  if (!writes.empty()) {
+    if (auto record = PushRecordWrite(root)) {
+      report.written.push_back(record->path);
+      writes.push_back(std::move(*record));
+    }
+  }
 
   std::set<std::string> changed_outlets;
   for (const PlannedWrite& w : writes) {
@@ -348,12 +369,30 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   archives.clear();
   // The search index is a cache: failing to update it never fails the run.
   if (Status s = UpdateSearchIndexIfPresent(root); !s.ok()) obs.Note("search index not updated: " + s.message());
+  // The digests go out before the commit, which then carries what they sent.
+  // Like feeds/all.xml they span every outlet, so shards leave them alone.
+  if (config.mail.enabled && options.mail && options.shard.count == 1) {
+    std::map<std::string, int> new_articles;
+    for (const SourceReport& s : report.sources) {
+      if (s.new_articles > 0) new_articles[s.name] = s.new_articles;
+    }
+    report.mail = SendDigests(root, config, new_articles, now_ms, [&](const PlannedWrite& w) {
+      return ApplyWrites(root, {w});
+    });
+  }
   Publication pub = Publish(root, *lock, CommitMessage(report), options.commit, options.push, config.publish.remotes);
   report.committed = pub.committed;
   report.commit = pub.commit;
   report.commit_status = pub.commit_status;
   for (const std::string& note : pub.notes) obs.Note(note);
   report.pushes = std::move(pub.pushes);
+  if (options.push && report.commit_status.ok()) {
+    report.push_records =
+        UpdatePushRecords(ReadPushRecords(root), report.pushes, config.publish.remotes, report.commit, now_ms);
+    if (Status s = WritePushRecords(root, report.push_records); !s.ok()) {
+      obs.Note("the record of the pushes was not written: " + s.message());
+    }
+  }
   return report;
 }
 

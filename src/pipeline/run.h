@@ -4,7 +4,10 @@
 // naming its file) before anything is opened. RunMirror takes the run lock of the mirror folder, completes a run that was
 // killed (journal.h), fetches the selected sources concurrently, parses each
 // feed, merges its entries into the outlet's archive, writes every changed
-// file as one atomic step, and then commits and pushes when asked. A source
+// file as one atomic step, and then commits and pushes when asked (and
+// records each remote's push in state/pushes.txt, push_record.h). With
+// [mail], an unsharded run sends the digests that are due before its commit,
+// which carries what they sent (mail/send_digests.h). A source
 // that fails (network, HTTP, unreadable feed) is reported and skipped; the
 // others are archived and published all the same. Within a source, an entry
 // that cannot be archived is quarantined (outlet_archive.h) and the others go
@@ -21,9 +24,11 @@
 
 #include "archive/outlet_archive.h"
 #include "config/config.h"
+#include "mail/send_digests.h"
 #include "pipeline/mirror_session.h"
 #include "pipeline/shard.h"
 #include "publish/git_repo.h"
+#include "publish/push_record.h"
 #include "util/status.h"
 
 namespace nm {
@@ -38,6 +43,7 @@ struct RunOptions {
   bool dry_run = false;                // fetch and merge, write nothing: no folder, no lock, no journal replay
   int64_t now_ms = 0;                  // 0 = the clock (tests pin it)
   std::string bundle_folder;           // [bundle]'s bundles go here instead ("" = [bundle] folder, else the mirror)
+  bool mail = true;                    // send the [mail] digests (unsharded runs only)
 };
 
 struct SourceReport {
@@ -72,6 +78,8 @@ struct RunReport {
   Status commit_status;
   std::vector<PushOutcome> pushes;
   std::vector<std::string> bundle_errors;  // [bundle] bundles that could not be made, with the cause
+  std::vector<PushRecord> push_records;  // state/pushes.txt after this run's pushes (with push only)
+  MailReport mail;                     // the [mail] digests
 
   bool AllSucceeded() const;
 };

@@ -35,6 +35,9 @@ article pre{overflow-x:auto}
 .snippet{display:block;color:var(--muted);font-size:.9rem}
 mark{background:#fff3b0;color:inherit}
 footer{padding-top:1rem;padding-bottom:2rem;border-top:1px solid var(--line);margin-top:2rem}
+footer .mirrors h2{font-size:1rem;margin:.8rem 0 .2rem}
+footer .mirrors p{margin:.2rem 0}
+footer .mirrors ul{margin:.2rem 0;padding-left:1.2rem}
 )css";
 
 const char kSearchJs[] = R"js((function () {

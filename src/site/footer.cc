@@ -21,7 +21,9 @@ std::string FormatReaderFooter(const ReaderFooter& footer) {
 ReaderFooter ReaderFooterFor(const Config* config) {
   ReaderFooter footer;
   footer.note = "newsmirror 镜像";
-  (void)config;  // the mirror's other copies are added here once the configuration names them
+  if (config) {
+    for (const MirrorCopy& copy : config->archive.mirrors) footer.links.emplace_back(copy.name, copy.url);
+  }
   return footer;
 }
 

@@ -25,7 +25,8 @@ struct ReaderFooter {
 
 std::string FormatReaderFooter(const ReaderFooter& footer);
 
-// The footer the configuration gives (none: an empty one).
+// The footer the configuration gives: the mirror's copies ([publish] mirrors),
+// by name, in their order (no configuration: the note alone).
 ReaderFooter ReaderFooterFor(const Config* config);
 
 }  // namespace nm

@@ -236,7 +236,7 @@ std::string SitePages::Page(const std::string& p, const std::string& title, cons
       "</form></header>\n<main>\n";
   out += body;
   out += "</main>\n<footer class=\"muted\"><a href=\"" + p + "index.html\">首页</a> · <a href=\"" + p +
-         "feeds/all.xml\">订阅 (Atom)</a></footer>\n</body>\n</html>\n";
+         "feeds/all.xml\">订阅 (Atom)</a>" + MirrorCopiesHtml(options_.mirrors) + "</footer>\n</body>\n</html>\n";
   return out;
 }
 

@@ -30,7 +30,8 @@
 //                                   (assets/{outlet}/…, images = "local"), which
 //                                   article pages link relatively; not in Paths():
 //                                   the site builder copies those the pages name
-// Every link is relative, so the site works under any path of any host.
+// Every link is relative, so the site works under any path of any host, and
+// every page ends with the list of the mirror's copies (mirror_copies.h).
 // Article HTML goes through SanitizeHtml; every other text is escaped. Pages
 // need no script, no web font and no request beyond the article's images.
 // Thread-safe once built (rendering only reads).
@@ -46,6 +47,7 @@
 #include <vector>
 
 #include "archive/archive_reader.h"
+#include "archive/mirror_copies.h"
 #include "search/search_index.h"
 #include "site/footer.h"
 
@@ -56,6 +58,7 @@ struct SiteOptions {
   int utc_offset_minutes = 8 * 60;
   std::string title = "newsmirror";
   ReaderFooter footer;           // the end of every text-only page
+  std::vector<MirrorCopy> mirrors;  // the mirror's copies, named at the end of every page
 };
 
 class SitePages {

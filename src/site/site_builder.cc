@@ -139,7 +139,8 @@ Result<SiteBuildStats> BuildSite(const SiteBuildOptions& options) {
   std::map<std::string, ManifestEntry> now;
   SiteBuildStats stats;
   std::string settings = GitBlobId(std::string(kRendererVersion) + "\n" + options.site.base_url + "\n" +
-                                   options.site.title + "\n" + std::to_string(options.site.utc_offset_minutes));
+                                   options.site.title + "\n" + std::to_string(options.site.utc_offset_minutes) +
+                                   "\n" + MirrorCopiesHtml(options.site.mirrors));
 
   auto put = [&](const std::string& path, const std::string& text, const std::string& source) -> Status {
     std::string blob = GitBlobId(text);

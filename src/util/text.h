@@ -1,7 +1,7 @@
 // Small text helpers several modules share: ASCII case folding that keeps
 // byte offsets, reading UTF-8 one code point at a time, cutting UTF-8 at a
 // character boundary, text made safe to print on a terminal, and splitting
-// text into lines and fields.
+// text into lines and a line into its fields.
 #pragma once
 
 #include <cstddef>

@@ -35,6 +35,8 @@ TEST(TextTest, SplitOnKeepsEmptyFieldsAndDropsTheFinalLineBreak) {
   EXPECT_EQ(SplitOn("a\t\tb", '\t'), (V{"a", "", "b"}));
   EXPECT_EQ(SplitOn("a\t", '\t'), (V{"a", ""}));
   EXPECT_EQ(SplitOn("", '\t'), (V{""}));
+  EXPECT_EQ(SplitOn("\ta\t", '\t'), (V{"", "a", ""}));
+  EXPECT_EQ(SplitOn("no tab", '\t'), (V{"no tab"}));
   EXPECT_EQ(SplitOn("x\ny\n", '\n', true), (V{"x", "y"}));
   EXPECT_EQ(SplitOn("x\n\ny", '\n', true), (V{"x", "", "y"}));
   EXPECT_EQ(SplitOn("x", '\n', true), (V{"x"}));
