@@ -32,5 +32,24 @@ TEST(ReaderFooterTest, WithoutAConfigurationOnlyTheNote) {
   EXPECT_EQ(FormatReaderFooter(footer), "<footer class=\"nm-footer\"><p>" + footer.note + "</p></footer>");
 }
 
+TEST(ReaderFooterTest, AHostileLinkIsLeftOutAndEveryTextEscaped) {
+  ReaderFooter footer;
+  footer.note = "</footer><script>alert(1)</script>";
+  footer.links = {{"脚本", "javascript:alert(1)"},
+                  {"数据", "data:text/html,<script>alert(1)</script>"},
+                  {"<b>粗</b>", "https://a.example/?q=\"><script>alert(1)</script>&x=1"}};
+  std::string html = FormatReaderFooter(footer);
+  EXPECT_EQ(html.find("<script"), std::string::npos) << html;
+  EXPECT_EQ(html.find("javascript:"), std::string::npos) << html;
+  EXPECT_EQ(html.find("data:"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"https://a.example/?q=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;x=1\">"
+                      "&lt;b&gt;粗&lt;/b&gt;</a>"),
+            std::string::npos)
+      << html;
+  // One footer, closed once: the note cannot end it early.
+  EXPECT_EQ(html.rfind("</footer>"), html.size() - 9) << html;
+  EXPECT_EQ(html.find("</footer>"), html.size() - 9) << html;
+}
+
 }  // namespace
 }  // namespace nm
