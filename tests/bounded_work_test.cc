@@ -188,6 +188,21 @@ TEST_F(BoundedWorkTest, RunArchivesEntriesNestedAMegabyteDeepAndRunsAgain) {
   EXPECT_EQ(Source(second, "深层")["unchanged"], 5);
   EXPECT_EQ(Source(second, "其他")["unchanged"], 1);
   EXPECT_TRUE(second["written"].empty()) << second["written"].dump();
+
+  // The offline bundles of that day hold them too, as a book and as one page.
+  for (const char* format : {"epub", "html"}) {
+    std::string out = dir_.path() + "/deep." + format;
+    CliResult bundled = RunNewsmirror({"bundle", "--archive", mirror_, "--format", format, "--out", out, "--day",
+                                       "2024-01-03", "--source", "深层"});
+    ASSERT_EQ(bundled.exit_code, 0) << format << ": " << bundled.err;
+    ASSERT_TRUE(fs::exists(out)) << format;
+    EXPECT_GT(fs::file_size(out), 0u) << format;
+    if (std::string(format) == "html") {
+      std::string page = Slurp(out);
+      EXPECT_NE(page.find("深层条目div"), std::string::npos);
+      EXPECT_NE(page.find("普通条目"), std::string::npos);
+    }
+  }
 }
 
 // Page text: the article page is the poison.
