@@ -731,7 +731,7 @@ Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url, siz
   // buffer of its own and drops what it has parsed, so small pieces keep that
   // buffer small and in the cache, where the whole text at once would be
   // copied into fresh memory as large as the document, page by page faulted
-  // in (docs/BENCHMARKS.md, "The parse as a whole process"). libxml2 gives
+  // in (docs/BENCHMARKS.md, "newsmirror beside xmllint"). libxml2 gives
   // the same tree however its input is cut (ReadXmlTest).
   // What the parser holds unparsed while it waits for the end of a construct
   // (a start tag) must stay under XML_MAX_LOOKUP_LIMIT, or libxml2 stops the
