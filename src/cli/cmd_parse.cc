@@ -2,16 +2,15 @@
 // feed, for the conformance corpus) and measures the parser's speed.
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "feed/parser.h"
 #include "fetch/http_client.h"
+#include "util/fs.h"
 
 namespace nm::cli {
 
@@ -83,9 +82,17 @@ bool IsHttpSource(const std::string& s) {
   return s.rfind("http://", 0) == 0 || s.rfind("https://", 0) == 0;
 }
 
-// The bytes of a source and the options that describe where they came from.
-Result<std::pair<std::string, ParseOptions>> Load(const std::string& source) {
+// The bytes of a source and the options that describe where they came from:
+// a file is read in place (mapped), a URL's body is kept as fetched.
+struct Source {
+  MappedFile file;
+  std::string body;
   ParseOptions opts;
+  std::string_view bytes() const { return file.bytes().empty() ? std::string_view(body) : file.bytes(); }
+};
+
+Result<Source> Load(const std::string& source) {
+  Source out;
   if (IsHttpSource(source)) {
     FetchOptions fo;
     fo.retries = 0;
@@ -94,16 +101,16 @@ Result<std::pair<std::string, ParseOptions>> Load(const std::string& source) {
     req.trusted_origin = source;  // named by the operator; its redirects elsewhere are checked
     FetchResponse r = Fetch(req, fo);
     if (!r.status.ok()) return r.status;
-    opts.url = r.effective_url.empty() ? source : r.effective_url;
-    opts.content_type = r.content_type;
-    opts.content_location = r.content_location;
-    return std::pair{std::move(r.body), opts};
+    out.opts.url = r.effective_url.empty() ? source : r.effective_url;
+    out.opts.content_type = r.content_type;
+    out.opts.content_location = r.content_location;
+    out.body = std::move(r.body);
+    return out;
   }
-  std::ifstream in(source, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + source);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::pair{ss.str(), opts};
+  auto file = MappedFile::Open(source);
+  if (!file.ok()) return file.status();
+  out.file = std::move(file).value();
+  return out;
 }
 
 int ShowOne(const ParseArgs& a) {
@@ -116,8 +123,8 @@ int ShowOne(const ParseArgs& a) {
     Print(stderr, "newsmirror parse: %s\n", loaded.status().message().c_str());
     return kExitFailed;
   }
-  loaded->second.default_zone_minutes = a.zone_minutes;
-  auto feed = ParseFeed(loaded->first, loaded->second);
+  loaded->opts.default_zone_minutes = a.zone_minutes;
+  auto feed = ParseFeed(loaded->bytes(), loaded->opts);
   if (!feed.ok()) {
     Print(stderr, "newsmirror parse: %s: %s\n", a.sources[0].c_str(), feed.status().message().c_str());
     return kExitFailed;
@@ -137,23 +144,23 @@ int ShowOne(const ParseArgs& a) {
 
 // Parses every file `bench` times from memory; only the parsing is timed.
 int Bench(const ParseArgs& a) {
-  std::vector<std::string> docs;
+  std::vector<Source> docs;
   for (const std::string& s : a.sources) {
     auto loaded = Load(s);
     if (!loaded.ok()) {
       Print(stderr, "newsmirror parse: %s\n", loaded.status().message().c_str());
       return kExitFailed;
     }
-    docs.push_back(std::move(loaded->first));
+    docs.push_back(std::move(loaded).value());
   }
   uint64_t bytes = 0, entries = 0;
   ParseOptions opts;
   opts.default_zone_minutes = a.zone_minutes;
   auto start = std::chrono::steady_clock::now();
   for (int n = 0; n < a.bench; ++n) {
-    for (const std::string& d : docs) {
-      auto feed = ParseFeed(d, opts);
-      bytes += d.size();
+    for (const Source& d : docs) {
+      auto feed = ParseFeed(d.bytes(), opts);
+      bytes += d.bytes().size();
       if (feed.ok()) entries += feed->entries.size();
     }
   }

@@ -707,7 +707,7 @@ std::string RepairXml(std::string_view in, std::vector<std::string>* warnings) {
   return std::string(RepairAll(in, warnings, buffers));
 }
 
-Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
+Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url, size_t piece) {
   InitLibxml();
   XmlReadResult result;
   std::string buffers[2];
@@ -727,12 +727,22 @@ Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url) {
                 XML_PARSE_NOCDATA | XML_PARSE_COMPACT | XML_PARSE_IGNORE_ENC;
   xmlCtxtUseOptions(ctxt, options);
   xmlSwitchEncoding(ctxt, XML_CHAR_ENCODING_UTF8);
-  // The whole text in one call (xmlParseChunk takes an int length, so a
-  // document past 1 GiB goes in parts).
-  constexpr size_t kMaxChunk = size_t{1} << 30;
+  // The text in pieces: the push parser copies what it is given into a
+  // buffer of its own and drops what it has parsed, so small pieces keep that
+  // buffer small and in the cache, where the whole text at once would be
+  // copied into fresh memory as large as the document, page by page faulted
+  // in (docs/BENCHMARKS.md, "newsmirror beside xmllint"). libxml2 gives
+  // the same tree however its input is cut (ReadXmlTest).
+  // What the parser holds unparsed while it waits for the end of a construct
+  // (a start tag) must stay under XML_MAX_LOOKUP_LIMIT, or libxml2 stops the
+  // parse; near it, the rest of the text goes in at once, as a whole document
+  // would (xmlParseChunk takes an int length, so past 1 GiB in parts).
+  constexpr size_t kMaxPiece = size_t{1} << 30;
   size_t offset = 0;
   do {
-    size_t len = std::min(kMaxChunk, text.size() - offset);
+    size_t len = std::min({std::max<size_t>(piece, 1), kMaxPiece, text.size() - offset});
+    size_t held = ctxt->input ? static_cast<size_t>(ctxt->input->end - ctxt->input->cur) : 0;
+    if (held + 2 * len > XML_MAX_LOOKUP_LIMIT) len = std::min(kMaxPiece, text.size() - offset);
     bool last = offset + len == text.size();
     xmlParseChunk(ctxt, text.data() + offset, static_cast<int>(len), last ? 1 : 0);
     offset += len;

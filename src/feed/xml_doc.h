@@ -62,8 +62,11 @@ struct XmlReadResult {
   std::vector<std::string> warnings;
 };
 
-// `utf8` is the document as UTF-8 (without a byte order mark).
-Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url);
+// `utf8` is the document as UTF-8 (without a byte order mark). It is read in
+// place, handed to libxml2's push parser `piece` bytes at a time (the tree is
+// the same for every size; tests vary it).
+inline constexpr size_t kXmlChunk = 64 * 1024;
+Result<XmlReadResult> ReadXml(std::string_view utf8, const std::string& url, size_t piece = kXmlChunk);
 
 // Repairs the byte-level faults listed above (ReadXml does it before
 // parsing); returns the input unchanged (and adds no warning) when there is

@@ -203,6 +203,15 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
     t->too_large = true;
     return CURL_WRITEFUNC_ERROR;
   }
+  if (t->body.empty()) {
+    // A body of known length gets one buffer of that size, not a string
+    // that grows by copying itself (a compressed one grows from there).
+    curl_off_t length = -1;
+    if (curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0 &&
+        length <= t->max_bytes) {
+      t->body.reserve(static_cast<size_t>(length));
+    }
+  }
   t->body.append(data, len);
   return len;
 }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +44,31 @@ Status WriteAllTo(int fd, const std::vector<std::string_view>& pieces, const std
   }
   return Status::Ok();
 }
+
+// Reads `fd` to its end into `out`. A regular file goes into one buffer of
+// its size (one byte more, so that the read that finds the end needs no
+// second buffer): no copy of a growing string, no pages touched twice. A file
+// that grows meanwhile, or one that is no regular file, is read all the same.
+bool ReadAllFrom(int fd, std::string& out) {
+  struct stat st;
+  size_t size = 0;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) size = static_cast<size_t>(st.st_size);
+  out.clear();
+  out.resize(size + 1);
+  size_t used = 0;
+  for (;;) {
+    if (used == out.size()) out.resize(out.size() + std::max<size_t>(out.size(), 65536));
+    ssize_t n = ::read(fd, out.data() + used, out.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  out.resize(used);
+  return true;
+}
 }  // namespace
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -52,20 +78,58 @@ Result<std::string> ReadFile(const std::string& path) {
     return Status::IoError(Errno("cannot open", path));
   }
   std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Status s = Status::IoError(Errno("cannot read", path));
-      ::close(fd);
-      return s;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+  if (!ReadAllFrom(fd, out)) {
+    Status s = Status::IoError(Errno("cannot read", path));
+    ::close(fd);
+    return s;
   }
   ::close(fd);
   return out;
+}
+
+Result<MappedFile> MappedFile::Open(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return Status::NotFound(Errno("cannot open", path));
+    return Status::IoError(Errno("cannot open", path));
+  }
+  MappedFile f;
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    void* map = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      f.map_ = map;
+      f.size_ = static_cast<size_t>(st.st_size);
+      ::close(fd);
+      return f;
+    }
+  }
+  bool read = ReadAllFrom(fd, f.read_);
+  Status s = read ? Status::Ok() : Status::IoError(Errno("cannot read", path));
+  ::close(fd);
+  if (!s.ok()) return s;
+  return f;
+}
+
+MappedFile::MappedFile(MappedFile&& o) noexcept : map_(o.map_), size_(o.size_), read_(std::move(o.read_)) {
+  o.map_ = nullptr;
+  o.size_ = 0;
+}
+
+MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
+  if (this != &o) {
+    if (map_) ::munmap(map_, size_);
+    map_ = o.map_;
+    size_ = o.size_;
+    read_ = std::move(o.read_);
+    o.map_ = nullptr;
+    o.size_ = 0;
+  }
+  return *this;
+}
+
+MappedFile::~MappedFile() {
+  if (map_) ::munmap(map_, size_);
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync, const std::string& tmp_dir) {
@@ -340,16 +404,7 @@ Result<std::string> ReadFileBelow(const std::string& root, std::string_view rel)
   if (!opened.ok()) return opened.status();
   Fd fd(*opened);
   std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::IoError(Errno("cannot read", Shown(root, rel)));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
+  if (!ReadAllFrom(fd.get(), out)) return Status::IoError(Errno("cannot read", Shown(root, rel)));
   return out;
 }
 

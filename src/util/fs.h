@@ -27,6 +27,29 @@
 namespace nm {
 
 Result<std::string> ReadFile(const std::string& path);
+
+// A file's bytes, read in place for one reader that goes through them once
+// (a feed given on the command line): a regular file is mapped read-only, so
+// its bytes are neither copied nor given fresh pages; anything else (a pipe,
+// an empty file) is read into memory. The file must not be cut short while
+// it is mapped (its pages would be gone).
+class MappedFile {
+ public:
+  static Result<MappedFile> Open(const std::string& path);
+  MappedFile() = default;
+  MappedFile(MappedFile&& o) noexcept;
+  MappedFile& operator=(MappedFile&& o) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::string_view bytes() const { return map_ ? std::string_view(static_cast<const char*>(map_), size_) : read_; }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+  std::string read_;  // when not mapped
+};
+
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool sync = true,
                        const std::string& tmp_dir = "");
 // The same for a file made of `pieces`, written one after another (no copy
