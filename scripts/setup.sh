@@ -23,12 +23,14 @@ run_packages=(
   git ca-certificates
   libcurl4 libxml2 libgumbo1 libicu72 libuchardet0 liburiparser1 libidn2-0 libsqlite3-0 libgit2-1.5
   libtomlplusplus3 libsimdjson14 libcpp-httplib0.11 libzip4
+  libvips42 libglib2.0-0    # images stored in the mirror are fitted by libvips
 )
 build_packages=(
   build-essential cmake pkg-config git ca-certificates
   libcurl4-openssl-dev libxml2-dev libgumbo-dev libicu-dev libuchardet-dev
   liburiparser-dev libidn2-dev libsqlite3-dev libgit2-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsimdjson-dev libssl-dev libzip-dev
+  libvips-dev
 )
 test_packages=(
   "${build_packages[@]}"

@@ -14,6 +14,7 @@
 
 #include "support/cli.h"
 #include "support/http_server.h"
+#include "support/test_images.h"
 #include "support/mirror_files.h"
 #include "support/socks_proxy.h"
 #include "support/temp_dir.h"
@@ -27,7 +28,7 @@ namespace fs = std::filesystem;
 std::string Page() { return Slurp(std::string(NEWSMIRROR_SOURCE_DIR) + "/src/complete/testdata/voa_article.html"); }
 
 const std::map<std::string, std::string> kHtml = {{"Content-Type", "text/html; charset=utf-8"}};
-const std::string kJpeg = std::string("\xFF\xD8\xFF\xE0") + std::string(200, 'j');
+
 
 struct Item {
   std::string guid, link, content = "<p>摘要</p>";
@@ -175,12 +176,13 @@ TEST_F(AddressPolicyE2E, PagesOnTheFeedsHostOnAnotherPortAreRefused) {
 }
 
 TEST_F(AddressPolicyE2E, SameHostImagesThatRedirectIntoLoopbackAreRefused) {
+  const std::string secret = TestImage(64, 48, ".jpg", 1);
   TestHttpServer other;
-  other.Serve("/img/secret.jpg", 200, kJpeg, {{"Content-Type", "image/jpeg"}});
-  server_.Serve("/img/ok.jpg", 200, kJpeg + "ok", {{"Content-Type", "image/jpeg"}});
+  other.Serve("/img/secret.jpg", 200, secret, {{"Content-Type", "image/jpeg"}});
+  server_.Serve("/img/ok.jpg", 200, TestImage(64, 48, ".jpg", 2), {{"Content-Type", "image/jpeg"}});
   server_.Serve("/img/a.jpg", 302, "", {{"Location", server_.UrlOnHost("localhost", "/img/secret.jpg")}});
   server_.Serve("/img/b.jpg", 302, "", {{"Location", other.Url("/img/secret.jpg")}});
-  server_.Serve("/img/secret.jpg", 200, kJpeg, {{"Content-Type", "image/jpeg"}});
+  server_.Serve("/img/secret.jpg", 200, secret, {{"Content-Type", "image/jpeg"}});
   std::string content = "<p>x<img src=\"" + server_.Url("/img/a.jpg") + "\"><img src=\"" + server_.Url("/img/b.jpg") +
                         "\"><img src=\"" + server_.Url("/img/ok.jpg") + "\"></p>";
   server_.Serve("/feed", 200, Rss({{"g1", "http://news.example/a/1.html", content}}));

@@ -8,6 +8,7 @@
 
 #include "support/cli.h"
 #include "support/http_server.h"
+#include "support/test_images.h"
 #include "support/mirror_files.h"
 #include "support/socks_proxy.h"
 #include "support/temp_dir.h"
@@ -270,9 +271,9 @@ TEST_F(FullTextTest, RewriteRulesRepairTheLinkBeforeThePageIsFetched) {
 }
 
 TEST_F(FullTextTest, LocalImagesAreStoredAndFailedOnesRetriedInLaterRuns) {
-  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(300, 'j');
+  const std::string jpeg = TestImage(64, 48, ".jpg", 1);
   server_.Serve("/img/ok.jpg", 200, jpeg, {{"Content-Type", "image/jpeg"}});
-  server_.ServeSequence("/img/later.jpg", {{503, "busy"}, {200, jpeg + "2", {{"Content-Type", "image/jpeg"}}}});
+  server_.ServeSequence("/img/later.jpg", {{503, "busy"}, {200, TestImage(64, 48, ".jpg", 2), {{"Content-Type", "image/jpeg"}}}});
   Item item{"g1", "有图", "https://news.example/a/1", "Wed, 04 Jan 2023 14:06:46 GMT",
             "<p>a<img src=\"" + server_.Url("/img/ok.jpg") + "\"></p><p>b<img src=\"" + server_.Url("/img/later.jpg") + "\"></p>"};
   server_.Serve("/feed", 200, Rss({item}));

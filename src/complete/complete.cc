@@ -316,6 +316,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
     io.root = options.root;
     io.proxy_template = config.archive.image_proxy;
     io.max_bytes = config.complete.image_max_bytes;
+    io.fit = config.complete.image_fit;
     io.fetch = config.fetch;
     io.fetch.host_spacing_ms = config.complete.page_spacing_ms;
     io.fetch.retries = 0;  // a failed image is retried by the next run

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "complete/image_fit.h"
 #include "html/escape.h"
 #include "html/image_rewrite.h"
 #include "layout/layout.h"
@@ -119,6 +120,11 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
     } else if (resp.body.empty()) {
       why = "empty body";
     }
+    Result<FittedImage> fitted = Status::Internal("not fitted");
+    if (why.empty()) {
+      fitted = FitImage(resp.body, ext, options.fit);
+      if (!fitted.ok()) why = "refused: " + fitted.status().message();
+    }
     if (!why.empty()) {
       ++out.failed;
       bool gave_up = false;
@@ -130,19 +136,22 @@ std::vector<PlannedWrite> StoreImages(std::vector<OutletImages>& outlets, const 
         }
       }
       if (out.warnings) {
-        out.warnings->push_back("image " + d.url + ": " + why +
+        std::string articles = d.wanted_by.front().second;
+        if (d.wanted_by.size() > 1) articles += " and " + std::to_string(d.wanted_by.size() - 1) + " more";
+        out.warnings->push_back("image " + d.url + " (article " + articles + "): " + why +
                                 (gave_up ? "; given up after " + std::to_string(kMaxImageAttempts) + " attempts"
                                          : "; served through the proxy, tried again next run"));
       }
       continue;
     }
-    // The content decides the name, so two URLs of the same picture share a file.
-    std::string file = GitBlobId(resp.body) + "." + ext;
+    // The stored bytes decide the name, so two URLs of the same picture
+    // share a file (fitting is deterministic).
+    std::string file = GitBlobId(fitted->bytes) + "." + fitted->ext;
     std::string path = layout::AssetPath(out.outlet, file);
     // Stored before: in the work tree, or in HEAD's tree when a sparse
     // checkout leaves assets/ out.
     if (!TrackedFileExists(options.root, path) && planned.insert(path).second) {
-      writes.push_back({path, resp.body});
+      writes.push_back({path, std::move(fitted->bytes)});
     }
     out.state->images[d.url] = file;
     for (auto it = out.state->retries.begin(); it != out.state->retries.end();) {

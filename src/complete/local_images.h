@@ -5,7 +5,9 @@
 // document, downloads the ones the outlet's CompletionState does not hold yet
 // (one FetchAll for all outlets: one connection per host, a pause between
 // requests to a host, the article as Referer, a size cap), keeps only answers
-// whose Content-Type is a raster image type (JPEG, PNG, GIF, WebP, AVIF), and
+// whose Content-Type is a raster image type (JPEG, PNG, GIF, WebP, AVIF),
+// fits each to a reader's size and a byte budget (complete/image_fit.h: a
+// broken, mistyped or oversized image is refused like a failed download), and
 // plans each as assets/{outlet}/{content hash}.{ext}: the same bytes under two
 // URLs are one file, and a file already in the mirror is not written again.
 // The documents then reference the copy by a path relative to
@@ -49,7 +51,8 @@ struct OutletImages {
 struct ImageStoreOptions {
   std::string root;                     // the mirror, to see which assets exist
   std::string proxy_template;           // fallback for images not stored ("" = the original URL)
-  int64_t max_bytes = 5 << 20;
+  int64_t max_bytes = 5 << 20;          // download cap
+  ImageFitOptions fit;                  // what is stored (complete/image_fit.h)
   FetchOptions fetch;                   // transport settings (timeouts, proxy, spacing)
 };
 

@@ -28,4 +28,10 @@ std::string_view ImageModeName(ImageMode mode) {
   return "proxy";
 }
 
+Result<ImageFormat> ParseImageFormat(std::string_view word) {
+  if (word == "webp") return ImageFormat::kWebp;
+  if (word == "jpeg") return ImageFormat::kJpeg;
+  return Status::InvalidArgument("'" + std::string(word) + "' is not one of \"webp\", \"jpeg\"");
+}
+
 }  // namespace nm

@@ -36,15 +36,31 @@ struct RewriteRule {
   std::string replace;
 };
 
-// Settings for every source ([archive] images, image_max_mb; [fetch] page_spacing_ms).
+// The format an image is re-encoded to when it must be made smaller.
+enum class ImageFormat { kWebp, kJpeg };
+
+// How a stored image is fitted to a reader's screen and a byte budget
+// ([archive] image_max_width, image_budget_kb, image_format, keep_original_images;
+// complete/image_fit.h does it).
+struct ImageFitOptions {
+  int max_width = 1280;                       // pixels; the height at most 3× this
+  int64_t budget_bytes = 150 << 10;           // per stored image
+  ImageFormat format = ImageFormat::kWebp;
+  bool keep_original = false;                 // store the bytes as downloaded (still checked)
+};
+
+// Settings for every source ([archive] images, image_max_mb and the fit;
+// [fetch] page_spacing_ms).
 struct CompleteOptions {
   ImageMode images = ImageMode::kProxy;       // a source's own `images` overrides it
-  int64_t image_max_bytes = 5 << 20;          // larger images are not stored (proxied instead)
+  int64_t image_max_bytes = 5 << 20;          // larger downloads are not stored (proxied instead)
+  ImageFitOptions image_fit;
   long page_spacing_ms = 1000;                // pause between two requests to one host
 };
 
 Result<FullTextMode> ParseFullTextMode(std::string_view word);
 Result<ImageMode> ParseImageMode(std::string_view word);
 std::string_view ImageModeName(ImageMode mode);
+Result<ImageFormat> ParseImageFormat(std::string_view word);
 
 }  // namespace nm

@@ -188,7 +188,8 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "bundle", "mail", "source"});
 
   if (const toml::table* a = r.Table(root, "archive")) {
-    r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb"});
+    r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb",
+                                     "image_max_width", "image_budget_kb", "image_format", "keep_original_images"});
     r.Int(*a, "list_size", "[archive]", 1, 100000, cfg.archive.list_size);
     std::string offset;
     r.Str(*a, "list_utc_offset", "[archive]", offset);
@@ -206,6 +207,20 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     long image_mb = static_cast<long>(cfg.complete.image_max_bytes >> 20);
     r.Int(*a, "image_max_mb", "[archive]", 1, 1024, image_mb);
     cfg.complete.image_max_bytes = static_cast<int64_t>(image_mb) << 20;
+    ImageFitOptions& fit = cfg.complete.image_fit;
+    long width = fit.max_width, budget_kb = static_cast<long>(fit.budget_bytes >> 10);
+    r.Int(*a, "image_max_width", "[archive]", 64, 8192, width);
+    r.Int(*a, "image_budget_kb", "[archive]", 8, 100 * 1024, budget_kb);
+    fit.max_width = static_cast<int>(width);
+    fit.budget_bytes = static_cast<int64_t>(budget_kb) << 10;
+    std::string format;
+    r.Str(*a, "image_format", "[archive]", format);
+    if (a->get("image_format") && !r.failed()) {
+      auto m = ParseImageFormat(format);
+      if (!m.ok()) r.Fail(a->get("image_format"), "image_format in [archive]: " + m.status().message());
+      else fit.format = *m;
+    }
+    r.Bool(*a, "keep_original_images", "[archive]", fit.keep_original);
   }
   if (const toml::table* f = r.Table(root, "fetch")) {
     r.CheckKeys(*f, "[fetch]", {"jobs", "connect_timeout", "timeout", "retries", "max_size_mb", "proxy", "user_agent",

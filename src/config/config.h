@@ -1,6 +1,7 @@
 // The configuration file (TOML): what to mirror and how.
 //
-//   [archive]  list_size, list_utc_offset, image_proxy, images, image_max_mb
+//   [archive]  list_size, list_utc_offset, image_proxy, images, image_max_mb,
+//              image_max_width, image_budget_kb, image_format, keep_original_images
 //   [fetch]    jobs, connect_timeout, timeout, retries, max_size_mb, proxy, user_agent,
 //              page_spacing_ms
 //   [publish]  remotes, raw_base_url, mirrors [{ name, url, article }], push_warn_hours

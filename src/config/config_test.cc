@@ -132,6 +132,10 @@ TEST(ConfigTest, ReadsFullTextImagesAndRewriteRules) {
   auto cfg = ParseConfig(R"([archive]
 images = "local"
 image_max_mb = 2
+image_max_width = 960
+image_budget_kb = 90
+image_format = "jpeg"
+keep_original_images = true
 [fetch]
 page_spacing_ms = 250
 [[source]]
@@ -152,6 +156,10 @@ replace = "https://www.rfi.fr/"
   ASSERT_TRUE(cfg.ok()) << cfg.status().message();
   EXPECT_EQ(cfg->complete.images, ImageMode::kLocal);
   EXPECT_EQ(cfg->complete.image_max_bytes, 2 << 20);
+  EXPECT_EQ(cfg->complete.image_fit.max_width, 960);
+  EXPECT_EQ(cfg->complete.image_fit.budget_bytes, 90 << 10);
+  EXPECT_EQ(cfg->complete.image_fit.format, ImageFormat::kJpeg);
+  EXPECT_TRUE(cfg->complete.image_fit.keep_original);
   EXPECT_EQ(cfg->complete.page_spacing_ms, 250);
   const SourceConfig& dw = cfg->sources[0];
   EXPECT_EQ(dw.full_text, FullTextMode::kPage);
@@ -169,6 +177,10 @@ replace = "https://www.rfi.fr/"
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->sources[0].full_text, FullTextMode::kFeed);
   EXPECT_EQ(defaults->complete.images, ImageMode::kProxy);
+  EXPECT_EQ(defaults->complete.image_fit.max_width, 1280);
+  EXPECT_EQ(defaults->complete.image_fit.budget_bytes, 150 << 10);
+  EXPECT_EQ(defaults->complete.image_fit.format, ImageFormat::kWebp);
+  EXPECT_FALSE(defaults->complete.image_fit.keep_original);
 }
 
 TEST(ConfigTest, BadFullTextImagesAndRulesAreErrors) {
@@ -187,6 +199,10 @@ TEST(ConfigTest, BadFullTextImagesAndRulesAreErrors) {
        "unknown key 'flags' in a rewrite rule"},
       {"[archive]\nimage_max_mb = 0\n", "'image_max_mb' in [archive] must be between 1 and 1024"},
       {"[fetch]\npage_spacing_ms = -1\n", "'page_spacing_ms' in [fetch] must be between"},
+      {"[archive]\nimage_max_width = 10\n", "'image_max_width' in [archive] must be between 64 and 8192"},
+      {"[archive]\nimage_budget_kb = 0\n", "'image_budget_kb' in [archive] must be between 8 and"},
+      {"[archive]\nimage_format = \"avif\"\n", "test.toml:2: image_format in [archive]: 'avif' is not one of"},
+      {"[archive]\nkeep_original_images = \"yes\"\n", "'keep_original_images' in [archive] must be true or false"},
   };
   for (const Case& c : cases) {
     auto cfg = ParseConfig(c.text, "test.toml");

@@ -30,11 +30,11 @@ import urllib.request
 
 ARGS = None
 SEED_TITLE = "日本首相岸田文雄1月13日访美会晤拜登，深化美日安保同盟"
-# A 1x1 PNG.
+# A 1x1 PNG (valid to its last CRC: stored images are decoded before they are kept).
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201"
-    "e2213bdc0000000049454e44ae426082")
+    "1f15c4890000000d49444154789c63f8cfc0d00000048101802c55ceb0"
+    "0000000049454e44ae426082")
 
 
 class ImageProxy(http.server.BaseHTTPRequestHandler):
