@@ -257,7 +257,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     BundleScheduleConfig& bc = cfg.bundle;
     bc.enabled = true;
     r.CheckKeys(*b, "[bundle]", {"formats", "periods", "outlets", "keep_days", "keep_months", "current", "max_mb",
-                                  "epub_font", "folder"});
+                                 "max_growth_mb", "epub_font", "folder"});
     auto words = [&](const char* key, const std::vector<std::string>& allowed) {
       std::vector<std::string> out;
       const toml::node* n = b->get(key);
@@ -311,6 +311,17 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
       } else {
         bc.max_bytes = static_cast<int64_t>(*v * 1'000'000);
       }
+    }
+    if (const toml::node* n = b->get("max_growth_mb")) {
+      auto v = n->value<double>();
+      if (!v || !(n->is_floating_point() || n->is_integer()) || *v < 0.05 || *v > 100000) {
+        r.Fail(n, "'max_growth_mb' in [bundle] must be a number of megabytes a day between 0.05 and 100000");
+      } else {
+        bc.max_growth_bytes = static_cast<int64_t>(*v * 1'000'000);
+      }
+    }
+    if (bc.max_growth_bytes > 0 && bc.max_growth_bytes < bc.max_bytes && !r.failed()) {
+      r.Fail(b->get("max_growth_mb"), "'max_growth_mb' in [bundle] must be at least max_mb (one bundle must fit in a day)");
     }
     r.Str(*b, "epub_font", "[bundle]", bc.epub_font);
     r.Str(*b, "folder", "[bundle]", bc.folder);
