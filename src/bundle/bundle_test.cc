@@ -44,6 +44,14 @@ bool WellFormedXml(const std::string& text, std::string* why) {
   return true;
 }
 
+// The bundle's text: the HTML file, or every file of the book.
+std::string AllText(const BundleResult& bundle, BundleFormat format) {
+  if (format == BundleFormat::kHtml) return bundle.bytes;
+  std::string all;
+  for (const auto& [name, data] : UnzipBytes(bundle.bytes)) all += data;
+  return all;
+}
+
 class BundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -170,12 +178,7 @@ TEST_F(BundleTest, ABundleOverItsBudgetLeavesOutTheOldestAndSaysSo) {
     EXPECT_GT(bundle->articles, 3);
     EXPECT_LT(bundle->articles, 30);
     EXPECT_EQ(bundle->articles + bundle->articles_left_out, 30);
-    std::string all;
-    if (format == BundleFormat::kEpub) {
-      for (const auto& [name, data] : UnzipBytes(bundle->bytes)) all += data;
-    } else {
-      all = bundle->bytes;
-    }
+    std::string all = AllText(*bundle, format);
     EXPECT_NE(all.find("较早的 " + std::to_string(bundle->articles_left_out) + " 篇文章没有收入"), std::string::npos);
     // The newest are in, the oldest out.
     EXPECT_NE(all.find("第29篇的正文。"), std::string::npos);
@@ -204,12 +207,7 @@ TEST_F(BundleTest, ImagesGiveWayBeforeArticles) {
     EXPECT_EQ(bundle->articles, 1);
     EXPECT_EQ(bundle->images, 0);
     EXPECT_EQ(bundle->images_left_out, 1);
-    std::string all;
-    if (format == BundleFormat::kEpub) {
-      for (const auto& [name, data] : UnzipBytes(bundle->bytes)) all += data;
-    } else {
-      all = bundle->bytes;
-    }
+    std::string all = AllText(*bundle, format);
     EXPECT_NE(all.find("正文在这里。"), std::string::npos);
     EXPECT_NE(all.find("大图的说明"), std::string::npos);
     EXPECT_NE(all.find("1 张存在镜像里的图片没有收入"), std::string::npos);
