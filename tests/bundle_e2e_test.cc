@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -18,6 +19,7 @@
 #include "support/temp_dir.h"
 #include "support/unzip.h"
 #include "util/fs.h"
+#include "util/text.h"
 
 namespace nm {
 namespace {
@@ -223,6 +225,85 @@ TEST_F(BundleE2eTest, RefusesWhatItCannotDo) {
   EXPECT_NE(r.err.find(dir_.path() + "/no/such/folder/x.epub"), std::string::npos) << r.err;
 }
 
+// --since takes the articles of the last DURATION before now (default 24h).
+TEST_F(BundleE2eTest, SinceTakesTheArticlesOfTheLastDuration) {
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  // Archived by run (its dates are the real clock's, as --since reads them).
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/fresh.xml",
+                              Rss("新台", {{"fresh", "一小时前的新闻", FormatRfc1123(now - 3'600'000), "<p>刚刚发生。</p>"},
+                                           {"older", "三天前的新闻", FormatRfc1123(now - 3 * 86'400'000LL), "<p>三天前。</p>"}}))
+                  .ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_.path() + "/fresh.toml",
+                              "[archive]\nimage_proxy = \"\"\n[[source]]\nname = \"新台\"\nurl = \"file:fresh.xml\"\n")
+                  .ok());
+  CliResult run = RunNewsmirror({"run", "-q", "--config", dir_.path() + "/fresh.toml", "--out", mirror_});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string file = dir_.path() + "/since.html";
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--since", "2h"}, std::vector<std::string>{}}) {
+    CliResult r = Bundle("html", file, args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find(": 1 article, 0 stored images"), std::string::npos) << r.err;
+    std::string html = Slurp(file);
+    EXPECT_NE(html.find("一小时前的新闻"), std::string::npos);
+    EXPECT_EQ(html.find("三天前的新闻"), std::string::npos);
+    EXPECT_EQ(html.find(kSeedTitle), std::string::npos);
+  }
+  CliResult r = Bundle("html", file, {"--since", "4d"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(Slurp(file).find("三天前的新闻"), std::string::npos);
+  for (const char* bad : {"3x", "0h", "h", "7"}) {
+    r = Bundle("html", file, {"--since", bad});
+    EXPECT_EQ(r.exit_code, 1) << bad;
+    EXPECT_NE(r.err.find("--since: '" + std::string(bad) + "' is not a duration"), std::string::npos) << r.err;
+  }
+}
+
+// Every bundle names the mirror's copies ([publish] mirrors): the book (its
+// contents page) and the HTML file that `bundle --config` writes, and those
+// of the [bundle] schedule, each with a link to every copy.
+TEST_F(BundleE2eTest, EveryBundleNamesEveryCopyOfTheMirror) {
+  const std::vector<std::pair<std::string, std::string>> copies = {
+      {"GitHub", "https://github.com/example/mirror"}, {"Codeberg 镜像", "https://codeberg.org/example/mirror"},
+      {"网站", "https://mirror.example/news/"}};
+  std::string config = Slurp(config_);
+  std::string publish = "[publish]\nmirrors = [\n";
+  for (const auto& [name, url] : copies) publish += "  { name = \"" + name + "\", url = \"" + url + "\" },\n";
+  publish += "]\n[bundle]\nformats = [\"epub\", \"html\"]\nperiods = [\"monthly\"]\nkeep_months = 1\n";
+  ASSERT_TRUE(WriteFileAtomic(config_, publish + config).ok());
+  auto expect_copies = [&](const std::string& page, const std::string& where) {
+    size_t footer = page.find("<footer class=\"nm-footer\">");
+    ASSERT_NE(footer, std::string::npos) << where;
+    for (const auto& [name, url] : copies) {
+      EXPECT_NE(page.find("<a href=\"" + url + "\">" + name + "</a>", footer), std::string::npos) << where << ": " << name;
+    }
+  };
+  std::string html = dir_.path() + "/copies.html", book = dir_.path() + "/copies.epub";
+  CliResult r = Bundle("html", html, {"--month", "2023-01", "--config", config_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_copies(Slurp(html), "bundle --format html");
+  r = Bundle("epub", book, {"--month", "2023-01", "--config", config_});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_copies(UnzipBytes(Slurp(book))["EPUB/nav.xhtml"], "bundle --format epub");
+  // Without the configuration, no copy is named.
+  r = Bundle("html", html, {"--month", "2023-01"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Slurp(html).find("https://codeberg.org/example/mirror"), std::string::npos);
+
+  // The schedule's bundles (the month before the run's, 2023-01, is kept).
+  auto loaded = LoadConfig(config_);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  RunOptions options;
+  options.out_dir = mirror_;
+  options.now_ms = 1676000000000;  // 2023-02-10
+  RunReport report = RunMirror(*loaded, options);
+  ASSERT_TRUE(report.status.ok()) << report.status.message();
+  ASSERT_TRUE(report.bundle_errors.empty()) << report.bundle_errors.front();
+  expect_copies(Slurp(mirror_ + "/bundles/all/2023-01.html"), "[bundle] html");
+  expect_copies(UnzipBytes(Slurp(mirror_ + "/bundles/all/2023-01.epub"))["EPUB/nav.xhtml"], "[bundle] epub");
+}
+
 // [bundle] in run, with the clock pinned.
 class BundleScheduleTest : public ::testing::Test {
  protected:
@@ -386,6 +467,67 @@ TEST_F(BundleScheduleTest, ABundleThatCannotBeMadeIsReportedAndTriedAgain) {
   EXPECT_TRUE(Bundles(Run(config, kNow)).empty());
 }
 
+// The growth budget: the bundles committed on one day add at most
+// max_growth_mb to the mirror's history, however often late articles change
+// a kept period; a bundle past it is deferred (reported, its older file kept)
+// and written on the next day.
+TEST_F(BundleScheduleTest, BundlesCommittedInADayStayWithinTheGrowthBudget) {
+  Config config = Load("[bundle]\nformats = [\"html\"]\nperiods = [\"daily\"]\nkeep_days = 3\nmax_mb = 0.1\n"
+                       "max_growth_mb = 0.1\n");
+  std::string text;
+  for (int k = 0; k < 3000; ++k) text += "字";
+  std::vector<Item> items = {{"a1", "昨天第一篇", Date(kNow - kDay), "<p>" + text + "</p>"},
+                             {"a2", "昨天第二篇", Date(kNow - kDay + 60000), "<p>" + text + "</p>"},
+                             {"b1", "前天的", Date(kNow - 2 * kDay), "<p>" + text + "</p>"},
+                             {"c1", "大前天的", Date(kNow - 3 * kDay), "<p>" + text + "</p>"}};
+  WriteFeed(items);
+  // The bytes of every version of a bundle the history holds.
+  auto history_bytes = [&] {
+    std::string sizes = Shell("git -C '" + mirror_ + "' log --format= --raw --no-abbrev -- bundles/all | "
+                              "awk '$4 !~ /^0+$/ {print $4}' | sort -u | git -C '" + mirror_ +
+                              "' cat-file --batch-check='%(objectsize)'");
+    int64_t total = 0;
+    for (std::string_view line : SplitOn(sizes, '\n', true)) total += std::atoll(std::string(line).c_str());
+    return total;
+  };
+  RunReport first = Run(config, kNow, true);
+  EXPECT_EQ(Bundles(first).size(), 4u);  // three days and the index
+  EXPECT_TRUE(first.bundles_deferred.empty());
+  // Late articles of yesterday, run after run the same day.
+  std::vector<RunReport> later;
+  for (int n = 3; n <= 6; ++n) {
+    items.push_back({"a" + std::to_string(n), "昨天第" + std::to_string(n) + "篇", Date(kNow - kDay + n * 60000),
+                     "<p>" + text + "</p>"});
+    WriteFeed(items);
+    later.push_back(Run(config, kNow + n * 60000, true));
+  }
+  EXPECT_TRUE(Bundles(later[0]).count("bundles/all/2023-03-09.html"));  // within the budget: written
+  ASSERT_EQ(later.back().bundles_deferred.size(), 1u);
+  EXPECT_NE(later.back().bundles_deferred[0].find("bundles/all/2023-03-09.html"), std::string::npos)
+      << later.back().bundles_deferred[0];
+  EXPECT_NE(later.back().bundles_deferred[0].find("100000 bytes"), std::string::npos) << later.back().bundles_deferred[0];
+  EXPECT_FALSE(Bundles(later.back()).count("bundles/all/2023-03-09.html"));
+  int64_t spent = history_bytes();
+  EXPECT_GT(spent, 60'000);
+  EXPECT_LE(spent, 100'000);
+  // The older file stays, and a run without news that day writes nothing more.
+  std::string kept = Slurp(mirror_ + "/bundles/all/2023-03-09.html");
+  EXPECT_NE(kept.find("昨天第一篇"), std::string::npos);
+  EXPECT_EQ(kept.find("昨天第6篇"), std::string::npos);
+  RunReport again = Run(config, kNow + 3600000, true);
+  EXPECT_FALSE(Bundles(again).count("bundles/all/2023-03-09.html"));
+  EXPECT_EQ(history_bytes(), spent);
+
+  // The next day has room: the deferred bundle is written, whole.
+  RunReport next_day = Run(config, kNow + kDay, true);
+  EXPECT_TRUE(next_day.bundles_deferred.empty()) << next_day.bundles_deferred.front();
+  EXPECT_TRUE(Bundles(next_day).count("bundles/all/2023-03-09.html"));
+  EXPECT_NE(Slurp(mirror_ + "/bundles/all/2023-03-09.html").find("昨天第6篇"), std::string::npos);
+  EXPECT_NE(Slurp(mirror_ + "/bundles/index.tsv").find("#written\t2023-03-11\t"), std::string::npos);
+  // And then nothing more.
+  EXPECT_TRUE(Bundles(Run(config, kNow + kDay + 3600000, true)).empty());
+}
+
 // Bundles are written only as the mirror's own files (layout.h) and never
 // through a link, in the mirror or in [bundle] folder.
 TEST_F(BundleScheduleTest, NoBundleIsWrittenThroughALink) {
@@ -418,7 +560,7 @@ TEST_F(BundleScheduleTest, NoBundleIsWrittenThroughALink) {
 
 TEST(BundleConfigTest, BadBundleSettingsAreRefusedWithTheLine) {
   for (const char* bad : {"formats = [\"pdf\"]", "periods = \"daily\"", "outlets = \"some\"", "keep_days = 0",
-                          "max_mb = 0", "colour = \"red\""}) {
+                          "max_mb = 0", "max_growth_mb = 0", "max_growth_mb = 5", "colour = \"red\""}) {
     auto config = ParseConfig(std::string("[bundle]\n") + bad + "\n", "t.toml");
     ASSERT_FALSE(config.ok()) << bad;
     EXPECT_NE(config.status().message().find("t.toml:2"), std::string::npos) << config.status().message();
@@ -429,6 +571,10 @@ TEST(BundleConfigTest, BadBundleSettingsAreRefusedWithTheLine) {
   EXPECT_EQ(config->bundle.max_bytes, 9'500'000);
   EXPECT_FALSE(config->bundle.all_outlets);
   EXPECT_TRUE(config->bundle.each_outlet);
+  EXPECT_EQ(config->bundle.max_growth_bytes, 0);
+  config = ParseConfig("[bundle]\nmax_mb = 9.5\nmax_growth_mb = 30\n", "t.toml");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->bundle.max_growth_bytes, 30'000'000);
   EXPECT_FALSE(ParseConfig("", "t.toml")->bundle.enabled);
 }
 

@@ -44,6 +44,14 @@ bool WellFormedXml(const std::string& text, std::string* why) {
   return true;
 }
 
+// The bundle's text: the HTML file, or every file of the book.
+std::string AllText(const BundleResult& bundle, BundleFormat format) {
+  if (format == BundleFormat::kHtml) return bundle.bytes;
+  std::string all;
+  for (const auto& [name, data] : UnzipBytes(bundle.bytes)) all += data;
+  return all;
+}
+
 class BundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -170,12 +178,7 @@ TEST_F(BundleTest, ABundleOverItsBudgetLeavesOutTheOldestAndSaysSo) {
     EXPECT_GT(bundle->articles, 3);
     EXPECT_LT(bundle->articles, 30);
     EXPECT_EQ(bundle->articles + bundle->articles_left_out, 30);
-    std::string all;
-    if (format == BundleFormat::kEpub) {
-      for (const auto& [name, data] : UnzipBytes(bundle->bytes)) all += data;
-    } else {
-      all = bundle->bytes;
-    }
+    std::string all = AllText(*bundle, format);
     EXPECT_NE(all.find("较早的 " + std::to_string(bundle->articles_left_out) + " 篇文章没有收入"), std::string::npos);
     // The newest are in, the oldest out.
     EXPECT_NE(all.find("第29篇的正文。"), std::string::npos);
@@ -194,20 +197,26 @@ TEST_F(BundleTest, ImagesGiveWayBeforeArticles) {
   std::string big = kPng + std::string(60'000, 'x');
   std::string img = StoreImage(root_, "PIC", big, "png");
   AddToMirror(root_, "PIC", {{"p1", "大图", 1672800000000, "<p>正文在这里。</p><img src=\"" + img + "\" alt=\"大图的说明\">"}});
-  BundleRequest r = Request(BundleFormat::kHtml);
-  r.outlets = {"PIC"};
-  r.max_bytes = 50'000;
-  auto bundle = MakeBundle(View(), r);
-  ASSERT_TRUE(bundle.ok()) << bundle.status().message();
-  EXPECT_LE(bundle->bytes.size(), 50'000u);
-  EXPECT_EQ(bundle->articles, 1);
-  EXPECT_EQ(bundle->images, 0);
-  EXPECT_EQ(bundle->images_left_out, 1);
-  EXPECT_NE(bundle->bytes.find("正文在这里。"), std::string::npos);
-  EXPECT_NE(bundle->bytes.find("大图的说明"), std::string::npos);
-  r.max_bytes = 200'000;
-  bundle = MakeBundle(View(), r);
-  EXPECT_EQ(bundle->images, 1);
+  for (BundleFormat format : {BundleFormat::kHtml, BundleFormat::kEpub}) {
+    BundleRequest r = Request(format);
+    r.outlets = {"PIC"};
+    r.max_bytes = 50'000;
+    auto bundle = MakeBundle(View(), r);
+    ASSERT_TRUE(bundle.ok()) << bundle.status().message();
+    EXPECT_LE(bundle->bytes.size(), 50'000u);
+    EXPECT_EQ(bundle->articles, 1);
+    EXPECT_EQ(bundle->images, 0);
+    EXPECT_EQ(bundle->images_left_out, 1);
+    std::string all = AllText(*bundle, format);
+    EXPECT_NE(all.find("正文在这里。"), std::string::npos);
+    EXPECT_NE(all.find("大图的说明"), std::string::npos);
+    EXPECT_NE(all.find("1 张存在镜像里的图片没有收入"), std::string::npos);
+    r.max_bytes = 200'000;
+    bundle = MakeBundle(View(), r);
+    ASSERT_TRUE(bundle.ok()) << bundle.status().message();
+    EXPECT_LE(bundle->bytes.size(), 200'000u);
+    EXPECT_EQ(bundle->images, 1);
+  }
 }
 
 TEST_F(BundleTest, EpubIsAZipWithTheMimetypeFirstAndWellFormedPages) {

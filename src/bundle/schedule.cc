@@ -19,25 +19,40 @@ namespace {
 constexpr const char* kAllScope = "all";
 
 struct IndexEntry {
-  std::string fingerprint;
+  std::string fingerprint;  // kDeferred: over a day's growth budget, to be made again; "-": made without some articles
   int articles = 0;
 };
 
-std::map<std::string, IndexEntry> ReadIndex(const std::string& root) {
+// The bytes of bundles written into the mirror on `day` (list zone).
+struct Written {
+  std::string day;
+  int64_t bytes = 0;
+};
+
+constexpr std::string_view kWrittenTag = "#written\t";
+constexpr const char* kDeferred = "deferred";
+
+std::map<std::string, IndexEntry> ReadIndex(const std::string& root, Written* written) {
   std::map<std::string, IndexEntry> out;
   auto text = ReadFileBelow(root, layout::BundleIndexPath());
   if (!text.ok()) return out;
   for (std::string_view line : SplitOn(*text, '\n', true)) {
-    if (line.empty() || line[0] == '#') continue;
     std::vector<std::string_view> f = SplitOn(line, '\t');
+    if (line.rfind(kWrittenTag, 0) == 0 && f.size() == 3) {
+      written->day = std::string(f[1]);
+      written->bytes = std::atoll(std::string(f[2]).c_str());
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
     if (f.size() < 3) continue;
     out[std::string(f[0])] = {std::string(f[1]), std::atoi(std::string(f[2]).c_str())};
   }
   return out;
 }
 
-std::string FormatIndex(const std::map<std::string, IndexEntry>& index) {
+std::string FormatIndex(const std::map<std::string, IndexEntry>& index, const Written& written) {
   std::string out = "# newsmirror bundles: name, fingerprint of what it holds, articles (0: none written)\n";
+  if (written.bytes > 0) out += std::string(kWrittenTag) + written.day + "\t" + std::to_string(written.bytes) + "\n";
   for (const auto& [name, e] : index) out += name + "\t" + e.fingerprint + "\t" + std::to_string(e.articles) + "\n";
   return out;
 }
@@ -108,7 +123,9 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
   if (bc.all_outlets) scopes.push_back(kAllScope);
   if (bc.each_outlet) scopes.insert(scopes.end(), outlets.begin(), outlets.end());
 
-  std::map<std::string, IndexEntry> old_index = ReadIndex(root);
+  Written written;
+  std::map<std::string, IndexEntry> old_index = ReadIndex(root, &written);
+  const Written on_disk = written;
   struct Wanted {
     std::string name, scope;
     Period period;
@@ -135,10 +152,20 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
   std::vector<std::string> existing = ExistingBundles(files_root, files_rel);
   bool stale = std::any_of(existing.begin(), existing.end(), [&](const std::string& n) { return !wanted_names.count(n); }) ||
                std::any_of(old_index.begin(), old_index.end(), [&](const auto& e) { return !wanted_names.count(e.first); });
-  if (changed_outlets.empty() && all_known && !stale) return out;
+  // The growth budget of the day: only bundles committed with the mirror count.
+  const std::string today = DayOf(now_ms, offset);
+  const int64_t budget = bc.max_growth_bytes > 0 ? bc.max_growth_bytes
+                                                 : static_cast<int64_t>(bc.formats.size() * scopes.size()) * bc.max_bytes;
+  if (written.day != today) written = {today, 0};
+  const bool room = !folder.empty() || written.bytes < budget;
+  bool pending = std::any_of(wanted.begin(), wanted.end(), [&](const Wanted& w) {
+    auto it = old_index.find(w.name);
+    return it != old_index.end() && it->second.fingerprint == kDeferred;
+  });
+  if (changed_outlets.empty() && all_known && !stale && (!pending || !room)) return out;
 
   std::map<std::string, IndexEntry> index;
-  if (!wanted.empty() && (!changed_outlets.empty() || !all_known)) {
+  if (!wanted.empty() && (!changed_outlets.empty() || !all_known || pending)) {
     auto view = LoadMirror(root);
     if (!view.ok()) {
       out.errors.push_back("bundles: " + view.status().message());
@@ -180,7 +207,23 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
         index[w.name] = {fingerprint, 0};
         continue;  // a stale file of it is pruned below
       }
+      // Deferred: kept as it was (its file too), made again when a day has room.
+      auto defer = [&](const std::string& why) {
+        out.deferred.push_back(file_path(w.name) + ": " + why + " (the day's growth budget, [bundle] max_growth_mb, is " +
+                               std::to_string(budget) + " bytes; " + std::to_string(written.bytes) +
+                               " written); it is written on a later day");
+        index[w.name] = {kDeferred, old != old_index.end() && old->second.articles > 0 ? old->second.articles
+                                                                                 : static_cast<int>(count)};
+      };
+      if (folder.empty() && written.bytes >= budget) {
+        defer("not made");
+        continue;
+      }
       auto bundle = MakeBundle(*view, request);
+      if (bundle.ok() && folder.empty() && written.bytes + static_cast<int64_t>(bundle->bytes.size()) > budget) {
+        defer(std::to_string(bundle->bytes.size()) + " bytes");
+        continue;
+      }
       if (!bundle.ok()) {
         out.errors.push_back(file_path(w.name) + ": " + bundle.status().message());
         if (old != old_index.end()) index[w.name] = old->second;  // tried again next run
@@ -197,6 +240,7 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
       } else {
         index[w.name] = {fingerprint, bundle->articles};
       }
+      if (folder.empty()) written.bytes += static_cast<int64_t>(bundle->bytes.size());
       PlannedWrite write{file_path(w.name), std::move(bundle->bytes)};
       (folder.empty() ? out.mirror_writes : out.folder_writes).push_back(std::move(write));
       out.written.push_back(w.name);
@@ -214,7 +258,8 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
     (folder.empty() ? out.mirror_writes : out.folder_writes).push_back({file_path(name), "", true});
     out.removed.push_back(name);
   }
-  std::string text = FormatIndex(index);
+  // The day's tally changes only with what this run wrote.
+  std::string text = FormatIndex(index, out.written.empty() || !folder.empty() ? on_disk : written);
   auto current = ReadFileBelow(root, layout::BundleIndexPath());
   if (!current.ok() || *current != text) out.mirror_writes.push_back({layout::BundleIndexPath(), text});
   return out;

@@ -17,8 +17,17 @@
 // or other options — and not at all for a period without articles. Any file
 // under bundles/ named like a bundle that is not one of those kept is
 // removed, so the mirror holds at most (keep_days + keep_months) × formats ×
-// scopes bundles, each under max_mb. A run that changed no outlet and whose
-// kept periods are all in index.tsv reads nothing more.
+// scopes bundles, each under max_mb.
+//
+// The growth budget: git keeps every version of a committed bundle, so the
+// bundles written into the mirror on one day (list zone) add at most
+// max_growth_mb to its history (default formats × scopes × max_mb). index.tsv
+// keeps the day and the bytes written on it ("#written" line); a bundle that
+// would go past the budget is not written, but deferred: reported, marked in
+// the index ("-", its old file kept) and made again by a later run with room in
+// its day's budget, newest period first. Bundles in `folder` have no such budget.
+// A run that changed no outlet, whose kept periods are all in index.tsv and
+// that has no deferred bundle it could write reads nothing more.
 #pragma once
 
 #include <set>
@@ -40,6 +49,7 @@ struct ScheduledBundles {
   std::vector<std::string> written;         // bundle names written
   std::vector<std::string> removed;         // bundle names pruned
   std::vector<std::string> errors;          // bundles that could not be made, with the cause
+  std::vector<std::string> deferred;        // bundles over the day's growth budget, with their size (written later)
 };
 
 // `changed_outlets`: the outlets whose state this run wrote. `folder`: where

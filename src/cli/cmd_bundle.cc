@@ -42,7 +42,8 @@ void AddBundleCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(0.05, 2000.0));
   cmd->add_option("--title", args->title, "The bundle's title (default: newsmirror)");
   cmd->add_option("-c,--config", args->config,
-                  "Read [archive] list_utc_offset, [bundle] max_mb and epub_font, [[source]] language");
+                  "Read [archive] list_utc_offset, [bundle] max_mb and epub_font, [[source]] language,\n"
+                  "[publish] mirrors (the mirror's copies, named at the end of the bundle)");
   cmd->callback([&exit_code, args] {
     auto fail = [&](int code, const std::string& message) {
       PrintText(stderr, "newsmirror: " + message + "\n");

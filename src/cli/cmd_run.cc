@@ -137,6 +137,7 @@ nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
   }
   j["written"] = r.written;
   j["bundle_errors"] = r.bundle_errors;
+  j["bundles_deferred"] = r.bundles_deferred;
   j["recovered_files"] = r.recovered_files;
   j["committed"] = r.committed;
   j["commit"] = r.commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.commit);

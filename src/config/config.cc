@@ -272,7 +272,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     BundleScheduleConfig& bc = cfg.bundle;
     bc.enabled = true;
     r.CheckKeys(*b, "[bundle]", {"formats", "periods", "outlets", "keep_days", "keep_months", "current", "max_mb",
-                                  "epub_font", "folder"});
+                                 "max_growth_mb", "epub_font", "folder"});
     auto words = [&](const char* key, const std::vector<std::string>& allowed) {
       std::vector<std::string> out;
       const toml::node* n = b->get(key);
@@ -319,13 +319,21 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
     r.Int(*b, "keep_days", "[bundle]", 1, 366, bc.keep_days);
     r.Int(*b, "keep_months", "[bundle]", 1, 120, bc.keep_months);
     r.Bool(*b, "current", "[bundle]", bc.current);
-    if (const toml::node* n = b->get("max_mb")) {
+    // A number of megabytes (of 1,000,000 bytes) in [lo, hi].
+    auto megabytes = [&](const char* key, double lo, double hi, const std::string& what, int64_t& out) {
+      const toml::node* n = b->get(key);
+      if (!n) return;
       auto v = n->value<double>();
-      if (!v || !(n->is_floating_point() || n->is_integer()) || *v < 0.05 || *v > 2000) {
-        r.Fail(n, "'max_mb' in [bundle] must be a number of megabytes between 0.05 and 2000");
+      if (!v || !(n->is_floating_point() || n->is_integer()) || *v < lo || *v > hi) {
+        r.Fail(n, std::string("'") + key + "' in [bundle] must be " + what);
       } else {
-        bc.max_bytes = static_cast<int64_t>(*v * 1'000'000);
+        out = static_cast<int64_t>(*v * 1'000'000);
       }
+    };
+    megabytes("max_mb", 0.05, 2000, "a number of megabytes between 0.05 and 2000", bc.max_bytes);
+    megabytes("max_growth_mb", 0.05, 100000, "a number of megabytes a day between 0.05 and 100000", bc.max_growth_bytes);
+    if (bc.max_growth_bytes > 0 && bc.max_growth_bytes < bc.max_bytes && !r.failed()) {
+      r.Fail(b->get("max_growth_mb"), "'max_growth_mb' in [bundle] must be at least max_mb (one bundle must fit in a day)");
     }
     r.Str(*b, "epub_font", "[bundle]", bc.epub_font);
     r.Str(*b, "folder", "[bundle]", bc.folder);

@@ -7,7 +7,7 @@
 //   [publish]  remotes, raw_base_url, mirrors [{ name, url, article }], push_warn_hours
 //   [site]     base_url, jekyll_posts
 //   [bundle]   formats, periods, outlets, keep_days, keep_months, current,
-//              max_mb, epub_font, folder
+//              max_mb, max_growth_mb, epub_font, folder
 //   [mail]     server, from, to, to_file, schedule, max_kb, excerpt_chars, subject,
 //              attach, attach_max_mb, ca_file, timeout
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
@@ -74,6 +74,9 @@ struct BundleScheduleConfig {
   int keep_months = 3;           // monthly bundles of the last N months are kept
   bool current = false;          // also the day and month in progress
   int64_t max_bytes = kDefaultBundleBytes;
+  // The bytes of bundles a day (list zone) may add to the mirror's history
+  // (bundles/ only, not `folder`); 0 = formats × scopes × max_bytes.
+  int64_t max_growth_bytes = 0;
   std::string epub_font;         // a font embedded in the books ("" = none), resolved beside the configuration
   std::string folder;            // "" = bundles/ in the mirror; else this folder, resolved beside the configuration
 };

@@ -350,6 +350,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     std::string folder = options.bundle_folder.empty() ? config.bundle.folder : options.bundle_folder;
     ScheduledBundles bundles = PlanScheduledBundles(root, config, changed_outlets, now_ms, folder);
     report.bundle_errors = std::move(bundles.errors);
+    for (const std::string& d : bundles.deferred) obs.Note(d);
+    report.bundles_deferred = std::move(bundles.deferred);
     if (Status s = ApplyWrites(root, bundles.mirror_writes); !s.ok()) {
       report.status = s;
       return report;

@@ -78,6 +78,7 @@ struct RunReport {
   Status commit_status;
   std::vector<PushOutcome> pushes;
   std::vector<std::string> bundle_errors;  // [bundle] bundles that could not be made, with the cause
+  std::vector<std::string> bundles_deferred;  // [bundle] bundles left for a later day by the growth budget
   std::vector<PushRecord> push_records;  // state/pushes.txt after this run's pushes (with push only)
   MailReport mail;                     // the [mail] digests
 

@@ -498,5 +498,31 @@ TEST_F(SiteBuilderTest, TextOnlyPagesStayUnderTheirSizeAndEveryPageLinksThem) {
   EXPECT_EQ(*ReadFile(dir_.path() + "/victim.html"), "precious\n");
 }
 
+// A list page of the text-only edition holds kTextListSize titles: titles of
+// characters that escape long ('"' is six bytes, '&' five) are cut by their
+// escaped size, so that page stays under its size too, and so does each
+// article's page.
+TEST_F(SiteBuilderTest, TextOnlyPagesStayUnderTheirSizeWithTitlesThatEscapeLong) {
+  std::vector<TestArticle> quoted;
+  for (size_t i = 0; i < SitePages::kTextListSize + 5; ++i) {
+    std::string title = std::to_string(i) + (i % 2 ? std::string(400, '"') : std::string(400, '&'));
+    quoted.push_back({"q" + std::to_string(i), title, kJan + static_cast<int64_t>(i) * kHour, "<p>引号</p>"});
+  }
+  AddToMirror(mirror_, "引号", quoted);
+  auto stats = BuildSite(options_);
+  ASSERT_TRUE(stats.ok()) << stats.status().message();
+  std::string list = *ReadFile(site_ + "/text/引号/index.html");
+  EXPECT_LE(list.size(), SitePages::kTextPageBytes);
+  size_t items = 0;
+  for (size_t at = list.find("<li>"); at != std::string::npos; at = list.find("<li>", at + 1)) ++items;
+  EXPECT_EQ(items, SitePages::kTextListSize);
+  EXPECT_NE(list.find("&quot;&quot;…</a>"), std::string::npos);
+  EXPECT_NE(list.find("&amp;&amp;…</a>"), std::string::npos);
+  EXPECT_NE(list.find("<a rel=\"next\" href=\"page-2.html\">"), std::string::npos);
+  for (const std::string& file : HtmlFiles(site_ + "/text/引号")) {
+    EXPECT_LE(ReadFile(file)->size(), SitePages::kTextPageBytes) << file;
+  }
+}
+
 }  // namespace
 }  // namespace nm

@@ -21,15 +21,19 @@ namespace {
 std::string Esc(std::string_view s) { return XmlEscape(s); }
 std::string Enc(std::string_view s) { return EncodeUriComponent(s); }
 
-// Titles and names are cut to this many bytes (at a character) on text pages,
-// so that a page of them stays under its size whatever a feed sent.
+// Titles and names are cut (at a character) so that their escaped form has
+// at most this many bytes on text pages: a page of them stays under its size
+// whatever a feed sent, also a title of nothing but '"' or '&'.
 constexpr size_t kTextTitleBytes = 240;
 constexpr size_t kTextNameBytes = 200;
 
-// `s` cut at a character boundary to at most `max` bytes (with "…" when cut).
+// `s` cut at a character boundary so that Esc(result) has at most `max`
+// bytes (with "…" when cut).
 std::string Cut(std::string_view s, size_t max) {
-  if (s.size() <= max) return std::string(s);
-  return std::string(s.substr(0, Utf8CutPoint(s, max > 3 ? max - 3 : 0))) + "…";  // "…" is 3 bytes
+  if (Esc(s).size() <= max) return std::string(s);
+  size_t cut = Utf8CutPoint(s, max > 3 ? max - 3 : 0);  // "…" is 3 bytes
+  while (cut > 0 && Esc(s.substr(0, cut)).size() + 3 > max) cut = Utf8CutPoint(s, cut - 1);
+  return std::string(s.substr(0, cut)) + "…";
 }
 
 std::string TitleText(const std::string& title) { return Cut(title.empty() ? "（无标题）" : title, kTextTitleBytes); }

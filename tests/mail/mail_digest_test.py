@@ -381,6 +381,44 @@ class MailDigestTest(unittest.TestCase):
         self.assertGreaterEqual(digests, 2 * 3, "the cap split the articles into several digests")
         self.assertNotIn("\tmore\t", self.state())
 
+    def test_to_file_and_attach_are_read_only_inside_the_mirror(self):
+        # A list and an attachment reached through symbolic links that point
+        # out of the mirror are refused: their addresses get nothing, their
+        # bytes go nowhere, and the digests go to `to` without the attachment.
+        server = self.start_server()
+        carol = "carol@example.org"
+        outside = os.path.join(self.tmp, "outside")
+        os.makedirs(outside)
+        with open(os.path.join(outside, "readers.txt"), "w", encoding="utf-8") as f:
+            f.write(carol + "\n")
+        secret = b"bytes from outside the mirror"
+        with open(os.path.join(outside, "day.epub"), "wb") as f:
+            f.write(secret)
+        os.makedirs(os.path.join(self.mirror, "bundles"))
+        os.symlink(outside, os.path.join(self.mirror, "people"))  # a linked folder
+        os.symlink(os.path.join(outside, "day.epub"), os.path.join(self.mirror, "bundles", "day.epub"))  # a linked file
+        self.add_items(1)
+        self.write_config(server.port, extra='to_file = "people/readers.txt"\nattach = "bundles/day.epub"\n')
+        report, err = self.run_mirror()
+        warnings = report["mail"]["warnings"]
+        self.assertTrue(any(w.startswith("[mail] to_file: ") and "people" in w and "symbolic link" in w
+                            for w in warnings), warnings)
+        self.assertTrue(any(w.startswith("[mail] attach: ") and "symbolic link" in w for w in warnings), warnings)
+        self.assertIn("newsmirror: mail: [mail] to_file: ", err)
+        got = server.taken()
+        self.assertEqual(sorted(got), [ALICE, BOB])
+        for msgs in got.values():
+            self.assertEqual(list(msgs[0].iter_attachments()), [])
+            self.assertNotIn(secret.decode(), msgs[0].as_string())
+        # The same list as a file of the mirror is read, and its address gets its digest.
+        os.remove(os.path.join(self.mirror, "people"))
+        os.makedirs(os.path.join(self.mirror, "people"))
+        shutil.copy(os.path.join(outside, "readers.txt"), os.path.join(self.mirror, "people", "readers.txt"))
+        self.add_items(1)
+        report, _ = self.run_mirror()
+        self.assertFalse(any(w.startswith("[mail] to_file") for w in report["mail"]["warnings"]), report["mail"])
+        self.assertEqual(sorted(server.taken()), [ALICE, BOB, carol])
+
     def test_daily_digests_wait_for_the_next_day(self):
         server = self.start_server()
         self.add_items(1)
