@@ -18,5 +18,6 @@ void AddExtractCommand(CLI::App& app, int& exit_code);    // cmd_extract.cc
 void AddSearchCommand(CLI::App& app, int& exit_code);     // cmd_search.cc
 void AddSiteCommand(CLI::App& app, int& exit_code);       // cmd_site.cc
 void AddServeCommand(CLI::App& app, int& exit_code);      // cmd_serve.cc
+void AddRolloverCommand(CLI::App& app, int& exit_code);   // cmd_rollover.cc
 
 }  // namespace nm::cli

@@ -361,6 +361,9 @@ std::string TmpDir() { return WorkDir() + "/tmp"; }
 std::string SearchIndexPath() { return WorkDir() + "/search.sqlite"; }
 std::string KeyCacheDir() { return WorkDir() + "/keys"; }
 std::string KeyCachePath(std::string_view outlet) { return KeyCacheDir() + "/" + std::string(outlet) + ".bin"; }
+std::string ArchivesDir() { return WorkDir() + "/archives"; }
+std::string ArchiveRepositoryDir(std::string_view name) { return ArchivesDir() + "/" + std::string(name); }
+std::string RolloverDuePath() { return WorkDir() + "/rollover-due"; }
 
 std::optional<MirrorFile> ParseMirrorPath(std::string_view rel) {
   using Kind = MirrorFile::Kind;

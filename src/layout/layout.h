@@ -125,6 +125,12 @@ std::string TmpDir();                                             // .newsmirror
 std::string SearchIndexPath();                                    // .newsmirror/search.sqlite
 std::string KeyCacheDir();                                        // .newsmirror/keys
 std::string KeyCachePath(std::string_view outlet);                // .newsmirror/keys/{outlet}.bin
+// The work trees of the archive repositories a rollover writes
+// (pipeline/rollover.h), each a git repository of its own.
+std::string ArchivesDir();                                        // .newsmirror/archives
+std::string ArchiveRepositoryDir(std::string_view name);          // .newsmirror/archives/{name}-{year}
+// Left by a run that found the mirror over its [rollover] budget.
+std::string RolloverDuePath();                                    // .newsmirror/rollover-due
 
 // A file of the mirror that newsmirror writes, as ParseMirrorPath reads its path.
 struct MirrorFile {
