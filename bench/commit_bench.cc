@@ -70,7 +70,9 @@ int main(int argc, char** argv) {
   if (mode == "newsmirror") {
     nm::CommitOptions options;
     options.files = paths;
-    options.pending_file = dir + "/.git/newsmirror-bench-pending";  // as a run notes its commit
+    // As a run notes its commit: a path relative to the work tree, outside
+    // its tracked files (nm::layout::CommitPendingPath for a mirror).
+    options.pending_file = ".newsmirror-bench-pending";
     auto c = nm::Commit(dir, "run\n", options);
     if (!c.ok()) {
       std::fprintf(stderr, "%s\n", c.status().message().c_str());

@@ -28,7 +28,11 @@
 # method must give the same tree and leave `git status` clean for the run's
 # files, or the script stops.
 #
-# Environment: REPS, OUTLETS, METHODS and SHAPES (subsets, space-separated),
+# With KEEP=K the repository is a rolled-over one (newsmirror rollover): its
+# last commit leaves each outlet's newest K article files only, all the
+# records staying in state/ (gen_git_mirror.py --keep-articles).
+#
+# Environment: REPS, OUTLETS, KEEP, METHODS and SHAPES (subsets, space-separated),
 # NEWSMIRROR_BENCH_DIR (default /tmp/newsmirror-commit-bench; repositories
 # are kept and reused), NEWSMIRROR_COMMIT_BENCH (default
 # build/newsmirror_commit_bench; `cmake --build build --target newsmirror_commit_bench`).
@@ -39,6 +43,9 @@ BIN=${NEWSMIRROR_COMMIT_BENCH:-$HERE/build/newsmirror_commit_bench}
 W=${NEWSMIRROR_BENCH_DIR:-/tmp/newsmirror-commit-bench}
 REPS=${REPS:-5}
 OUTLETS=${OUTLETS:-7}
+KEEP=${KEEP:-0}
+# A rolled-over repository's checkouts beside, not over, the others.
+[ "$KEEP" = 0 ] || [ -n "${NEWSMIRROR_BENCH_DIR:-}" ] || W=$W-k$KEEP
 METHODS=${METHODS:-newsmirror libgit2-tree libgit2-index git-plumbing git-add fast-import}
 SHAPES=${SHAPES:-sparse full}
 SIZES=("$@")
@@ -54,7 +61,7 @@ prepare() {
   local size=$1 bare=$W/r$1-$OUTLETS.git
   if [ ! -d "$bare" ]; then
     git init -q --bare -b main "$bare.tmp"
-    python3 bench/gen_git_mirror.py --articles "$size" --outlets "$OUTLETS" | git -C "$bare.tmp" fast-import --quiet --done
+    python3 bench/gen_git_mirror.py --articles "$size" --outlets "$OUTLETS" --keep-articles "$KEEP" | git -C "$bare.tmp" fast-import --quiet --done
     git -C "$bare.tmp" config uploadpack.allowFilter true
     mv "$bare.tmp" "$bare"
   fi

@@ -10,7 +10,12 @@ and feeds; the state chunks come with the last commit). Titles are Chinese
 news words, so file names are as long as a real mirror's. Everything follows
 from the arguments: the same arguments give the same repository.
 
-Usage: gen_git_mirror.py --articles N [--outlets 7] [--commits 10] | git fast-import
+With --keep-articles K the last commit is also a rollover's (newsmirror
+rollover): every outlet keeps the files of its newest K articles only, the
+others are removed from articles/, and their state records stay, marked with
+an archive year (the eighth column).
+
+Usage: gen_git_mirror.py --articles N [--outlets 7] [--commits 10] [--keep-articles K] | git fast-import
 """
 
 import argparse
@@ -34,6 +39,7 @@ def main():
     ap.add_argument("--articles", type=int, required=True)
     ap.add_argument("--outlets", type=int, default=7)
     ap.add_argument("--commits", type=int, default=10)
+    ap.add_argument("--keep-articles", type=int, default=0, help="articles per outlet left after a rollover (0: none happened)")
     a = ap.parse_args()
     out = sys.stdout.buffer
     rng = random.Random(1)
@@ -86,9 +92,15 @@ def main():
                 chunks = {}
                 for r in records[o]:
                     chunks.setdefault(r[0] // CHUNK, []).append(r)
+                moved = set()
+                if a.keep_articles > 0:
+                    moved = {r[0] for r in records[o][:-a.keep_articles]}
+                    for r in records[o][:-a.keep_articles]:
+                        out.write(b"D articles/%s/%s\n" % (o.encode(), r[2].encode()))
                 for ch, rs in chunks.items():
                     blob("state/%s/%d.tsv" % (o, ch), "".join(
-                        "%d\t%d\t%040x\t%s\tguid-%d\t%s\t%s\n" % (r[0], r[1], r[0], r[2], r[0], r[3], r[4])
+                        "%d\t%d\t%040x\t%s\tguid-%d\t%s\t%s%s\n" % (r[0], r[1], r[0], r[2], r[0], r[3], r[4],
+                                                                  "\t2020" if r[0] in moved else "")
                         for r in rs).encode())
                 blob("state/%s/feed.tsv" % o, b"@chunks\n")
         out.write(b"\n")

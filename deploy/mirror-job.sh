@@ -39,6 +39,12 @@
 #   MIRROR_JOB_CHECKOUT  shape of a new checkout: sparse (default: newest
 #                        commit, blob-less, sparse), shallow (newest commit,
 #                        every file) or full (the whole history)
+#   MIRROR_JOB_ROLLOVER  auto (default): when the run finds the mirror over its
+#                        [rollover] budget (it leaves .newsmirror/rollover-due),
+#                        `newsmirror rollover --push-archives` moves the years
+#                        before this one to their archive repositories, pushes
+#                        those first, and commits the mirror's side, which the
+#                        job then pushes; off: never
 #   NEWSMIRROR_GIT_TOKEN, GITHUB_TOKEN, GH_TOKEN
 #                        a token for HTTPS remotes (user x-access-token unless
 #                        the URL names one); read from the environment at each
@@ -313,6 +319,17 @@ run_mirror() {
   esac
 }
 
+# The rollover the run asked for (README, "Rollover"). Its failure leaves both
+# repositories consistent: the job still pushes what the run did.
+roll_over() {
+  [ "${MIRROR_JOB_ROLLOVER:-auto}" = off ] && return 0
+  [ -e "$mirror/.newsmirror/rollover-due" ] || return 0
+  step "over budget: running $bin rollover"
+  "$bin" rollover "${config_args[@]}" --out "$mirror" --push-archives
+  local status=$?
+  [ "$status" = 0 ] || say "newsmirror rollover failed (status $status); the mirror keeps its articles, the next job tries again"
+}
+
 # The outlets whose files changed from commit (or tree) $1 to $2, one per
 # line: articles/{o}/, assets/{o}/, state/{o}/, state/{o}.tsv,
 # state/{o}.complete.txt, lists/{o}.md, lists/{o}/, feeds/{o}.xml.
@@ -413,5 +430,6 @@ fi
 find_config
 run_mirror
 [ "$dry_run" = 1 ] && exit "$run_status"
+roll_over
 publish
 exit "$run_status"

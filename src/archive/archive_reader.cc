@@ -70,6 +70,7 @@ Result<std::optional<std::vector<ArticleRecord>>> ReadNewestRecords(const std::s
                   records.end());
     for (ArticleRecord& r : records) {
       if (!f.chunk || StateChunkOf(r.id) != *f.chunk) misplaced = true;
+      if (r.archive_year != 0) continue;  // moved to an archive repository
       top.push_back(std::move(r));
     }
     if (top.size() > n) {
@@ -142,6 +143,8 @@ Result<MirrorView> LoadMirror(const std::string& root, const FileOverlay& overla
       if (!loaded.ok()) return loaded.status();
       outlet.records = loaded->records();
     }
+    // Articles moved to an archive repository are read there, not here.
+    std::erase_if(outlet.records, [](const ArticleRecord& r) { return r.archive_year != 0; });
     if (newest_per_outlet > 0 && outlet.records.size() > newest_per_outlet) {
       auto keep = outlet.records.begin() + static_cast<long>(newest_per_outlet);
       std::partial_sort(outlet.records.begin(), keep, outlet.records.end(), NewerFirst);

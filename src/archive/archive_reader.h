@@ -5,7 +5,9 @@
 // state/{outlet}.tsv files, and articles/*/ of the work tree or, when a
 // sparse checkout leaves articles/ out, of HEAD's tree)
 // with its records sorted newest first, taking over an outlet without state
-// from its files' header lines as a run would. Nothing is written. Each call
+// from its files' header lines as a run would; the records of articles that
+// moved to an archive repository (pipeline/rollover.h) are left out, that
+// repository being a mirror of its own. Nothing is written. Each call
 // reads the disk afresh; the result is a plain value, safe to share between
 // threads once built.
 #pragma once

@@ -49,11 +49,11 @@ std::string Link(std::string_view text, std::string_view destination) {
 
 void AppendItems(std::string& out, std::string_view outlet, const std::vector<ListItem>& items,
                  int utc_offset_minutes) {
-  std::string folder = "/articles/" + MarkdownPathSegment(outlet) + "/";
+  std::string folder = "articles/" + MarkdownPathSegment(outlet) + "/";
   for (const ListItem& item : items) {
     out += MonthDay(item.published_ms, utc_offset_minutes);
     out += ' ';
-    out += Link(item.title, folder + EncodeUriComponent(item.file_name));
+    out += Link(item.title, (item.base.empty() ? "/" : item.base) + folder + EncodeUriComponent(item.file_name));
     out += "\n\n";
   }
 }

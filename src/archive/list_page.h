@@ -8,6 +8,8 @@
 // reachable from a list), and ends with a link to the outlet's folder. The
 // README links every outlet's list. Titles, outlet names and destinations are
 // escaped as archive/markdown.h says, so each line shows exactly one link.
+// An article moved to an archive repository is linked at that repository's
+// web address (ListItem::base).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +23,11 @@ struct ListItem {
   int64_t published_ms = 0;
   std::string title;
   std::string file_name;
+  // The web address of the repository root that holds the file, ending in
+  // '/' (an archive repository the article moved to, pipeline/rollover.h):
+  // the line links {base}articles/{outlet}/{file}. Empty: this repository,
+  // linked from its root as above.
+  std::string base;
 };
 
 // `items` must already be in the order to show (newest first); `months`

@@ -15,6 +15,7 @@
 #include "archive/article.h"
 #include "archive/file_name.h"
 #include "archive/list_page.h"
+#include "dates/date_parser.h"
 #include "html/html_tree.h"
 #include "html/image_rewrite.h"
 #include "layout/layout.h"
@@ -460,6 +461,13 @@ MergeStats OutletArchive::Merge(const std::vector<Entry>& entries, int64_t now_m
         ++stats.duplicates;
         continue;
       }
+      // An article that moved to an archive repository stays there as it is.
+      if (state_.records[static_cast<size_t>(found)].archive_year != 0) {
+        ++stats.unchanged;
+        claimed.emplace(static_cast<size_t>(found), 0);
+        claim_order.push_back(static_cast<size_t>(found));
+        continue;
+      }
     }
     // An entry flagged in `as_archived` is a known article whose archived
     // text stands: its file changes only with its title or link, and only
@@ -608,6 +616,32 @@ void OutletArchive::ForgetQuarantinedNotIn(const std::vector<Entry>& entries) {
   }
 }
 
+std::string ArchiveWebRoot(std::string_view web, int year) {
+  std::string out(web);
+  const std::string_view key = "{year}";
+  for (size_t at = out.find(key); at != std::string::npos; at = out.find(key, at)) {
+    std::string y = std::to_string(year);
+    out.replace(at, key.size(), y);
+    at += y.size();
+  }
+  if (!out.empty() && out.back() != '/') out.push_back('/');
+  return out;
+}
+
+std::vector<ArticleRecord> OutletArchive::MoveYear(int year, const ArchiveOptions& options) {
+  std::vector<ArticleRecord> moved;
+  const std::string folder = layout::ArticleDir(outlet_) + "/";
+  for (ArticleRecord& r : state_.records) {
+    if (r.archive_year != 0 || CivilTimeOf(r.published_ms, options.list_utc_offset_minutes).year != year) continue;
+    r.archive_year = year;
+    MarkDirty(r);
+    dirty_months_.insert(YearMonth(r.published_ms, options.list_utc_offset_minutes));
+    pending_articles_.push_back({folder + r.file, "", /*remove=*/true});
+    moved.push_back(r);
+  }
+  return moved;
+}
+
 std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& options) {
   std::vector<PlannedWrite> writes = std::move(pending_articles_);
   pending_articles_.clear();
@@ -663,6 +697,12 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
     return a->id < b->id;
   });
   int offset = options.list_utc_offset_minutes;
+  // A moved article is linked in its archive repository (ArchiveWebRoot).
+  auto item = [&](const ArticleRecord& r) {
+    ListItem it{r.published_ms, r.title, r.file, ""};
+    if (r.archive_year != 0 && !options.archive_web.empty()) it.base = ArchiveWebRoot(options.archive_web, r.archive_year);
+    return it;
+  };
   // Each month is a range of `sorted`. The month is a function of the local
   // day, so it is formatted once per day, not once per article.
   std::vector<std::string> months;
@@ -696,7 +736,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
       std::vector<ListItem> items;
       items.reserve(month_begin[m + 1] - month_begin[m]);
       for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
-        items.push_back({sorted[k]->published_ms, sorted[k]->title, sorted[k]->file});
+        items.push_back(item(*sorted[k]));
       }
       plan(path, FormatMonthPage(outlet_, months[m], items, offset, footer));
     }
@@ -707,7 +747,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   size_t n = std::min(sorted.size(), static_cast<size_t>(std::max(0, options.list_size)));
   std::vector<ListItem> items;
   items.reserve(n);
-  for (size_t i = 0; i < n; ++i) items.push_back({sorted[i]->published_ms, sorted[i]->title, sorted[i]->file});
+  for (size_t i = 0; i < n; ++i) items.push_back(item(*sorted[i]));
   std::string page = FormatListPage(outlet_, items, offset, months, footer);
   if (!list_page.ok() || *list_page != page) writes.push_back({list_path, std::move(page)});
   return writes;

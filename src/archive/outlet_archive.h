@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -51,7 +52,16 @@ struct ArchiveOptions {
   // [publish] mirrors: named at the end of the README, every list page and
   // every monthly page (and by the site and the digests).
   std::vector<MirrorCopy> mirrors;
+  // Where readers find the archive repository of a year (config [rollover]
+  // web, its {name} filled in, "{year}" left in): list and month pages link
+  // the articles that moved there (ArticleRecord::archive_year) at
+  // ArchiveWebRoot(archive_web, year). Empty: no rollover configured; such
+  // articles are then linked as if they were here.
+  std::string archive_web;
 };
+
+// `web` with "{year}" replaced by `year`, ending in '/'.
+std::string ArchiveWebRoot(std::string_view web, int year);
 
 // A file to write, relative to the mirror's root — or, with `remove`, to
 // delete (data is then empty); deletions go through the journal like writes.
@@ -124,6 +134,18 @@ class OutletArchive {
   // again at the next lookup than the whole file is to write. Failing to
   // write it is not an error.
   void SaveKeyCache() const;
+
+  // Moves the articles of calendar year `year` (in the list zone) still in
+  // this repository out of it (pipeline/rollover.h): their records stay,
+  // marked with the year (so Merge counts an entry of one as unchanged and
+  // never writes its file again), their files are planned for removal, and
+  // their months' pages and the list page are formatted again, linking them
+  // at the archive repository's address. Returns the records moved.
+  std::vector<ArticleRecord> MoveYear(int year, const ArchiveOptions& options);
+
+  // The next TakeWrites formats every month page and the list page again
+  // (each still written only when its text differs from the file).
+  void RewriteAllPages() { all_months_dirty_ = true; }
 
   // The files this outlet needs written (articles, state, list page, the
   // monthly pages of months that changed — all of them when the list page on

@@ -578,3 +578,58 @@ TEST_F(OutletArchiveTest, ATakeOverReadsNoLinkAndNoNameAMirrorCannotHold) {
 
 }  // namespace
 }  // namespace nm
+
+namespace nm {
+namespace {
+
+// A year moved to an archive repository: its records stay, marked; its files
+// go; its month page links the archive's web address; its entries, even
+// changed, are unchanged; new articles are numbered below every moved one.
+TEST_F(OutletArchiveTest, AMovedYearStaysKnownAndIsLinkedInItsArchive) {
+  const int64_t y2019 = 1552000000000;  // March 2019
+  const int64_t y2024 = 1717000000000;  // May 2024
+  Run({MakeEntry("old1", "Old one", y2019), MakeEntry("old2", "Old two", y2019 + 86400000),
+       MakeEntry("new1", "New one", y2024)},
+      y2024 + 1000);
+  options_.archive_web = "https://git.example/o/news-{year}/blob/main";
+  auto a = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(a.ok());
+  std::vector<ArticleRecord> moved = a->MoveYear(2019, options_);
+  ASSERT_EQ(moved.size(), 2u);
+  EXPECT_TRUE(a->MoveYear(2019, options_).empty());  // once
+  std::vector<PlannedWrite> writes = a->TakeWrites(options_);
+  int removals = 0;
+  std::string month;
+  for (const PlannedWrite& w : writes) {
+    removals += w.remove;
+    if (w.path == "lists/VOA/2019-03.md") month = w.data;
+  }
+  EXPECT_EQ(removals, 2);
+  EXPECT_NE(month.find("](https://git.example/o/news-2019/blob/main/articles/VOA/" + moved[0].file.substr(0, 7)),
+            std::string::npos)
+      << month;
+  Apply(dir_.path(), writes);
+  EXPECT_EQ(ArticleFiles(dir_.path(), "VOA").size(), 1u);
+
+  // The records came back with their year; a changed entry of one is unchanged.
+  MergeStats m = Run({MakeEntry("old1", "Old one", y2019, "<p>edited</p>"), MakeEntry("new2", "New two", y2024 + 5)},
+                     y2024 + 2000);
+  EXPECT_EQ(m.new_articles, 1);
+  EXPECT_EQ(m.updated, 0);
+  EXPECT_EQ(m.unchanged, 1);
+  auto again = OutletArchive::Load(dir_.path(), "VOA");
+  ASSERT_TRUE(again.ok());
+  int marked = 0;
+  int64_t smallest = INT64_MAX;
+  for (const ArticleRecord& r : again->records()) {
+    marked += r.archive_year == 2019;
+    smallest = std::min(smallest, r.id);
+  }
+  EXPECT_EQ(marked, 2);
+  EXPECT_EQ(again->records().size(), 4u);
+  EXPECT_EQ(ArticleFiles(dir_.path(), "VOA").size(), 2u);
+  EXPECT_EQ(ArticleFiles(dir_.path(), "VOA").begin()->first.substr(0, 7), std::to_string(smallest));
+}
+
+}  // namespace
+}  // namespace nm

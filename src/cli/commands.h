@@ -19,5 +19,6 @@ void AddSearchCommand(CLI::App& app, int& exit_code);     // cmd_search.cc
 void AddSiteCommand(CLI::App& app, int& exit_code);       // cmd_site.cc
 void AddServeCommand(CLI::App& app, int& exit_code);      // cmd_serve.cc
 void AddBundleCommand(CLI::App& app, int& exit_code);     // cmd_bundle.cc
+void AddRolloverCommand(CLI::App& app, int& exit_code);   // cmd_rollover.cc
 
 }  // namespace nm::cli

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   nm::cli::AddSiteCommand(app, exit_code);
   nm::cli::AddServeCommand(app, exit_code);
   nm::cli::AddBundleCommand(app, exit_code);
+  nm::cli::AddRolloverCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

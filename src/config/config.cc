@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -173,6 +175,48 @@ Result<int> ParseUtcOffset(std::string_view text) {
   return Status::InvalidArgument("'" + std::string(text) + "' is not a UTC offset like \"+08:00\"");
 }
 
+Result<int64_t> ParseByteSize(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && text[i] == ' ') ++i;
+  size_t digits = i;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  std::string_view number = text.substr(digits, i - digits);
+  while (i < text.size() && text[i] == ' ') ++i;
+  std::string unit;
+  for (char c : text.substr(i)) unit.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  while (!unit.empty() && unit.back() == ' ') unit.pop_back();
+  static const std::pair<const char*, int64_t> kUnits[] = {
+      {"", 1}, {"B", 1}, {"KB", 1000}, {"MB", 1000'000}, {"GB", 1000'000'000}, {"TB", 1000'000'000'000}};
+  int64_t scale = 0;
+  for (const auto& [name, factor] : kUnits) {
+    if (unit == name) scale = factor;
+  }
+  int64_t n = 0;
+  if (number.empty() || number.size() > 15 || scale == 0) {
+    return Status::InvalidArgument("'" + std::string(text) + "' is not a size like \"1 GB\" or \"500 MB\"");
+  }
+  for (char c : number) n = n * 10 + (c - '0');
+  if (n > INT64_MAX / scale) return Status::InvalidArgument("'" + std::string(text) + "' is too large");
+  return n * scale;
+}
+
+namespace {
+std::string FillTemplate(std::string text, std::string_view key, std::string_view value) {
+  for (size_t at = text.find(key); at != std::string::npos; at = text.find(key, at + value.size())) {
+    text.replace(at, key.size(), value);
+  }
+  return text;
+}
+}  // namespace
+
+std::string RolloverConfig::RepositoryName(int year) const { return name + "-" + std::to_string(year); }
+std::string RolloverConfig::RemoteOf(int year) const {
+  return FillTemplate(FillTemplate(remote, "{name}", name), "{year}", std::to_string(year));
+}
+std::string RolloverConfig::WebOf(int year) const {
+  return ArchiveWebRoot(FillTemplate(web, "{name}", name), year);
+}
+
 Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   toml::table root;
   try {
@@ -185,7 +229,7 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
   Config cfg;
   cfg.path = origin;
   Reader r(origin);
-  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "site", "bundle", "mail", "source"});
+  r.CheckKeys(root, "the file", {"archive", "fetch", "publish", "rollover", "site", "bundle", "mail", "source"});
 
   if (const toml::table* a = r.Table(root, "archive")) {
     r.CheckKeys(*a, "[archive]", {"list_size", "list_utc_offset", "image_proxy", "images", "image_max_mb",
@@ -221,6 +265,45 @@ Result<Config> ParseConfig(std::string_view text, const std::string& origin) {
       else fit.format = *m;
     }
     r.Bool(*a, "keep_original_images", "[archive]", fit.keep_original);
+  }
+  if (const toml::table* t = r.Table(root, "rollover")) {
+    RolloverConfig& ro = cfg.rollover;
+    ro.configured = true;
+    r.CheckKeys(*t, "[rollover]", {"name", "web", "remote", "max_repository_bytes", "max_files_per_folder"});
+    r.Str(*t, "name", "[rollover]", ro.name);
+    r.Str(*t, "web", "[rollover]", ro.web);
+    r.Str(*t, "remote", "[rollover]", ro.remote);
+    r.Int(*t, "max_files_per_folder", "[rollover]", 1, 100'000'000, ro.max_files_per_folder);
+    if (const toml::node* n = t->get("max_repository_bytes")) {
+      Result<int64_t> bytes = n->is_integer() ? Result<int64_t>(*n->value<int64_t>())
+                              : n->is_string() ? ParseByteSize(*n->value<std::string>())
+                                               : Result<int64_t>(Status::InvalidArgument("it must be a size like \"1 GB\""));
+      if (!bytes.ok()) r.Fail(n, "max_repository_bytes in [rollover]: " + bytes.status().message());
+      else if (*bytes < 1) r.Fail(n, "max_repository_bytes in [rollover] must be at least 1 byte (leave [rollover] out never to roll over)");
+      else ro.max_repository_bytes = *bytes;
+    }
+    if (!r.failed()) {
+      // "{name}-{year}" is a folder's name (.newsmirror/archives/) and a repository's.
+      if (ro.name.empty()) {
+        r.Fail(t, "[rollover] needs a 'name': the archive repositories are named {name}-{year}");
+      } else if (Status s = layout::CheckOutletName(ro.name + "-2000"); !s.ok()) {
+        r.Fail(t->get("name"), "name in [rollover] cannot name a repository folder: " + s.message());
+      } else if (ro.name.find('/') != std::string::npos) {
+        r.Fail(t->get("name"), "name in [rollover] cannot hold a '/'");
+      }
+    }
+    if (!r.failed()) {
+      if (ro.web.rfind("http://", 0) != 0 && ro.web.rfind("https://", 0) != 0) {
+        r.Fail(t->get("web") ? t->get("web") : t,
+               "[rollover] needs 'web', the address readers open an archive repository's files at, starting with "
+               "https:// (e.g. \"https://github.com/owner/{name}-{year}/blob/main/\")");
+      } else if (ro.web.find("{year}") == std::string::npos) {
+        r.Fail(t->get("web"), "web in [rollover] must contain {year}: each year has a repository of its own");
+      } else if (!ro.remote.empty() && ro.remote.find("{year}") == std::string::npos) {
+        r.Fail(t->get("remote"), "remote in [rollover] must contain {year}: each year has a repository of its own");
+      }
+    }
+    if (!r.failed()) cfg.archive.archive_web = FillTemplate(ro.web, "{name}", ro.name);
   }
   if (const toml::table* f = r.Table(root, "fetch")) {
     r.CheckKeys(*f, "[fetch]", {"jobs", "connect_timeout", "timeout", "retries", "max_size_mb", "proxy", "user_agent",

@@ -10,6 +10,7 @@
 //              max_mb, max_growth_mb, epub_font, folder
 //   [mail]     server, from, to, to_file, schedule, max_kb, excerpt_chars, subject,
 //              attach, attach_max_mb, ca_file, timeout
+//   [rollover] name, web, remote, max_repository_bytes, max_files_per_folder
 //   [[source]] name, url, date_zone, enabled, full_text, selector, images,
 //              language, [[source.rewrite]] match, replace
 //
@@ -102,6 +103,28 @@ struct MailConfig {
   int timeout_s = 60;
 };
 
+// When the mirror's articles move to archive repositories of their own
+// (pipeline/rollover.h). `web` and `remote` are templates: {name} and {year}
+// are filled in (both must name the year: one repository per year).
+struct RolloverConfig {
+  bool configured = false;       // the file has a [rollover] table
+  std::string name;              // {name} of "{name}-{year}"
+  std::string web;               // where readers find a repository's files: ".../{name}-{year}/blob/main/"
+  std::string remote;            // the git remote to push it to ("" = committed locally only)
+  // The budget: the live mirror's files (articles/ and assets/ as checked
+  // out) in bytes, and the articles in one outlet's folder. GitHub warns
+  // past 1 GB and shows 1,000 files of a folder.
+  int64_t max_repository_bytes = 1'000'000'000;
+  int64_t max_files_per_folder = 1000;
+  // The repository of `year`: "{name}-{year}", its remote and web address.
+  std::string RepositoryName(int year) const;
+  std::string RemoteOf(int year) const;
+  std::string WebOf(int year) const;
+};
+
+// "1 GB", "500 MB", "20 kB", "1000" (decimal units, B to TB) → bytes.
+Result<int64_t> ParseByteSize(std::string_view text);
+
 struct Config {
   std::string path;              // where it was read from (for messages)
   ArchiveOptions archive;
@@ -111,6 +134,7 @@ struct Config {
   SiteConfig site;
   BundleScheduleConfig bundle;
   MailConfig mail;
+  RolloverConfig rollover;
   std::vector<SourceConfig> sources;
 };
 

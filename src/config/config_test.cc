@@ -96,6 +96,46 @@ TEST(ConfigTest, ErrorsNameTheKeyAndLine) {
   }
 }
 
+TEST(ConfigTest, RolloverNamesItsRepositoriesAndRefusesABudgetOfZero) {
+  const std::string base = "[rollover]\nname = \"news\"\nweb = \"https://github.com/o/{name}-{year}/blob/main\"\n";
+  auto cfg = ParseConfig(base + "remote = \"git@github.com:o/{name}-{year}.git\"\nmax_repository_bytes = \"2.5 GB\"\n", "t.toml");
+  ASSERT_FALSE(cfg.ok());  // whole numbers only
+  cfg = ParseConfig(base + "remote = \"git@github.com:o/{name}-{year}.git\"\nmax_repository_bytes = \"500 MB\"\n"
+                           "max_files_per_folder = 10000\n", "t.toml");
+  ASSERT_TRUE(cfg.ok()) << cfg.status().message();
+  EXPECT_TRUE(cfg->rollover.configured);
+  EXPECT_EQ(cfg->rollover.max_repository_bytes, 500'000'000);
+  EXPECT_EQ(cfg->rollover.max_files_per_folder, 10000);
+  EXPECT_EQ(cfg->rollover.RepositoryName(2023), "news-2023");
+  EXPECT_EQ(cfg->rollover.RemoteOf(2023), "git@github.com:o/news-2023.git");
+  EXPECT_EQ(cfg->rollover.WebOf(2023), "https://github.com/o/news-2023/blob/main/");
+  EXPECT_EQ(ArchiveWebRoot(cfg->archive.archive_web, 2021), "https://github.com/o/news-2021/blob/main/");
+  auto defaults = ParseConfig(base, "t.toml");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->rollover.max_repository_bytes, 1'000'000'000);
+  EXPECT_EQ(defaults->rollover.max_files_per_folder, 1000);
+  EXPECT_FALSE(ParseConfig("", "t.toml")->rollover.configured);
+  const BadCase cases[] = {
+      {"[rollover]\nweb = \"https://x/{year}/\"\n", "needs a 'name'"},
+      {"[rollover]\nname = \"news\"\n", "needs 'web'"},
+      {"[rollover]\nname = \"news\"\nweb = \"https://x/news/\"\n", "web in [rollover] must contain {year}"},
+      {"[rollover]\nname = \"a/b\"\nweb = \"https://x/{year}/\"\n", "t.toml:2: name in [rollover]"},
+      {"[rollover]\nname = \"n\"\nweb = \"https://x/{year}/\"\nmax_files_per_folder = 0\n",
+       "t.toml:4: 'max_files_per_folder' in [rollover] must be between 1"},
+      {"[rollover]\nname = \"n\"\nweb = \"https://x/{year}/\"\nmax_repository_bytes = \"0 GB\"\n",
+       "t.toml:4: max_repository_bytes in [rollover] must be at least 1 byte"},
+      {"[rollover]\nname = \"n\"\nweb = \"https://x/{year}/\"\nmax_repository_bytes = \"lots\"\n",
+       "t.toml:4: max_repository_bytes in [rollover]: 'lots' is not a size"},
+      {"[rollover]\nname = \"n\"\nweb = \"https://x/{year}/\"\nremote = \"git@h:o/n.git\"\n", "remote in [rollover] must contain {year}"},
+  };
+  for (const BadCase& c : cases) {
+    auto bad = ParseConfig(c.text, "t.toml");
+    ASSERT_FALSE(bad.ok()) << c.text;
+    EXPECT_NE(bad.status().message().find(c.expect), std::string::npos)
+        << "message: " << bad.status().message() << "\nexpected: " << c.expect;
+  }
+}
+
 TEST(ConfigTest, SourceNamesAreKeptInNfcSoThatTwoSpellingsAreOneOutlet) {
   auto cfg = ParseConfig("[[source]]\nname = \"Caf" "e\xCC\x81\"\nurl = \"https://x\"\n", "t.toml");  // NFD
   ASSERT_TRUE(cfg.ok()) << cfg.status().message();

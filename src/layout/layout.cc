@@ -370,6 +370,9 @@ std::string BundleIndexPath() { return BundlesDir() + "/index.tsv"; }
 std::string BundlePath(std::string_view scope, std::string_view file) {
   return BundlesDir() + "/" + std::string(scope) + "/" + std::string(file);
 }
+std::string ArchivesDir() { return WorkDir() + "/archives"; }
+std::string ArchiveRepositoryDir(std::string_view name) { return ArchivesDir() + "/" + std::string(name); }
+std::string RolloverDuePath() { return WorkDir() + "/rollover-due"; }
 
 std::optional<MirrorFile> ParseMirrorPath(std::string_view rel) {
   using Kind = MirrorFile::Kind;

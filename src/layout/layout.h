@@ -141,6 +141,12 @@ std::string BundlePath(std::string_view scope, std::string_view file);     // bu
 // relative, each component passing CheckFileName (so no "..", nothing under
 // .git/ or .newsmirror/). It is read through ReadFileBelow.
 Status CheckUserFilePath(std::string_view rel);
+// The work trees of the archive repositories a rollover writes
+// (pipeline/rollover.h), each a git repository of its own.
+std::string ArchivesDir();                                        // .newsmirror/archives
+std::string ArchiveRepositoryDir(std::string_view name);          // .newsmirror/archives/{name}-{year}
+// Left by a run that found the mirror over its [rollover] budget.
+std::string RolloverDuePath();                                    // .newsmirror/rollover-due
 
 // A file of the mirror that newsmirror writes, as ParseMirrorPath reads its path.
 struct MirrorFile {

@@ -98,7 +98,8 @@ std::string CarriedOverLines(const CarriedOver& carried) {
 }
 
 Publication Publish(const std::string& root, const RunLock& lock, const std::string& message, bool commit,
-                    bool push, const std::vector<std::string>& remotes) {
+                    bool push, const std::vector<std::string>& remotes,
+                    const std::vector<std::string>& removed) {
   Publication p;
   if (commit) {
     TestPausePoint("before-commit");
@@ -111,6 +112,7 @@ Publication Publish(const std::string& root, const RunLock& lock, const std::str
       return p;
     }
     options.files = std::move(files).value();
+    options.removed = removed;
     auto c = Commit(root, message, options);
     if (!c.ok()) {
       p.commit_status = c.status();

@@ -53,7 +53,10 @@ struct Publication {
   std::vector<PushOutcome> pushes;
 };
 
+// `removed`: paths the commit takes out of the tree even where a sparse
+// checkout leaves them out (CommitOptions::removed).
 Publication Publish(const std::string& root, const RunLock& lock, const std::string& message, bool commit,
-                    bool push, const std::vector<std::string>& remotes);
+                    bool push, const std::vector<std::string>& remotes,
+                    const std::vector<std::string>& removed = {});
 
 }  // namespace nm

@@ -19,6 +19,7 @@
 #include "pipeline/index_files.h"
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
+#include "pipeline/rollover.h"
 #include "search/search_index.h"
 #include "state/outlet_state.h"
 #include "url/url.h"
@@ -317,6 +318,18 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     if (loaded.ok()) archives[i] = std::make_unique<OutletArchive>(std::move(loaded).value());
     else report.sources[i].warnings.push_back("pages not updated to the mirror's copies: " + loaded.status().message());
   }
+  // The budget ([rollover], rollover.h), from the records already loaded.
+  bool over_budget = false;
+  for (size_t i = 0; i < selected.size(); ++i) {
+    if (!archives[i]) continue;
+    int64_t here = 0;
+    for (const ArticleRecord& r : archives[i]->records()) here += r.archive_year == 0;
+    std::string warning = FolderBudgetWarning(config.rollover, archives[i]->outlet(), here);
+    if (!warning.empty()) {
+      report.sources[i].warnings.push_back(std::move(warning));
+      over_budget = true;
+    }
+  }
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!archives[i]) continue;
     for (PlannedWrite& w : archives[i]->TakeWrites(config.archive)) writes.push_back(std::move(w));
@@ -365,6 +378,8 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       else report.written.push_back(path);
     }
   }
+  // For the job that runs `rollover` after a run that found it due.
+  if (over_budget) (void)WriteFileBelow(root, layout::RolloverDuePath(), "", /*sync=*/false);
   // The files are on disk; their copies in memory and the archives' records
   // would only add to the commit's peak.
   std::vector<PlannedWrite>().swap(writes);

@@ -535,13 +535,14 @@ Result<CommitInfo> CommitFiles(git_repository* repo, const std::string& dir, con
   FolderChange root;
   std::map<std::string, git_oid> committed;
   std::vector<PathChange> changes;
+  const std::set<std::string> removed(options.removed.begin(), options.removed.end());
   for (const std::string& rel : files) {
     if (!CommittablePath(rel)) return Status::Corruption("refusing to commit the path \"" + rel + "\" in " + dir);
     auto blob = WriteBlobOf(odb.get(), dir, rel);
     if (!blob.ok()) return blob.status();
     // A missing file the checkout leaves out was committed before and
     // removed from the work tree since: HEAD keeps it.
-    if (!*blob && !checkout->Holds(rel)) continue;
+    if (!*blob && !checkout->Holds(rel) && !removed.count(rel)) continue;
     FolderChange* folder = &root;
     size_t start = 0;
     for (size_t slash = rel.find('/'); slash != std::string::npos; slash = rel.find('/', start)) {

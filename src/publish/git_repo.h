@@ -74,6 +74,10 @@ struct CommitOptions {
   // for a full checkout. A repository without commits is always staged whole:
   // its first commit takes everything there.
   std::optional<std::vector<std::string>> files;
+  // Paths of `files` that are removed from the tree when the work tree lacks
+  // them even where a sparse checkout leaves them out (articles moved to an
+  // archive repository, pipeline/rollover.h).
+  std::vector<std::string> removed;
   // Git lock files (index.lock, HEAD.lock, the branch's ref lock, packed-refs.lock)
   // last modified before this time (nanoseconds since the Unix epoch) were
   // left by a killed process and are removed; 0 = never remove one. Only a

@@ -85,6 +85,10 @@ void AppendRecord(std::string& out, const ArticleRecord& r) {
     out.push_back('\t');
     AppendEscaped(out, *f);
   }
+  if (r.archive_year != 0) {
+    out.push_back('\t');
+    out += std::to_string(r.archive_year);
+  }
   out.push_back('\n');
 }
 
@@ -284,6 +288,16 @@ Result<OutletState> ParseOutletState(std::string_view text) {
     r.guid = Unescape(fields[4]);
     r.link = Unescape(fields[5]);
     r.title = Unescape(fields[6]);
+    if (count == 8) {
+      // The archive year (a later version's further columns after it).
+      std::string_view year = fields[7].substr(0, fields[7].find('\t'));
+      int64_t y = 0;
+      if (!year.empty() && (!ParseInt(year, y) || y < 1 || y > 9999)) {
+        return Status::Corruption("line " + std::to_string(line_no) + ": the archive year \"" + std::string(year) +
+                                  "\" is not a year");
+      }
+      r.archive_year = static_cast<int>(y);
+    }
     state.records.push_back(std::move(r));
   }
   if (!std::is_sorted(state.records.begin(), state.records.end(), DescendingId)) {

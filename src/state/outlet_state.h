@@ -53,6 +53,14 @@ struct ArticleRecord {
   std::string guid;   // "" when unknown (e.g. taken over from an older archive)
   std::string link;
   std::string title;
+  // 0: the file is in this repository. A year: the file moved with the
+  // articles of that year to the archive repository {name}-{year}
+  // (pipeline/rollover.h); the record stays, so the article is still known
+  // (never archived again) and its id never reused. Stored as an eighth
+  // column only when set, so records of a mirror that never rolled over are
+  // unchanged (older versions ignore the column, and drop it when they
+  // rewrite the chunk).
+  int archive_year = 0;
 };
 
 struct FeedValidators {

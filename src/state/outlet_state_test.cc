@@ -33,6 +33,29 @@ TEST(OutletStateTest, RoundTripsWithEscapes) {
   EXPECT_EQ(SerializeOutletState(*back), text);
 }
 
+// The archive year of a moved article (rollover) is an eighth column, only
+// when set: a record without one is written as before.
+TEST(OutletStateTest, TheArchiveYearIsAnEighthColumnOnlyWhenSet) {
+  OutletState s;
+  s.records.push_back({1048574, 1, "a", "f1", "g1", "l1", "t1"});
+  std::string plain = SerializeOutletState(s);
+  EXPECT_NE(plain.find("\tt1\n"), std::string::npos) << plain;
+  s.records[0].archive_year = 2019;
+  std::string moved = SerializeOutletState(s);
+  EXPECT_NE(moved.find("\tt1\t2019\n"), std::string::npos) << moved;
+  auto back = ParseOutletState(moved);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->records[0].archive_year, 2019);
+  EXPECT_EQ(ParseOutletState(plain)->records[0].archive_year, 0);
+  // A later version's further columns after it are ignored; a bad year is damage.
+  auto later = ParseOutletState("1\t1\ta\tf\tg\tl\tt\t2020\textra\n");
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->records[0].archive_year, 2020);
+  auto bad = ParseOutletState("# h\n1\t1\ta\tf\tg\tl\tt\tlast year\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("line 2"), std::string::npos);
+}
+
 TEST(OutletStateTest, OneRecordPerLineNewestAppended) {
   OutletState s;
   s.records.push_back({1048574, 1, "a", "f1", "g1", "l1", "t1"});
