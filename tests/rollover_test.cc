@@ -372,7 +372,8 @@ TEST_F(RolloverTest, ARolloverKilledAtAnyStepIsFinishedByTheNext) {
     std::string head = Head(mirror_ + "/.git"), h2019 = Head(Remote(2019), "main");
     r = Run(config);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const auto& src : Json(r)["sources"]) EXPECT_EQ(src["new"], 0) << stage << r.out;
+    const auto report = Json(r);  // kept: a range-for over a temporary's member would read freed memory
+    for (const auto& src : report["sources"]) EXPECT_EQ(src["new"], 0) << stage << r.out;
     ASSERT_EQ(Rollover(config, {"--push-archives"}).exit_code, 0);
     EXPECT_EQ(Head(mirror_ + "/.git"), head) << stage;
     EXPECT_EQ(Head(Remote(2019), "main"), h2019) << stage;
