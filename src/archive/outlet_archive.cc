@@ -616,6 +616,11 @@ void OutletArchive::ForgetQuarantinedNotIn(const std::vector<Entry>& entries) {
   }
 }
 
+void PlanWriteIfChanged(const std::string& root, std::string path, std::string text, std::vector<PlannedWrite>& writes) {
+  auto existing = ReadFileBelow(root, path);
+  if (!existing.ok() || *existing != text) writes.push_back({std::move(path), std::move(text)});
+}
+
 std::string ArchiveWebRoot(std::string_view web, int year) {
   std::string out(web);
   const std::string_view key = "{year}";
@@ -681,12 +686,6 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   for (PlannedWrite& w : chunk_writes) writes.push_back(std::move(w));
   all_state_dirty_ = feed_state_dirty_ = false;
   dirty_chunks_.clear();
-  // A page is written only when its text differs from the file, so a run that
-  // changed nothing writes nothing.
-  auto plan = [&](std::string path, std::string page) {
-    auto existing = ReadFileBelow(root_, path);
-    if (!existing.ok() || *existing != page) writes.push_back({std::move(path), std::move(page)});
-  };
 
   // Newest first by publication; among equal times the newer id (smaller) first.
   std::vector<const ArticleRecord*> sorted;
@@ -726,6 +725,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   // Only months that gained or changed an article are formatted again, and
   // those whose page is missing (an archive written before monthly pages);
   // every month when the mirror's copies changed, which the list page shows.
+  // A page is written only when its text differs from the file.
   const std::string list_path = layout::ListPagePath(outlet_);
   const std::string footer = MirrorCopiesMarkdown(options.mirrors);
   auto list_page = ReadFileBelow(root_, list_path);
@@ -738,7 +738,7 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
       for (size_t k = month_begin[m]; k < month_begin[m + 1]; ++k) {
         items.push_back(item(*sorted[k]));
       }
-      plan(path, FormatMonthPage(outlet_, months[m], items, offset, footer));
+      PlanWriteIfChanged(root_, path, FormatMonthPage(outlet_, months[m], items, offset, footer), writes);
     }
   }
   all_months_dirty_ = false;

@@ -71,6 +71,11 @@ struct PlannedWrite {
   bool remove = false;
 };
 
+// Plans writing `text` to `path` (relative to `root`) only when the file
+// there holds something else or cannot be read: a run that changed nothing
+// writes nothing.
+void PlanWriteIfChanged(const std::string& root, std::string path, std::string text, std::vector<PlannedWrite>& writes);
+
 // A feed entry that cannot be archived (an allocation too large, a
 // library's error while formatting it) is a poison entry: it is skipped with
 // its reason, the other entries go on, and it is recorded in the outlet's

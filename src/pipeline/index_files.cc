@@ -57,8 +57,7 @@ bool MirrorFeedsCurrent(const std::string& root, std::string base) {
 void PlanIndexFiles(const std::string& root, const Config& config, std::vector<PlannedWrite>& writes,
                     const std::vector<std::string>& also, bool whole_mirror) {
   std::string readme = FormatReadme(KnownOutlets(root, config, also), MirrorCopiesMarkdown(config.archive.mirrors));
-  auto existing = ReadFileBelow(root, layout::ReadmePath());
-  if (!existing.ok() || *existing != readme) writes.push_back({layout::ReadmePath(), readme});
+  PlanWriteIfChanged(root, layout::ReadmePath(), std::move(readme), writes);
   const std::string ignore_line = layout::WorkDir() + "/";
   auto gitignore = ReadFileBelow(root, layout::GitignorePath());
   std::string text = gitignore.ok() ? *gitignore : std::string();

@@ -58,12 +58,6 @@ Status GitStep(const std::string& dir, const std::vector<std::string>& args, con
   return Status::Ok();
 }
 
-// Writes only what differs from the file in `dir`.
-void PlanIfChanged(const std::string& dir, std::string path, std::string text, std::vector<PlannedWrite>& writes) {
-  auto existing = ReadFileBelow(dir, path);
-  if (!existing.ok() || *existing != text) writes.push_back({std::move(path), std::move(text)});
-}
-
 // Opens (clones, or creates) the archive repository of `year` and writes,
 // commits and (when asked) pushes every article of that year the live
 // mirror holds or has moved there, with their state and pages.
@@ -135,7 +129,7 @@ Status WriteArchive(const Config& config, const std::string& root, std::vector<O
       copy.blob = GitBlobId(*text);
       if (r.archive_year == 0) ++out.articles;
       article_paths.push_back(path);
-      PlanIfChanged(out.dir, path, std::move(*text), writes);
+      PlanWriteIfChanged(out.dir, path, std::move(*text), writes);
       state.records.push_back(std::move(copy));
     }
     if (state.records.empty()) continue;
@@ -145,9 +139,9 @@ Status WriteArchive(const Config& config, const std::string& root, std::vector<O
     std::map<int64_t, ChunkSummary> summaries;
     for (int64_t chunk : chunks) {
       std::string text = SerializeStateChunk(state, chunk, &summaries[chunk]);
-      PlanIfChanged(out.dir, layout::OutletStateChunkPath(a.outlet(), chunk), std::move(text), writes);
+      PlanWriteIfChanged(out.dir, layout::OutletStateChunkPath(a.outlet(), chunk), std::move(text), writes);
     }
-    PlanIfChanged(out.dir, layout::OutletFeedStatePath(a.outlet()), SerializeFeedState({}, summaries, {}), writes);
+    PlanWriteIfChanged(out.dir, layout::OutletFeedStatePath(a.outlet()), SerializeFeedState({}, summaries, {}), writes);
   }
   if (Status s = ApplyWrites(out.dir, writes); !s.ok()) return s;
   // Its pages link within it; its README lists only its outlets.

@@ -156,8 +156,7 @@ std::vector<PlannedWrite> PlanMirrorFeeds(const std::string& root, const std::st
   for (const std::string& name : names) {
     std::string path = name == "all" ? layout::AllFeedPath() : layout::OutletFeedPath(name);
     std::string text = FormatAtomFeed(MirrorAtomFeed(*view, name, link_of, base, overlay));
-    auto existing = ReadFileBelow(root, path);
-    if (!existing.ok() || *existing != text) writes.push_back({path, std::move(text)});
+    PlanWriteIfChanged(root, path, std::move(text), writes);
   }
   return writes;
 }
