@@ -528,6 +528,43 @@ TEST_F(BundleScheduleTest, BundlesCommittedInADayStayWithinTheGrowthBudget) {
   EXPECT_TRUE(Bundles(Run(config, kNow + kDay + 3600000, true)).empty());
 }
 
+// bundles/index.tsv comes from a repository others commit to: a day's tally
+// that is negative, past any int64 or not a number must not open the budget
+// (nor overflow when a bundle's bytes are added): the day counts as spent, the
+// late bundle is deferred, and the next day writes it.
+TEST_F(BundleScheduleTest, ADamagedTallyOfTheDayCountsAsSpent) {
+  Config config = Load("[bundle]\nformats = [\"html\"]\nperiods = [\"daily\"]\nkeep_days = 2\nmax_mb = 0.1\n"
+                       "max_growth_mb = 0.1\n");
+  std::vector<Item> items = {{"a1", "昨天第一篇", Date(kNow - kDay), "<p>昨天。</p>"}};
+  WriteFeed(items);
+  ASSERT_TRUE(Bundles(Run(config, kNow)).count("bundles/all/2023-03-09.html"));
+  int n = 2;
+  for (const std::string tally : {"-99999999999999", "99999999999999999999999", "9223372036854775807", "lots"}) {
+    SCOPED_TRACE(tally);
+    std::string index = Slurp(mirror_ + "/bundles/index.tsv");
+    size_t at = index.find("#written\t");
+    ASSERT_NE(at, std::string::npos) << index;
+    index.replace(at, index.find('\n', at) - at, "#written\t2023-03-10\t" + tally);
+    ASSERT_TRUE(WriteFileAtomic(mirror_ + "/bundles/index.tsv", index).ok());
+    items.push_back({"a" + std::to_string(n), "昨天第" + std::to_string(n) + "篇", Date(kNow - kDay + n * 60000),
+                     "<p>昨天。</p>"});
+    ++n;
+    WriteFeed(items);
+    RunReport late = Run(config, kNow + n * 60000);
+    EXPECT_FALSE(Bundles(late).count("bundles/all/2023-03-09.html"));
+    ASSERT_EQ(late.bundles_deferred.size(), 1u);
+    EXPECT_NE(late.bundles_deferred[0].find("bundles/all/2023-03-09.html"), std::string::npos) << late.bundles_deferred[0];
+    EXPECT_EQ(Slurp(mirror_ + "/bundles/all/2023-03-09.html").find("昨天第" + std::to_string(n - 1) + "篇"),
+              std::string::npos);
+  }
+  // The next day has room again: the deferred bundle is written with every article.
+  RunReport next_day = Run(config, kNow + kDay);
+  EXPECT_TRUE(next_day.bundles_deferred.empty());
+  EXPECT_TRUE(Bundles(next_day).count("bundles/all/2023-03-09.html"));
+  EXPECT_NE(Slurp(mirror_ + "/bundles/all/2023-03-09.html").find("昨天第" + std::to_string(n - 1) + "篇"),
+            std::string::npos);
+}
+
 // Bundles are written only as the mirror's own files (layout.h) and never
 // through a link, in the mirror or in [bundle] folder.
 TEST_F(BundleScheduleTest, NoBundleIsWrittenThroughALink) {

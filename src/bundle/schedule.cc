@@ -1,6 +1,7 @@
 #include "bundle/schedule.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 
 #include "layout/layout.h"
@@ -26,8 +27,18 @@ struct IndexEntry {
 // The bytes of bundles written into the mirror on `day` (list zone).
 struct Written {
   std::string day;
-  int64_t bytes = 0;
+  int64_t bytes = 0;  // -1: the tally on disk was not a count of bytes
 };
+
+// A tally is a whole number of bytes up to a petabyte; anything else (a
+// negative, an overflow, text) is damaged, and its day's budget counts as
+// spent rather than as free.
+int64_t ParseTally(std::string_view text) {
+  int64_t n = -1;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || n < 0 || n > 1'000'000'000'000'000) return -1;
+  return n;
+}
 
 constexpr std::string_view kWrittenTag = "#written\t";
 constexpr const char* kDeferred = "deferred";
@@ -40,7 +51,7 @@ std::map<std::string, IndexEntry> ReadIndex(const std::string& root, Written* wr
     std::vector<std::string_view> f = SplitOn(line, '\t');
     if (line.rfind(kWrittenTag, 0) == 0 && f.size() == 3) {
       written->day = std::string(f[1]);
-      written->bytes = std::atoll(std::string(f[2]).c_str());
+      written->bytes = ParseTally(f[2]);
       continue;
     }
     if (line.empty() || line[0] == '#') continue;
@@ -157,6 +168,10 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
   const int64_t budget = bc.max_growth_bytes > 0 ? bc.max_growth_bytes
                                                  : static_cast<int64_t>(bc.formats.size() * scopes.size()) * bc.max_bytes;
   if (written.day != today) written = {today, 0};
+  if (written.bytes < 0) written.bytes = budget;
+  // A damaged tally is kept as spent, not dropped (which would open the day
+  // again at the next run).
+  const Written kept = on_disk.bytes < 0 ? Written{on_disk.day, on_disk.day == today ? budget : 0} : on_disk;
   const bool room = !folder.empty() || written.bytes < budget;
   bool pending = std::any_of(wanted.begin(), wanted.end(), [&](const Wanted& w) {
     auto it = old_index.find(w.name);
@@ -259,7 +274,7 @@ ScheduledBundles PlanScheduledBundles(const std::string& root, const Config& con
     out.removed.push_back(name);
   }
   // The day's tally changes only with what this run wrote.
-  std::string text = FormatIndex(index, out.written.empty() || !folder.empty() ? on_disk : written);
+  std::string text = FormatIndex(index, out.written.empty() || !folder.empty() ? kept : written);
   auto current = ReadFileBelow(root, layout::BundleIndexPath());
   if (!current.ok() || *current != text) out.mirror_writes.push_back({layout::BundleIndexPath(), text});
   return out;
