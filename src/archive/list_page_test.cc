@@ -4,7 +4,9 @@
 
 #include <limits>
 
+#include "archive/outlet_archive.h"
 #include "layout/layout.h"
+#include "support/commonmark.h"
 
 namespace nm {
 namespace {
@@ -74,6 +76,44 @@ TEST(ListPageTest, EveryPageEndsWithTheMirrorsCopiesWhenThereAreAny) {
   EXPECT_FALSE(ListPageHasFooter(plain, "美国之音", footer));
   EXPECT_FALSE(ListPageHasFooter(with, "美国之音", ""));
   EXPECT_FALSE(ListPageHasFooter(with, "美国之音", footer + "- [GitLab](https://gitlab.com/u/r)\n"));
+}
+
+// [rollover] web must start with https:// and name {year}, but the rest of it
+// is the operator's free text, as the titles are the outlet's: a ")", a
+// second link, a tag or a line break in either must leave each article one
+// link, to its file at that address, and no heading, HTML or script link.
+TEST(ListPageTest, AMovedArticleUnderAHostileArchiveAddressIsOneLinkToItsFile) {
+  const std::string base = ArchiveWebRoot(
+      "https://h.example/news-{year}/blob/main/) [点我](javascript:alert(1)) <img src=x onerror=alert(1)>\n# 标题", 2019);
+  const std::string hostile_title = "旧](javascript:alert(1)) [文章 <script>x</script>\n# 标题";
+  std::vector<ListItem> items = {{1672843145000, "新", "6_新.md", ""},
+                                 {1546300800000, hostile_title, "5_旧.md", base}};
+  for (const std::string& page : {FormatMonthPage("美国之音", "2019-01", items, 8 * 60),
+                                  FormatListPage("美国之音", items, 8 * 60, {"2023-01", "2019-01"})}) {
+    test::Rendered r = test::RenderMarkdown(page);
+    EXPECT_EQ(r.raw_html, 0) << page;
+    EXPECT_EQ(r.images, 0) << page;
+    int headings = 0;
+    for (const test::RenderedBlock& b : r.blocks) headings += b.type == "heading";
+    EXPECT_EQ(headings, 1) << page;
+    for (const test::RenderedLink& l : r.links) {
+      EXPECT_TRUE(l.destination.rfind("/", 0) == 0 || l.destination.rfind("https://h.example/", 0) == 0)
+          << l.destination << "\n" << page;
+      EXPECT_TRUE(l.text_only) << l.text;
+    }
+    // The two articles come first, each its own link with its whole title.
+    ASSERT_GE(r.links.size(), 3u) << page;
+    EXPECT_EQ(r.links[0].text, "新");
+    EXPECT_EQ(test::PercentDecoded(r.links[0].destination), "/articles/美国之音/6_新.md");
+    EXPECT_EQ(r.links[1].text, hostile_title.substr(0, hostile_title.find('\n')) + " " +
+                                   hostile_title.substr(hostile_title.find('\n') + 1))
+        << "the title's line break is one space";
+    std::string moved = test::PercentDecoded(r.links[1].destination);
+    EXPECT_EQ(moved.rfind("https://h.example/news-2019/blob/main/", 0), 0u) << moved;
+    EXPECT_NE(moved.find("/articles/美国之音/5_旧.md"), std::string::npos) << moved;
+    EXPECT_EQ(moved.size() - moved.find("/articles/美国之音/5_旧.md"), std::string("/articles/美国之音/5_旧.md").size())
+        << "the link ends at the file: " << moved;
+  }
 }
 
 TEST(ListPageTest, YearMonthFollowsTheZone) {

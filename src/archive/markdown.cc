@@ -51,6 +51,12 @@ std::string MarkdownLinkText(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 8);
   for (size_t i = 0; i < text.size(); ++i) {
+    // A line break would end the line the link is on: the next line could
+    // start a heading, a list or a link of its own. It reads as a space.
+    if (text[i] == '\n' || text[i] == '\r') {
+      out += ' ';
+      continue;
+    }
     if (NeedsBackslash(text, i)) out += '\\';
     out += text[i];
   }
@@ -79,6 +85,10 @@ std::string MarkdownHeadingText(std::string_view text) {
     // ':' and the '.' that would start one are escaped.
     bool autolink = (body[i] == ':' && body.compare(i + 1, 2, "//") == 0) ||
                     (body[i] == '.' && i >= 3 && body.compare(i - 3, 3, "www") == 0);
+    if (body[i] == '\n' || body[i] == '\r') {
+      out += ' ';  // one line stays one line
+      continue;
+    }
     if (NeedsBackslash(body, i) || i == escape_at || body[i] == '|' || autolink) out += '\\';
     out += body[i];
   }

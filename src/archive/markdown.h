@@ -18,7 +18,9 @@
 namespace nm {
 
 // `text` as the text of a link: \ [ ] < > * _ ~ ` and an '&' that starts a
-// character reference (&name; &#digits; &#xhex;) get a backslash.
+// character reference (&name; &#digits; &#xhex;) get a backslash; a line
+// break (\n or \r, which a title read from a hand-edited state file can
+// hold) is written as a space, so the link stays on its line.
 std::string MarkdownLinkText(std::string_view text);
 
 // `text` as a whole line (a setext heading's text): as MarkdownLinkText, and

@@ -99,6 +99,27 @@ TEST(MarkdownTest, HostileTitlesAndLinksRenderAsOneLinkToTheEntrysLink) {
   }
 }
 
+// Titles come back from state files others may edit: a line break in one
+// must not end the link's line (the next line would start a heading, a list
+// or a link of its own). It is written as a space, in links and headings.
+TEST(MarkdownTest, ALineBreakInATitleStaysInsideItsLink) {
+  for (const std::string& title : {std::string("旧闻\n# 标题"), std::string("甲\r\n- 乙"), std::string("a\r[b](https://evil.example)"),
+                                   std::string("一\n\n二"), std::string("\n===")}) {
+    SCOPED_TRACE(title);
+    std::string shown;
+    for (char c : title) shown += c == '\n' || c == '\r' ? ' ' : c;
+    std::string line = "1-4 [" + MarkdownLinkText(title) + "](" + MarkdownDestination("https://x.example/a") + ")\n\n";
+    EXPECT_EQ(line.find_first_of("\r\n"), line.size() - 2) << line;
+    ExpectOneLink(line, shown, "https://x.example/a");
+    std::string heading = MarkdownHeadingText(title);
+    EXPECT_EQ(heading.find_first_of("\r\n"), std::string::npos) << heading;
+    test::Rendered r = RenderMarkdown(heading + "\n------\n");
+    ASSERT_EQ(r.blocks.size(), 1u) << heading << "\n" << r.html;
+    EXPECT_EQ(r.blocks[0].type, "heading") << r.html;
+    EXPECT_EQ(r.links.size(), 0u) << r.html;
+  }
+}
+
 TEST(MarkdownTest, AnArticleFileShowsItsTitleAsOneLinkInItsHeading) {
   for (const char* title : kHostileTitles) {
     for (const char* raw_link : kHostileLinks) {
