@@ -23,6 +23,7 @@ run_packages=(
   git ca-certificates
   libcurl4 libxml2 libgumbo1 libicu72 libuchardet0 liburiparser1 libidn2-0 libsqlite3-0 libgit2-1.5
   libtomlplusplus3 libsimdjson14 libcpp-httplib0.11 libzip4
+  libssl3    # libcrypto: SHA-256 of feeds (pipeline/unchanged_feed.h)
   libvips42 libglib2.0-0    # images stored in the mirror are fitted by libvips
 )
 build_packages=(

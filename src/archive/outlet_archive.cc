@@ -357,7 +357,9 @@ const ArticleRecord* OutletArchive::FindEntry(const Entry& entry) const {
 
 void OutletArchive::SetValidators(const FeedValidators& v) {
   if (v.url != state_.validators.url || v.etag != state_.validators.etag ||
-      v.last_modified != state_.validators.last_modified) {
+      v.last_modified != state_.validators.last_modified ||
+      v.fingerprint != state_.validators.fingerprint || v.fingerprint_entries != state_.validators.fingerprint_entries ||
+      v.fingerprint_known != state_.validators.fingerprint_known) {
     state_.validators = v;
     feed_state_dirty_ = true;
   }

@@ -34,7 +34,7 @@ std::string Describe(const SourceReport& s) {
     case SourceReport::Outcome::kFailed:
       return "failed: " + s.error;
     case SourceReport::Outcome::kNotModified:
-      return "not modified";
+      return s.decided_unchanged ? "unchanged (the same feed as the last run read)" : "not modified";
     case SourceReport::Outcome::kArchived: {
       std::string out = std::to_string(s.new_articles) + " new, " + std::to_string(s.updated) +
                         " updated, " + std::to_string(s.unchanged) + " unchanged";
@@ -112,6 +112,8 @@ nlohmann::json ToJson(const RunReport& r, int push_warn_hours) {
                    : s.outcome == SourceReport::Outcome::kNotModified ? "not_modified"
                                                                       : "ok";
     js["fetched"] = s.outcome != SourceReport::Outcome::kFailed;
+    // not_modified by the feed's own bytes (pipeline/unchanged_feed.h), not by a 304.
+    js["decided_unchanged"] = s.decided_unchanged;
     js["entries"] = s.entries;
     js["new"] = s.new_articles;
     js["updated"] = s.updated;

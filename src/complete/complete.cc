@@ -335,6 +335,7 @@ std::vector<PlannedWrite> CompleteEntries(std::vector<CompletionJob>& jobs, cons
   }
 
   for (size_t j = 0; j < jobs.size(); ++j) {
+    jobs[j].retries_pending = !states[j].retries.empty() || !states[j].page_failures.empty();
     if (states[j] == loaded[j]) continue;
     writes.push_back({layout::CompletionStatePath(jobs[j].archive->outlet()), SerializeCompletionState(states[j])});
   }

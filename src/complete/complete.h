@@ -39,6 +39,9 @@ struct CompletionJob {
   int pages_failed = 0;
   int images_stored = 0;
   int images_failed = 0;
+  // Filled in: the outlet's completion state still holds a page or an image
+  // download to try again with the next run (not yet given up).
+  bool retries_pending = false;
   // Filled in, one per entry: a known article whose archived text stands
   // (OutletArchive::Merge's `as_archived`).
   std::vector<bool> as_archived;

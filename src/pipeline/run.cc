@@ -20,6 +20,7 @@
 #include "pipeline/journal.h"
 #include "pipeline/mirror_session.h"
 #include "pipeline/rollover.h"
+#include "pipeline/unchanged_feed.h"
 #include "search/search_index.h"
 #include "state/outlet_state.h"
 #include "url/url.h"
@@ -169,6 +170,10 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
   };
   std::vector<FetchRequest> requests;
   report.sources.resize(selected.size());
+  // The fingerprint of each feed as the last run read it, and as this run
+  // reads it (pipeline/unchanged_feed.h), with the validators it came with.
+  std::vector<FeedValidators> last_read(selected.size());
+  std::vector<FeedValidators> new_validators(selected.size());
   // A source whose paths would meet those of another outlet in the mirror
   // (layout.h: lists/x.md beside lists/x.md/, …) fails before any of its
   // files is read or written; the configuration's own names were checked
@@ -195,6 +200,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       if (load(i)) validators = archives[i]->validators();
       else unusable[i] = true;
     }
+    if (validators.ok()) last_read[i] = *validators;
     if (validators.ok() && validators->url == sr.url) {
       req.etag = validators->etag;
       req.last_modified = validators->last_modified;
@@ -227,6 +233,12 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     for (const std::string& w : m.warnings) sr.warnings.push_back(w);
     for (const QuarantineNotice& q : m.quarantined) sr.warnings.push_back(QuarantineWarning(q));
     sr.quarantined = std::move(m.quarantined);
+    // The fingerprint is kept only when the same feed would change nothing.
+    if (!LeavesNothingToRetry(sr)) new_validators[i].fingerprint.clear();
+    new_validators[i].fingerprint_entries = new_validators[i].fingerprint.empty() ? 0 : sr.entries;
+    new_validators[i].fingerprint_known =
+        new_validators[i].fingerprint.empty() ? 0 : std::min(sr.entries, m.new_articles + m.updated + m.unchanged);
+    archives[i]->SetValidators(new_validators[i]);
     sr.outcome = SourceReport::Outcome::kArchived;
     obs.SourceFetched(sr, ++done, selected.size());
   };
@@ -247,6 +259,29 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
       popts.content_type = resp.content_type;
       popts.content_location = resp.content_location;
       popts.default_zone_minutes = src.date_zone_minutes;
+      std::string fingerprint = UnchangedFeedFingerprint(
+          resp.body, {sr.url, popts.url, popts.content_type, popts.content_location, popts.default_zone_minutes});
+      if (!fingerprint.empty() && fingerprint == last_read[i].fingerprint) {
+        // The feed the last run archived, read the same way: as a 304, with
+        // the last run's counts (its entries are all known now).
+        std::string().swap(resp.body);
+        FeedValidators now = last_read[i];
+        if (resp.etag.empty() && resp.last_modified.empty()) now.url = now.etag = now.last_modified = "";
+        else now = {sr.url, resp.etag, resp.last_modified, now.fingerprint, now.fingerprint_entries, now.fingerprint_known};
+        bool validators_changed = now.url != last_read[i].url || now.etag != last_read[i].etag ||
+                                  now.last_modified != last_read[i].last_modified;
+        // New validators for the same bytes (a Last-Modified of "now") are
+        // kept for the next request: that needs the outlet's state.
+        if (!validators_changed || archives[i] || load(i)) {
+          if (validators_changed) archives[i]->SetValidators(now);
+          sr.outcome = SourceReport::Outcome::kNotModified;
+          sr.decided_unchanged = true;
+          sr.entries = last_read[i].fingerprint_entries;
+          sr.unchanged = last_read[i].fingerprint_known;
+        }
+        obs.SourceFetched(sr, ++done, selected.size());
+        return;
+      }
       Result<Feed> feed = Status::Internal("not parsed");
       Status contained = Contain([&] { feed = ParseFeed(resp.body, popts); });
       if (!contained.ok()) feed = contained;
@@ -262,8 +297,9 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         for (const std::string& w : feed->warnings) sr.warnings.push_back(w);
         // Validators only mean something for the URL that sent them; a source
         // without any (file:, servers without caching headers) stores nothing.
-        if (resp.etag.empty() && resp.last_modified.empty()) archives[i]->SetValidators({});
-        else archives[i]->SetValidators({sr.url, resp.etag, resp.last_modified});
+        // (Set when the entries are merged, with the fingerprint.)
+        if (!resp.etag.empty() || !resp.last_modified.empty()) new_validators[i] = {sr.url, resp.etag, resp.last_modified};
+        new_validators[i].fingerprint = std::move(fingerprint);
         if (!NeedsCompletion(src, config)) {
           // Nothing to complete: merged now, so that no more than one
           // parsed feed is held at a time.
@@ -299,6 +335,7 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
     sr.pages_failed = jobs[j].pages_failed;
     sr.images_stored = jobs[j].images_stored;
     sr.images_failed = jobs[j].images_failed;
+    sr.retries_pending = jobs[j].retries_pending;
   }
   for (size_t i = 0; i < selected.size(); ++i) {
     if (!feeds[i]) continue;

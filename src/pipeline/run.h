@@ -50,6 +50,9 @@ struct SourceReport {
   std::string name;
   std::string url;
   enum class Outcome { kArchived, kNotModified, kFailed } outcome = Outcome::kFailed;
+  // kNotModified because the feed came back as the last run read it
+  // (pipeline/unchanged_feed.h), not because the server said 304.
+  bool decided_unchanged = false;
   std::string error;                   // why it failed, for the operator
   int entries = 0;                     // entries in the feed
   int new_articles = 0;
@@ -59,6 +62,7 @@ struct SourceReport {
   int pages_failed = 0;                // pages that could not be read (the feed's text kept)
   int images_stored = 0;               // images downloaded into assets/ (images = local/both)
   int images_failed = 0;
+  bool retries_pending = false;        // pages or images the next run tries again (complete.h)
   // Entries that could not be archived (outlet_archive.h): tried and failed
   // this run, or skipped as their attempts are used up.
   std::vector<QuarantineNotice> quarantined;

@@ -44,6 +44,14 @@ std::string Unescape(std::string_view field) {
   return out;
 }
 
+// 64 lowercase hex digits; anything else in an "@unchanged" line (a damaged
+// or hand-edited file) is no fingerprint, so the feed is parsed.
+bool IsFingerprint(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
 bool ParseInt(std::string_view s, int64_t& v) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   return ec == std::errc() && p == s.data() + s.size();
@@ -60,6 +68,10 @@ void AppendMeta(std::string& out, const FeedValidators& v) {
   meta("url", v.url);
   meta("etag", v.etag);
   meta("last_modified", v.last_modified);
+  if (!v.fingerprint.empty()) {
+    out += "@unchanged\t" + v.fingerprint + "\t" + std::to_string(v.fingerprint_entries) + "\t" +
+           std::to_string(v.fingerprint_known) + "\n";
+  }
 }
 
 void AppendQuarantine(std::string& out, const std::map<std::string, QuarantinedEntry>& quarantine) {
@@ -264,7 +276,15 @@ Result<OutletState> ParseOutletState(std::string_view text) {
         q.reason = Unescape(fields[4]);
         continue;
       }
-      if (count != 2) continue;  // a key a later version added; skip
+      int64_t entries = 0, known = 0;
+      if (fields[0] == "@unchanged" && count == 4 && IsFingerprint(fields[1]) && ParseInt(fields[2], entries) &&
+          ParseInt(fields[3], known) && entries >= 0 && known >= 0 && known <= entries && entries <= 1'000'000) {
+        state.validators.fingerprint = std::string(fields[1]);
+        state.validators.fingerprint_entries = static_cast<int>(entries);
+        state.validators.fingerprint_known = static_cast<int>(known);
+        continue;
+      }
+      if (count != 2) continue;  // a key a later version added, or a damaged line; skip
       std::string_view key = fields[0].substr(1);
       std::string value = Unescape(fields[1]);
       if (key == "url") state.validators.url = value;

@@ -23,6 +23,10 @@
 // still rewrites only the newest chunk, and one that changes nothing writes
 // nothing. Older versions skip the line.
 //
+// feed.tsv may hold an "@unchanged" line, the fingerprint of the feed the
+// last run read and its counts (pipeline/unchanged_feed.h); older versions
+// skip it.
+//
 // feed.tsv also lists the feed's entries that could not be archived, one
 // "@quarantine\t{entry key}\t{content hash}\t{attempts}\t{reason}" line each
 // (outlet_archive.h says when they are tried again); older versions skip them.
@@ -67,6 +71,13 @@ struct FeedValidators {
   std::string url;            // the validators belong to this feed URL only
   std::string etag;
   std::string last_modified;
+  // "@unchanged\t{fingerprint}\t{entries}\t{known}": the feed the last run
+  // archived with nothing left to try again (pipeline/unchanged_feed.h), its
+  // entry count and how many of them are archived; fingerprint "" when none.
+  // Not bound to `url`: it covers the URL itself.
+  std::string fingerprint;
+  int fingerprint_entries = 0;
+  int fingerprint_known = 0;
 };
 
 // What feed.tsv's "@chunks" line says of one chunk file.
