@@ -151,24 +151,39 @@ TEST_F(UnchangedFeedTest, TheSameBytesReadAnotherWayAreReadAgain) {
   server_.Serve("/feed", 200, feed);
   server_.Serve("/other", 200, feed);
   Run(Config());
-  std::string fingerprint = StoredFingerprint();
+  const std::string fingerprint = StoredFingerprint();
+  ASSERT_EQ(fingerprint.size(), 64u);
 
   // Another date zone for dates without one.
   nlohmann::json zone = Run(Config("date_zone = \"+08:00\"\n"));
   EXPECT_FALSE(zone["sources"][0]["decided_unchanged"].get<bool>()) << zone.dump();
   EXPECT_EQ(zone["sources"][0]["status"], "ok");
+  EXPECT_EQ(zone["sources"][0]["unchanged"], 1);
+  EXPECT_TRUE(zone["written"].empty()) << zone.dump();
   // Another URL (the base of the feed's relative links).
   nlohmann::json url = Run(Config("", "/other"));
   EXPECT_FALSE(url["sources"][0]["decided_unchanged"].get<bool>()) << url.dump();
+  EXPECT_TRUE(url["written"].empty()) << url.dump();
   // Another Content-Type (it can name the charset).
-  server_.Serve("/other", 200, feed, {{"Content-Type", "application/rss+xml; charset=gb18030"}});
+  server_.Serve("/other", 200, feed, {{"Content-Type", "application/rss+xml; charset=utf-8"}});
   nlohmann::json type = Run(Config("", "/other"));
   EXPECT_FALSE(type["sources"][0]["decided_unchanged"].get<bool>()) << type.dump();
-  // Each reading left its own fingerprint; read the same way again, it holds.
+  // A changed reading that brings nothing writes nothing (a feed whose
+  // bytes change every hour without news commits nothing): the old
+  // fingerprint stays, and the feed is read each time.
+  EXPECT_TRUE(type["written"].empty()) << type.dump();
+  EXPECT_EQ(StoredFingerprint(), fingerprint);
+  nlohmann::json still = Run(Config("", "/other"));
+  EXPECT_FALSE(still["sources"][0]["decided_unchanged"].get<bool>()) << still.dump();
+  // With news the new reading's fingerprint is kept, and then it holds.
+  server_.Serve("/other", 200, Rss({kSecond, kFirst}), {{"Content-Type", "application/rss+xml; charset=utf-8"}});
+  nlohmann::json news = Run(Config("", "/other"));
+  EXPECT_EQ(news["sources"][0]["new"], 1) << news.dump();
+  EXPECT_NE(StoredFingerprint(), fingerprint);
   nlohmann::json again = Run(Config("", "/other"));
   EXPECT_TRUE(again["sources"][0]["decided_unchanged"].get<bool>()) << again.dump();
-  EXPECT_NE(StoredFingerprint(), fingerprint);
-  EXPECT_EQ(ArticleFiles(mirror_, "VOA").size(), 1u);
+  EXPECT_EQ(again["sources"][0]["unchanged"], 2) << again.dump();
+  EXPECT_EQ(ArticleFiles(mirror_, "VOA").size(), 2u);
 }
 
 TEST_F(UnchangedFeedTest, AFailedArticlePageKeepsTheFeedReadUntilItsPageIsRead) {

@@ -356,13 +356,18 @@ const ArticleRecord* OutletArchive::FindEntry(const Entry& entry) const {
 }
 
 void OutletArchive::SetValidators(const FeedValidators& v) {
-  if (v.url != state_.validators.url || v.etag != state_.validators.etag ||
-      v.last_modified != state_.validators.last_modified ||
-      v.fingerprint != state_.validators.fingerprint || v.fingerprint_entries != state_.validators.fingerprint_entries ||
-      v.fingerprint_known != state_.validators.fingerprint_known) {
-    state_.validators = v;
-    feed_state_dirty_ = true;
-  }
+  const FeedValidators& old = state_.validators;
+  bool validators = v.url != old.url || v.etag != old.etag || v.last_modified != old.last_modified;
+  bool fingerprint = v.fingerprint != old.fingerprint || v.fingerprint_entries != old.fingerprint_entries ||
+                     v.fingerprint_known != old.fingerprint_known;
+  if (!validators && !fingerprint) return;
+  // A fingerprint taken away is written (the same bytes must be read again),
+  // and the first one; a changed one only goes with the outlet's other
+  // writes (TakeWrites), so that a feed whose bytes change without news (a
+  // lastBuildDate) commits nothing.
+  if (validators || v.fingerprint.empty() || old.fingerprint.empty()) feed_state_dirty_ = true;
+  else fingerprint_waiting_ = true;
+  state_.validators = v;
 }
 
 namespace {
@@ -653,6 +658,8 @@ std::vector<PlannedWrite> OutletArchive::TakeWrites(const ArchiveOptions& option
   std::vector<PlannedWrite> writes = std::move(pending_articles_);
   pending_articles_.clear();
   bool state_changed = all_state_dirty_ || feed_state_dirty_ || !dirty_chunks_.empty();
+  if (fingerprint_waiting_ && (state_changed || !writes.empty())) feed_state_dirty_ = state_changed = true;
+  fingerprint_waiting_ = false;
   if (state_changed && !folder_state_) {
     // Converted in the same journal as the run's other files: a killed run
     // leaves either the old file or the complete folder.

@@ -108,6 +108,9 @@ class OutletArchive {
 
   const std::string& outlet() const { return outlet_; }
   const FeedValidators& validators() const { return state_.validators; }
+  // The feed's validators and fingerprint for feed.tsv. Changed validators,
+  // the first fingerprint or one taken away are written by TakeWrites; a
+  // changed fingerprint alone only when the outlet has other files to write.
   void SetValidators(const FeedValidators& v);
   const std::vector<ArticleRecord>& records() const { return state_.records; }
   // True when Load() read existing files rather than a state file.
@@ -187,6 +190,7 @@ class OutletArchive {
   // Every state file is written at the next write (taken over, converted).
   bool all_state_dirty_ = false;
   bool feed_state_dirty_ = false;
+  bool fingerprint_waiting_ = false;  // a new "@unchanged" fingerprint, written only with other writes
   std::set<int64_t> dirty_chunks_;
   void MarkDirty(const ArticleRecord& r);
   bool all_months_dirty_ = false;

@@ -393,7 +393,7 @@ Result<OutletState> ReadOutletState(const std::string& root, std::string_view ou
       state.quarantine = std::move(parsed->quarantine);
     }
     if (!parsed->validators.url.empty() || !parsed->validators.etag.empty() ||
-        !parsed->validators.last_modified.empty()) {
+        !parsed->validators.last_modified.empty() || !parsed->validators.fingerprint.empty()) {
       state.validators = parsed->validators;
     }
     if (state.records.empty()) state.records = std::move(parsed->records);
