@@ -357,10 +357,8 @@ const ArticleRecord* OutletArchive::FindEntry(const Entry& entry) const {
 
 void OutletArchive::SetValidators(const FeedValidators& v) {
   const FeedValidators& old = state_.validators;
-  bool validators = v.url != old.url || v.etag != old.etag || v.last_modified != old.last_modified;
-  bool fingerprint = v.fingerprint != old.fingerprint || v.fingerprint_entries != old.fingerprint_entries ||
-                     v.fingerprint_known != old.fingerprint_known;
-  if (!validators && !fingerprint) return;
+  bool validators = !v.SameRequestValidators(old);
+  if (!validators && v.SameFingerprint(old)) return;
   // A fingerprint taken away is written (the same bytes must be read again),
   // and the first one; a changed one only goes with the outlet's other
   // writes (TakeWrites), so that a feed whose bytes change without news (a

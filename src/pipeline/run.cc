@@ -266,10 +266,13 @@ RunReport RunMirror(const Config& config, const RunOptions& options, RunObserver
         // the last run's counts (its entries are all known now).
         std::string().swap(resp.body);
         FeedValidators now = last_read[i];
-        if (resp.etag.empty() && resp.last_modified.empty()) now.url = now.etag = now.last_modified = "";
-        else now = {sr.url, resp.etag, resp.last_modified, now.fingerprint, now.fingerprint_entries, now.fingerprint_known};
-        bool validators_changed = now.url != last_read[i].url || now.etag != last_read[i].etag ||
-                                  now.last_modified != last_read[i].last_modified;
+        now.url = now.etag = now.last_modified = "";
+        if (!resp.etag.empty() || !resp.last_modified.empty()) {
+          now.url = sr.url;
+          now.etag = resp.etag;
+          now.last_modified = resp.last_modified;
+        }
+        const bool validators_changed = !now.SameRequestValidators(last_read[i]);
         // New validators for the same bytes (a Last-Modified of "now") are
         // kept for the next request: that needs the outlet's state.
         if (!validators_changed || archives[i] || load(i)) {

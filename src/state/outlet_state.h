@@ -78,6 +78,15 @@ struct FeedValidators {
   std::string fingerprint;
   int fingerprint_entries = 0;
   int fingerprint_known = 0;
+
+  // The parts a conditional request sends, and the "@unchanged" parts.
+  bool SameRequestValidators(const FeedValidators& o) const {
+    return url == o.url && etag == o.etag && last_modified == o.last_modified;
+  }
+  bool SameFingerprint(const FeedValidators& o) const {
+    return fingerprint == o.fingerprint && fingerprint_entries == o.fingerprint_entries &&
+           fingerprint_known == o.fingerprint_known;
+  }
 };
 
 // What feed.tsv's "@chunks" line says of one chunk file.
