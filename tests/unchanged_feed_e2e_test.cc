@@ -186,6 +186,31 @@ TEST_F(UnchangedFeedTest, TheSameBytesReadAnotherWayAreReadAgain) {
   EXPECT_EQ(ArticleFiles(mirror_, "VOA").size(), 2u);
 }
 
+// A redirect changes the base of the feed's relative links: the same bytes
+// reached through it are another reading, parsed again; the same bytes at
+// the same place again are not.
+TEST_F(UnchangedFeedTest, TheSameBytesBehindARedirectAreReadAgain) {
+  Item relative = kFirst;
+  relative.link = "a/1";  // resolved against the URL the feed came from
+  const std::string feed = Rss({relative});
+  server_.Serve("/feed", 200, feed);
+  server_.Serve("/elsewhere/feed", 200, feed);
+  std::string config = Config();
+  nlohmann::json first = Run(config);
+  ASSERT_EQ(first["sources"][0]["new"], 1) << first.dump();
+  ASSERT_TRUE(Run(config)["sources"][0]["decided_unchanged"].get<bool>());
+
+  server_.Serve("/feed", 302, "", {{"Location", server_.Url("/elsewhere/feed")}});
+  nlohmann::json moved = Run(config);
+  EXPECT_FALSE(moved["sources"][0]["decided_unchanged"].get<bool>()) << moved.dump();
+  // The same guid: the one article, its link now resolved against the new place.
+  EXPECT_EQ(moved["sources"][0]["updated"], 1) << moved.dump();
+  nlohmann::json again = Run(config);
+  EXPECT_TRUE(again["sources"][0]["decided_unchanged"].get<bool>()) << again.dump();
+  ASSERT_EQ(ArticleFiles(mirror_, "VOA").size(), 1u);
+  EXPECT_NE(Slurp(ArticleFiles(mirror_, "VOA")[0]).find("/elsewhere/a/1"), std::string::npos);
+}
+
 TEST_F(UnchangedFeedTest, AFailedArticlePageKeepsTheFeedReadUntilItsPageIsRead) {
   server_.ServeSequence("/a/1.html", {{503, "busy"},
                                       {200,
