@@ -85,9 +85,14 @@ void CheckArticle(std::string_view text) {
   std::string written = nm::FormatArticle(*doc);
   auto again = nm::ParseArticle(written);
   // A link of an earlier archive may lose bytes a Markdown destination cannot
-  // hold as they are (parentheses, spaces: percent-encoded); nothing else changes.
+  // hold as they are (parentheses, spaces: percent-encoded), and a title its
+  // line breaks (a '\r' inside the line: written as a space, markdown.h);
+  // nothing else changes.
   nm::ArticleDoc expected = *doc;
   expected.link = nm::ReadMarkdownDestination(nm::MarkdownDestination(doc->link));
+  for (char& c : expected.title) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
   if (!again.ok() || !SameDoc(expected, *again)) Fail("an article does not parse back as written", text);
   if (nm::FormatArticle(*again) != written) Fail("an article is written differently the second time", text);
   if (FiveLineForm(text, *doc) && written != text) Fail("a five-line article is not written back byte for byte", text);
